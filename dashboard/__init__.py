@@ -1,0 +1,1 @@
+"""Jiangxi national high-tech zones dashboard: data, geography, charts and page."""
