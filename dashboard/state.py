@@ -1,0 +1,290 @@
+"""Filter state and the URL contract (see DESIGN.md, "URL contract").
+
+Pure functions, no Streamlit: the page hands in the query parameters, the browser locale and what
+the data make valid (a `Vocabulary`), and gets back `Filters` plus the `Notice`s to show. Keeping
+this free of Streamlit and of the data layer lets every promise a shared link makes be unit-tested.
+
+The URL carries stable ASCII ids, never labels: `zone` and `industry` repeated, `metric` one id,
+`year` an integer, `lang` zh|en. Only non-default values are written. Anything else in a link is
+dropped and reported, never raised.
+"""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+LANGS = ("zh", "en")
+DEFAULT_LANG = "zh"
+
+# Stable codes for what a link can get wrong; i18n has a "notice.<code>" text for each.
+NOTICE_CODES = (
+    "unknown_key",
+    "empty_value",
+    "unknown_zone",
+    "duplicate_zone",
+    "unknown_industry",
+    "duplicate_industry",
+    "unknown_metric",
+    "bad_year",
+    "year_without_data",
+    "unknown_lang",
+    "repeated_key",
+)
+
+# Keys that apps and share sheets append on their own (WeChat adds `from` and `isappinstalled` to
+# every forwarded link). The user did not write them, so telling them "ignored" would only confuse.
+_FOREIGN_KEYS = frozenset({"from", "isappinstalled", "spm", "fbclid", "gclid"})
+_FOREIGN_PREFIX = "utm_"
+
+_KEYS = ("zone", "industry", "metric", "year", "lang")
+_YEAR = re.compile(r"[0-9]{4}")
+_NOTICE_CHARS = 40
+
+
+@dataclass(frozen=True, kw_only=True)
+class Vocabulary:
+    """What a link may name, taken from the data the page has loaded (bundled or uploaded).
+
+    `zones`, `industries` and `metrics` are ids in registry order; that order is the order of
+    selections and of the URL, so equal views give equal links. `years` maps a metric to the years
+    it has figures for; a metric missing from it has none.
+    """
+
+    zones: tuple[str, ...]
+    industries: tuple[str, ...]
+    metrics: tuple[str, ...]
+    default_metric: str
+    years: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.default_metric not in self.metrics:
+            raise ValueError(f"default metric {self.default_metric!r} is not among the metrics")
+        # Years may arrive as any iterable of ints (numpy ints from pandas included): store them
+        # sorted and plain, so "latest" is the last one and equality is by value.
+        normalised = {m: tuple(sorted({int(y) for y in ys})) for m, ys in self.years.items()}
+        object.__setattr__(self, "years", normalised)
+
+    def years_for(self, metric: str) -> tuple[int, ...]:
+        """Years with figures for `metric`, oldest first (empty when it has none)."""
+        return self.years.get(metric, ())
+
+    def latest_year(self, metric: str) -> int | None:
+        """The year shown when none is chosen: the latest with figures for `metric`."""
+        years = self.years_for(metric)
+        return years[-1] if years else None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Filters:
+    """One view of the dashboard.
+
+    `zones == ()` and `industries == ()` mean no filter (all of them). `year is None` means the
+    latest year with figures for the metric; the latest year is always spelled None, so that a
+    link without `year` keeps following the data as newer years arrive.
+    """
+
+    zones: tuple[str, ...] = ()
+    industries: tuple[str, ...] = ()
+    metric: str
+    year: int | None = None
+    lang: str = DEFAULT_LANG
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something in a link that was ignored. `key` and `value` are cut short and made printable,
+    because they come from whoever wrote the link and are shown back on the page."""
+
+    code: str
+    key: str
+    value: str
+
+    def __post_init__(self) -> None:
+        if self.code not in NOTICE_CODES:
+            raise ValueError(f"unknown notice code {self.code!r}")
+
+
+def initial_lang(query_lang: str | None, browser_locale: str | None) -> str:
+    """The language of a session: an explicit, valid `lang` from the link wins; otherwise English
+    for a browser whose locale is English ("en", "en-US", "en_GB"), Chinese for everyone else."""
+    if query_lang in LANGS:
+        return query_lang
+    if isinstance(browser_locale, str):
+        primary = browser_locale.replace("_", "-").split("-")[0].strip().lower()
+        if primary == "en":
+            return "en"
+    return DEFAULT_LANG
+
+
+def parse_query(
+    params: Mapping[str, str | Sequence[str]],
+    vocab: Vocabulary,
+    browser_locale: str | None = None,
+) -> tuple[Filters, list[Notice]]:
+    """Read a view from query parameters; never raises.
+
+    `params` maps a key to one string or to all its values. Pass every value of a repeated key:
+    Streamlit's `st.query_params.to_dict()` keeps only the last, so build it as
+    `{k: st.query_params.get_all(k) for k in st.query_params}`. Whatever is unknown, malformed or
+    repeated is dropped and reported once per distinct problem; the rest of the link still applies.
+    Without a `lang` in the link, the browser locale picks the language (see `initial_lang`).
+    """
+    notices: list[Notice] = []
+    values: dict[str, list[str]] = {}
+    for raw_key, raw_values in _items(params):
+        key = _text(raw_key)
+        items = [_text(v) for v in _as_list(raw_values)]
+        if key in _KEYS:
+            values.setdefault(key, []).extend(items)
+        elif not _is_foreign(key):
+            notices.append(_notice("unknown_key", key, items[0] if items else ""))
+
+    zones = _pick_ids("zone", values.get("zone", []), vocab.zones, notices)
+    industries = _pick_ids("industry", values.get("industry", []), vocab.industries, notices)
+    metric = _pick_one("metric", values.get("metric", []), vocab.metrics.__contains__, notices)
+    metric = metric or vocab.default_metric
+    years = {str(y) for y in vocab.years_for(metric)}
+    year_text = _pick_one("year", values.get("year", []), years.__contains__, notices)
+    year = int(year_text) if year_text else None
+    lang = _pick_one("lang", values.get("lang", []), LANGS.__contains__, notices)
+
+    filters = Filters(
+        zones=zones,
+        industries=industries,
+        metric=metric,
+        year=None if year == vocab.latest_year(metric) else year,
+        lang=initial_lang(lang, browser_locale),
+    )
+    return filters, list(dict.fromkeys(notices))
+
+
+def to_query(filters: Filters, vocab: Vocabulary) -> dict[str, list[str]]:
+    """The query parameters for a view: only what differs from the default, ids in registry order.
+
+    `lang` is left out only when it is "zh". A session that is English because of the browser
+    locale still writes `lang=en`, so a colleague with a Chinese browser sees what was shared.
+    """
+    year = filters.year if filters.year != vocab.latest_year(filters.metric) else None
+    query = {
+        "zone": [z for z in vocab.zones if z in filters.zones],
+        "industry": [i for i in vocab.industries if i in filters.industries],
+        "metric": [filters.metric] if filters.metric != vocab.default_metric else [],
+        "year": [str(year)] if year is not None else [],
+        "lang": [filters.lang] if filters.lang != DEFAULT_LANG else [],
+    }
+    return {key: vals for key, vals in query.items() if vals}
+
+
+def share_url(base_url: str, filters: Filters, vocab: Vocabulary) -> str:
+    """A link that reproduces the view. `base_url` is the app's address (`st.context.url` has no
+    query string); any query or fragment it carries is replaced, and no `?` is added for the
+    default view."""
+    query = urllib.parse.urlencode(to_query(filters, vocab), doseq=True)
+    parts = urllib.parse.urlsplit(base_url)
+    return urllib.parse.urlunsplit(parts._replace(query=query, fragment=""))
+
+
+def toggle_zone(filters: Filters, zone: str, vocab: Vocabulary) -> Filters:
+    """Add `zone` to the selection or take it out (a click on the map); the selection stays in
+    registry order. An id the vocabulary does not know changes nothing."""
+    if zone not in vocab.zones:
+        return filters
+    chosen = set(filters.zones) ^ {zone}
+    return replace(filters, zones=tuple(z for z in vocab.zones if z in chosen))
+
+
+def select_metric(filters: Filters, metric: str, vocab: Vocabulary) -> Filters:
+    """Switch metric, keeping the chosen year only if the new metric has figures for it; otherwise
+    fall back to its latest year rather than show an empty page."""
+    keep = filters.year in vocab.years_for(metric) and filters.year != vocab.latest_year(metric)
+    return replace(filters, metric=metric, year=filters.year if keep else None)
+
+
+def shown_year(filters: Filters, vocab: Vocabulary) -> int | None:
+    """The year the page shows: the chosen one, or the latest for the metric (None if it has no
+    figures at all)."""
+    return filters.year if filters.year is not None else vocab.latest_year(filters.metric)
+
+
+def _pick_ids(
+    key: str, items: list[str], known: tuple[str, ...], notices: list[Notice]
+) -> tuple[str, ...]:
+    """Known ids of a repeated key in registry order; unknown, empty and duplicate ones reported."""
+    seen: set[str] = set()
+    for item in items:
+        if item == "":
+            notices.append(_notice("empty_value", key, item))
+        elif item not in known:
+            notices.append(_notice(f"unknown_{key}", key, item))
+        elif item in seen:
+            notices.append(_notice(f"duplicate_{key}", key, item))
+        else:
+            seen.add(item)
+    return tuple(k for k in known if k in seen)
+
+
+def _pick_one(
+    key: str, items: list[str], valid: Callable[[str], bool], notices: list[Notice]
+) -> str | None:
+    """The first valid value of a one-value key; the invalid ones and every later one reported."""
+    chosen = None
+    for item in items:
+        if item == "":
+            notices.append(_notice("empty_value", key, item))
+        elif chosen is not None:
+            notices.append(_notice("repeated_key", key, item))
+        elif valid(item):
+            chosen = item
+        else:
+            notices.append(_notice(_invalid_code(key, item), key, item))
+    return chosen
+
+
+def _invalid_code(key: str, item: str) -> str:
+    if key == "year":
+        return "year_without_data" if _YEAR.fullmatch(item) else "bad_year"
+    return f"unknown_{key}"
+
+
+def _items(params) -> list[tuple[object, object]]:
+    """The (key, value) pairs of whatever came in; anything that is not a mapping has none."""
+    try:
+        return list(params.items())
+    except Exception:  # a hostile or broken object must not take the page down
+        return []
+
+
+def _as_list(raw: object) -> list[object]:
+    """One value or many: a string is one value, a list or tuple holds several."""
+    if isinstance(raw, (list, tuple)):
+        return list(raw)
+    return [raw]
+
+
+def _text(raw: object) -> str:
+    """Query values are strings; anything else (None, numbers) is read as its text and so ends up
+    reported as unknown rather than raising."""
+    if isinstance(raw, str):
+        return raw
+    try:
+        return str(raw)
+    except Exception:  # an object whose __str__ raises
+        return "?"
+
+
+def _is_foreign(key: str) -> bool:
+    return key in _FOREIGN_KEYS or key.startswith(_FOREIGN_PREFIX)
+
+
+def _notice(code: str, key: str, value: str) -> Notice:
+    return Notice(code, _for_display(key), _for_display(value))
+
+
+def _for_display(text: str) -> str:
+    """Short and printable: control and bidi characters could reshape the line they are shown in."""
+    head = text[:_NOTICE_CHARS]
+    shown = "".join(c if c.isprintable() else "\N{REPLACEMENT CHARACTER}" for c in head)
+    return shown + "…" if len(text) > _NOTICE_CHARS else shown

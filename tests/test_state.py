@@ -1,0 +1,420 @@
+"""The URL contract: a shared link reproduces the view, and nothing in a link can raise."""
+
+import itertools
+import random
+import urllib.parse
+from dataclasses import replace
+
+import pytest
+
+from dashboard.state import (
+    LANGS,
+    NOTICE_CODES,
+    Filters,
+    Notice,
+    Vocabulary,
+    initial_lang,
+    parse_query,
+    select_metric,
+    share_url,
+    shown_year,
+    to_query,
+    toggle_zone,
+)
+
+ZONES = (
+    "nanchang", "xinyu", "jingdezhen", "yingtan", "fuzhou",
+    "jian", "ganzhou", "gongqingcheng", "fengcheng",
+)  # fmt: skip
+VOCAB = Vocabulary(
+    zones=ZONES,
+    industries=("electronics", "aviation", "new_materials", "copper", "稀土"),
+    metrics=("revenue", "gdp", "national_rank", "zone_count"),
+    default_metric="revenue",
+    # Out of order and repeated on purpose: the vocabulary sorts them.
+    years={"revenue": [2024, 2018, 2022, 2023, 2024], "gdp": (2019, 2023), "national_rank": []},
+)
+DEFAULT = Filters(metric="revenue")
+
+
+def parse(params, locale=None):
+    return parse_query(params, VOCAB, locale)
+
+
+def codes(notices):
+    return [(n.code, n.key, n.value) for n in notices]
+
+
+def assert_valid(filters, notices):
+    """What any parse must give, whatever came in."""
+    assert set(filters.zones) <= set(ZONES)
+    assert list(filters.zones) == [z for z in ZONES if z in filters.zones]
+    assert list(filters.industries) == [i for i in VOCAB.industries if i in filters.industries]
+    assert filters.metric in VOCAB.metrics
+    # The latest year is spelled None, so an explicit year is always an earlier one.
+    assert filters.year is None or filters.year in VOCAB.years_for(filters.metric)[:-1]
+    assert filters.lang in LANGS
+    for notice in notices:
+        assert notice.code in NOTICE_CODES
+        assert len(notice.key) <= 41 and len(notice.value) <= 41
+        assert all(c.isprintable() for c in notice.key + notice.value)
+    assert len(set(notices)) == len(notices)
+
+
+# --- reading a link -----------------------------------------------------------------------------
+
+
+def test_no_parameters_is_the_default_view():
+    assert parse({}) == (DEFAULT, [])
+
+
+def test_a_full_link_is_read_and_zones_come_in_registry_order():
+    filters, notices = parse(
+        {
+            "zone": ["yingtan", "nanchang"],
+            "industry": ["copper", "electronics"],
+            "metric": ["gdp"],
+            "year": ["2019"],
+            "lang": ["en"],
+        }
+    )
+    assert notices == []
+    assert filters == Filters(
+        zones=("nanchang", "yingtan"),
+        industries=("electronics", "copper"),
+        metric="gdp",
+        year=2019,
+        lang="en",
+    )
+
+
+def test_single_string_values_are_read_like_one_element_lists():
+    as_str = parse({"zone": "xinyu", "metric": "gdp", "year": "2019", "lang": "en"})
+    as_list = parse({"zone": ["xinyu"], "metric": ["gdp"], "year": ["2019"], "lang": ["en"]})
+    assert as_str == as_list
+    assert as_str[0].zones == ("xinyu",)
+
+
+def test_the_latest_year_is_spelled_none():
+    assert parse({"year": "2024"}) == (DEFAULT, [])
+    assert parse({"metric": "gdp", "year": "2023"}) == (Filters(metric="gdp"), [])
+
+
+def test_a_year_is_checked_against_the_chosen_metric():
+    filters, notices = parse({"metric": "gdp", "year": ["2018"]})
+    assert filters == Filters(metric="gdp")
+    assert codes(notices) == [("year_without_data", "year", "2018")]
+
+    # An unknown metric falls back to the default, and the year is checked against that.
+    filters, notices = parse({"metric": "nope", "year": "2022"})
+    assert filters == Filters(metric="revenue", year=2022)
+    assert codes(notices) == [("unknown_metric", "metric", "nope")]
+
+
+def test_a_metric_without_figures_takes_no_year():
+    filters, notices = parse({"metric": "zone_count", "year": "2024"})
+    assert filters == Filters(metric="zone_count")
+    assert codes(notices) == [("year_without_data", "year", "2024")]
+
+
+@pytest.mark.parametrize(
+    "year", ["20x4", "", " 2022", "2022.0", "+2022", "２０２２", "٢٠٢٢", "9" * 10_000, "-2022"]
+)
+def test_a_malformed_year_is_reported_and_the_default_kept(year):
+    filters, notices = parse({"year": year})
+    assert filters == DEFAULT
+    assert [n.code for n in notices] == ["empty_value" if year == "" else "bad_year"]
+
+
+def test_unknown_keys_are_reported_but_share_sheet_additions_are_not():
+    filters, notices = parse(
+        {"zones": "nanchang", "from": "singlemessage", "isappinstalled": "0", "utm_source": "x"}
+    )
+    assert filters == DEFAULT
+    assert codes(notices) == [("unknown_key", "zones", "nanchang")]
+
+
+def test_unknown_and_duplicate_ids_are_dropped_and_reported_once_each():
+    filters, notices = parse(
+        {"zone": ["yingtan", "YINGTAN", "yingtan", "yingtan", "mars"], "industry": ["gold"]}
+    )
+    assert filters.zones == ("yingtan",)
+    assert codes(notices) == [
+        ("unknown_zone", "zone", "YINGTAN"),
+        ("duplicate_zone", "zone", "yingtan"),
+        ("unknown_zone", "zone", "mars"),
+        ("unknown_industry", "industry", "gold"),
+    ]
+
+
+def test_comma_separated_ids_are_not_part_of_the_contract():
+    filters, notices = parse({"zone": "yingtan,nanchang"})
+    assert filters.zones == ()
+    assert codes(notices) == [("unknown_zone", "zone", "yingtan,nanchang")]
+
+
+def test_a_repeated_one_value_key_keeps_its_first_valid_value():
+    filters, notices = parse({"metric": ["a", "gdp", "revenue"], "lang": ["en", "zh"]})
+    assert (filters.metric, filters.lang) == ("gdp", "en")
+    assert codes(notices) == [
+        ("unknown_metric", "metric", "a"),
+        ("repeated_key", "metric", "revenue"),
+        ("repeated_key", "lang", "zh"),
+    ]
+
+
+def test_empty_values_are_reported_by_key():
+    filters, notices = parse({"zone": ["", "jian"], "metric": "", "lang": []})
+    assert filters == Filters(zones=("jian",), metric="revenue")
+    assert codes(notices) == [("empty_value", "zone", ""), ("empty_value", "metric", "")]
+
+
+def test_hostile_values_come_back_short_and_printable():
+    payload = "<script>alert(1)</script>" + "x" * 10_000
+    _, notices = parse({"zone": payload, "lang": "en\u202e\nzh", "x" * 500: "1"})
+    by_code = {n.code: n for n in notices}
+    zone = by_code["unknown_zone"]
+    assert zone.value == payload[:40] + "…"  # shown as plain text by the page
+    assert by_code["unknown_lang"].value == "en\ufffd\ufffdzh"
+    assert by_code["unknown_key"].key == "x" * 40 + "…"
+
+
+def test_an_unknown_lang_falls_back_to_the_browser():
+    filters, notices = parse({"lang": "fr"}, locale="en-GB")
+    assert filters.lang == "en"
+    assert codes(notices) == [("unknown_lang", "lang", "fr")]
+
+
+@pytest.mark.parametrize(
+    ("query_lang", "locale", "expected"),
+    [
+        ("zh", "en-US", "zh"),
+        ("en", "zh-CN", "en"),
+        (None, "en-US", "en"),
+        (None, "en", "en"),
+        (None, "EN_gb", "en"),
+        (None, "zh-CN", "zh"),
+        (None, "zh-Hant-TW", "zh"),
+        (None, "fr-FR", "zh"),
+        (None, "eng", "zh"),
+        (None, "", "zh"),
+        (None, None, "zh"),
+        ("fr", "en-US", "en"),
+    ],
+)
+def test_initial_lang(query_lang, locale, expected):
+    assert initial_lang(query_lang, locale) == expected
+
+
+def test_a_link_without_lang_follows_the_browser():
+    assert parse({}, locale="en-US")[0].lang == "en"
+    assert parse({"lang": "zh"}, locale="en-US")[0].lang == "zh"
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        None,
+        "zone=nanchang",
+        ["zone", "nanchang"],
+        42,
+        {None: None},
+        {1: 2},
+        {"zone": None},
+        {"zone": 3},
+        {"zone": [None, 7, ["nanchang"], {"a": 1}, b"nanchang"]},
+        {"year": 2022},
+        {"year": [2022.0, None]},
+        {"metric": ("gdp",)},
+        {"lang": {"en": 1}},
+        {("zone",): "nanchang"},
+    ],
+)
+def test_weird_shapes_never_raise(params):
+    assert_valid(*parse(params))
+
+
+def test_a_mapping_that_breaks_when_read_gives_the_default_view():
+    class Broken(dict):
+        def items(self):
+            raise RuntimeError("boom")
+
+    class Unprintable:
+        def __str__(self):
+            raise RuntimeError("boom")
+
+    assert parse(Broken(zone="nanchang")) == (DEFAULT, [])
+    filters, notices = parse({"zone": Unprintable()})
+    assert filters == DEFAULT
+    assert codes(notices) == [("unknown_zone", "zone", "?")]
+
+
+def test_random_hostile_links_never_raise():
+    rng = random.Random(20250301)
+    keys = ["zone", "industry", "metric", "year", "lang", "utm_x", ""]
+    pool = list(ZONES) + list(VOCAB.industries) + list(VOCAB.metrics) + ["2022", "2024", "en"]
+
+    def junk():
+        kind = rng.randrange(6)
+        if kind == 0:
+            return "".join(chr(rng.randrange(0x110000)) for _ in range(rng.randrange(30)))
+        if kind == 1:
+            return rng.choice(pool) * rng.randrange(1, 3000)
+        if kind == 2:
+            return rng.choice([None, 0, -1, 2.5, float("nan"), b"\xff", [], {}])
+        return rng.choice(pool)
+
+    for _ in range(3000):
+        params = {}
+        for _ in range(rng.randrange(6)):
+            key = rng.choice(keys) if rng.random() < 0.8 else junk()
+            key = repr(key) if isinstance(key, (list, dict)) else key  # keys must hash
+            many = [junk() for _ in range(rng.randrange(4))]
+            params[key] = many if rng.random() < 0.6 else junk()
+        assert_valid(*parse(params, locale=rng.choice([None, "en-US", "zh-CN", junk()])))
+
+
+# --- writing a link -----------------------------------------------------------------------------
+
+
+def test_the_default_view_writes_nothing():
+    assert to_query(DEFAULT, VOCAB) == {}
+    assert to_query(Filters(metric="revenue", year=2024), VOCAB) == {}
+
+
+def test_only_non_default_values_are_written_in_registry_order():
+    filters = Filters(
+        zones=("ganzhou", "nanchang"),
+        industries=("copper", "electronics"),
+        metric="gdp",
+        year=2019,
+        lang="en",
+    )
+    assert to_query(filters, VOCAB) == {
+        "zone": ["nanchang", "ganzhou"],
+        "industry": ["electronics", "copper"],
+        "metric": ["gdp"],
+        "year": ["2019"],
+        "lang": ["en"],
+    }
+
+
+def test_an_english_session_always_writes_its_language():
+    """Even when English came from the browser locale, the link must carry it."""
+    filters, _ = parse({}, locale="en-US")
+    assert to_query(filters, VOCAB) == {"lang": ["en"]}
+    assert parse(to_query(filters, VOCAB), locale="zh-CN")[0] == filters
+
+
+def test_all_nine_zones_chosen_one_by_one_are_kept():
+    """An explicit choice of all nine is what the widget shows, so the link keeps it."""
+    filters = Filters(zones=ZONES, metric="revenue")
+    assert to_query(filters, VOCAB) == {"zone": list(ZONES)}
+    assert parse(to_query(filters, VOCAB))[0] == filters
+
+
+def every_valid_filters():
+    """Every metric × year × lang, crossed with a spread of zone and industry selections."""
+    rng = random.Random(7)
+    zone_sets = [(), ZONES, ("fengcheng",), ("nanchang", "fengcheng")]
+    zone_sets += [tuple(z for z in ZONES if rng.random() < 0.5) for _ in range(40)]
+    industry_sets = [()] + [
+        c for n in (1, 2, 5) for c in itertools.combinations(VOCAB.industries, n)
+    ]
+    for metric in VOCAB.metrics:
+        years = [None] + list(VOCAB.years_for(metric)[:-1])
+        for year, lang in itertools.product(years, LANGS):
+            for zones in zone_sets:
+                for industries in rng.sample(industry_sets, 6):
+                    yield Filters(
+                        zones=zones, industries=industries, metric=metric, year=year, lang=lang
+                    )
+
+
+def test_round_trip_through_the_query():
+    count = 0
+    for filters in every_valid_filters():
+        assert parse(to_query(filters, VOCAB)) == (filters, [])
+        count += 1
+    assert count > 1000
+
+
+def test_round_trip_through_the_url_text():
+    """What a colleague's browser sends back is what the link says."""
+    for filters in itertools.islice(every_valid_filters(), 0, None, 7):
+        url = share_url("https://example.streamlit.app/", filters, VOCAB)
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query, keep_blank_values=True)
+        assert parse(query) == (filters, [])
+
+
+# --- share link ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "base", ["https://x.streamlit.app", "https://x.streamlit.app/", "http://localhost:8501/app/"]
+)
+def test_share_url_of_the_default_view_has_no_question_mark(base):
+    assert share_url(base, DEFAULT, VOCAB) == base
+
+
+def test_share_url_repeats_keys_and_encodes_ids():
+    filters = Filters(zones=("yingtan", "nanchang"), industries=("稀土",), metric="revenue")
+    assert share_url("https://x.streamlit.app/", filters, VOCAB) == (
+        "https://x.streamlit.app/?zone=nanchang&zone=yingtan&industry=%E7%A8%80%E5%9C%9F"
+    )
+
+
+def test_share_url_replaces_a_query_already_on_the_base():
+    filters = Filters(metric="revenue", lang="en")
+    assert share_url("https://x.app/?zone=old#top", filters, VOCAB) == "https://x.app/?lang=en"
+    assert share_url("https://x.app/?zone=old", DEFAULT, VOCAB) == "https://x.app/"
+
+
+# --- changing the view --------------------------------------------------------------------------
+
+
+def test_toggle_zone_adds_and_removes_in_registry_order():
+    filters = toggle_zone(DEFAULT, "ganzhou", VOCAB)
+    filters = toggle_zone(filters, "nanchang", VOCAB)
+    assert filters.zones == ("nanchang", "ganzhou")
+    filters = toggle_zone(filters, "ganzhou", VOCAB)
+    assert filters.zones == ("nanchang",)
+    assert toggle_zone(filters, "nanchang", VOCAB) == DEFAULT
+
+
+def test_toggle_zone_ignores_ids_it_does_not_know():
+    assert toggle_zone(DEFAULT, "jiangxi_all", VOCAB) == DEFAULT
+
+
+def test_select_metric_keeps_a_year_only_where_the_new_metric_has_figures():
+    on_2023 = Filters(metric="revenue", year=2023)
+    assert select_metric(on_2023, "gdp", VOCAB) == Filters(metric="gdp")  # 2023 is gdp's latest
+    on_2019 = Filters(metric="gdp", year=2019)
+    assert select_metric(on_2019, "revenue", VOCAB) == Filters(metric="revenue")
+    on_2022 = Filters(metric="revenue", year=2022, zones=("jian",))
+    assert select_metric(on_2022, "national_rank", VOCAB) == replace(
+        on_2022, metric="national_rank", year=None
+    )
+    assert select_metric(on_2022, "revenue", VOCAB) == on_2022
+
+
+def test_shown_year_is_the_chosen_or_the_latest():
+    assert shown_year(DEFAULT, VOCAB) == 2024
+    assert shown_year(Filters(metric="revenue", year=2018), VOCAB) == 2018
+    assert shown_year(Filters(metric="zone_count"), VOCAB) is None
+
+
+# --- vocabulary and notices ---------------------------------------------------------------------
+
+
+def test_vocabulary_sorts_years_and_rejects_a_default_metric_it_does_not_have():
+    assert VOCAB.years_for("revenue") == (2018, 2022, 2023, 2024)
+    assert VOCAB.years_for("zone_count") == ()
+    assert VOCAB.latest_year("national_rank") is None
+    with pytest.raises(ValueError):
+        Vocabulary(zones=ZONES, industries=(), metrics=("gdp",), default_metric="revenue")
+
+
+def test_notice_codes_are_a_closed_list():
+    with pytest.raises(ValueError):
+        Notice("something_else", "zone", "x")
