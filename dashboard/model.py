@@ -1,0 +1,212 @@
+"""The model: pure pandas that turns facts and filters into the tables the charts draw.
+
+One direction only (data → model → charts → page): nothing here calls Streamlit or Altair. Every
+table keeps the figure's provenance (source, trust, note, caution) so a tooltip can always say
+where a number comes from, and missing figures stay missing (NaN), never 0.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from dashboard import data, i18n
+
+TRUST_KEYS = {"official": "trust.official", "news": "trust.news", "compilation": "trust.compilation",
+              "mirror": "trust.mirror", "user": "trust.user_supplied", "derived": "trust.derived"}
+ENTERPRISE_METRICS = ("high_tech_enterprises", "little_giants", "enterprises_10bn", "listed_companies", "above_scale_enterprises")
+SHARE_METRICS = ("industry_share", "capacity_share")
+
+
+@dataclass(frozen=True)
+class View:
+    """What the filters select: zones to show (registry order), industries (with segments), metric, year."""
+
+    zones: tuple[str, ...]
+    industries: frozenset[str]
+    metric: str
+    year: int | None
+    lang: str
+
+
+def label(frame: pd.DataFrame, id_column: str, lang: str, zh: str = "name_zh", en: str = "name_en") -> dict[str, str]:
+    return dict(zip(frame[id_column], frame[zh if lang == "zh" else en]))
+
+
+def zone_labels(zones: pd.DataFrame, lang: str) -> dict[str, str]:
+    return label(zones, "zone_id", lang, "short_zh", "short_en")
+
+
+def metric_labels(metrics: pd.DataFrame, lang: str) -> dict[str, str]:
+    return label(metrics, "metric", lang, "label_zh", "label_en")
+
+
+def industry_labels(industries: pd.DataFrame, lang: str) -> dict[str, str]:
+    return label(industries, "industry", lang)
+
+
+def metric_years(facts: pd.DataFrame, zone_ids=data.ZONE_IDS) -> dict[str, tuple[int, ...]]:
+    """Years with at least one zone figure, per metric (the year filter offers only these)."""
+    zone_facts = facts[facts["zone_id"].isin(zone_ids)]
+    return {m: tuple(sorted(set(g["year"]))) for m, g in zone_facts.groupby("metric")}
+
+
+def view_of(dataset: data.Dataset, facts: pd.DataFrame, zones: tuple[str, ...], industries: tuple[str, ...],
+            metric: str, year: int | None, lang: str) -> View:
+    """Resolve the filters: no zone means all nine; an industry keeps the zones that have it."""
+    shown = zones or data.ZONE_IDS
+    if industries:
+        with_industry = set(data.zones_for_industries(dataset.zones, facts, dataset.industries, industries))
+        shown = tuple(z for z in shown if z in with_industry)
+    expanded = frozenset(data.expand_industries(dataset.industries, industries)) if industries else frozenset()
+    return View(tuple(shown), expanded, metric, year, lang)
+
+
+def preferred(facts: pd.DataFrame) -> pd.DataFrame:
+    return facts[facts["preferred"]]
+
+
+def source_text(row, lang: str) -> str:
+    """Source line for a tooltip: title, date and trust grade (never a mirror URL)."""
+    trust = i18n.t(TRUST_KEYS.get(row["trust"], "trust.mirror"), lang)
+    date = f" ({row['source_date']})" if row["source_date"] else ""
+    return f"{row['source_title']}{date} · {trust}"
+
+
+def decorate(frame: pd.DataFrame, dataset: data.Dataset, lang: str) -> pd.DataFrame:
+    """Add the display columns every chart and table shares: zone, industry, metric labels,
+    value text with qualifier, source line, caveat."""
+    out = frame.copy()
+    zones = zone_labels(dataset.zones, lang) | {"jiangxi_all": i18n.t("zone.jiangxi_all", lang),
+                                                 "national": i18n.t("zone.national", lang)}
+    industries = industry_labels(dataset.industries, lang)
+    metrics = metric_labels(dataset.metrics, lang)
+    out["zone"] = out["zone_id"].map(zones)
+    out["industry_label"] = out["industry"].map(industries).fillna("")
+    out["metric_label"] = out["metric"].map(metrics)
+    out["value_text"] = [i18n.fmt_value(v, u, q, lang) for v, u, q in zip(out["value"], out["unit"], out["qualifier"])]
+    out["source"] = [source_text(r, lang) for _, r in out.iterrows()] if len(out) else []
+    out["caveat"] = out["note"].where(out["caution"], "") if "caution" in out else ""
+    out["item"] = [f"{z} · {i}" if i else z for z, i in zip(out["zone"], out["industry_label"])]
+    return out
+
+
+def filtered_facts(facts: pd.DataFrame, view: View) -> pd.DataFrame:
+    """The facts behind the current view (all years and metrics): the table and the CSV download."""
+    keep = facts["zone_id"].isin(view.zones)
+    if view.industries:
+        keep &= facts["industry"].eq("") | facts["industry"].isin(view.industries)
+    return facts[keep]
+
+
+def metric_by_zone(facts: pd.DataFrame, dataset: data.Dataset, view: View) -> tuple[pd.DataFrame, list[str]]:
+    """The selected metric in the selected year, one row per zone (and industry), plus the zones
+    without a figure (listed as "no data" under the chart, never drawn as 0)."""
+    rows = preferred(facts)
+    rows = rows[(rows["metric"] == view.metric) & (rows["year"] == view.year) & rows["zone_id"].isin(view.zones)]
+    if view.industries:
+        rows = rows[rows["industry"].eq("") | rows["industry"].isin(view.industries)]
+    table = decorate(rows, dataset, view.lang)
+    order = {z: i for i, z in enumerate(data.ZONE_IDS)}
+    table = table.sort_values(["zone_id", "industry"], key=lambda s: s.map(order) if s.name == "zone_id" else s)
+    labels = zone_labels(dataset.zones, view.lang)
+    missing = [labels[z] for z in view.zones if z not in set(table["zone_id"])]
+    return table, missing
+
+
+def metric_over_years(facts: pd.DataFrame, dataset: data.Dataset, view: View) -> pd.DataFrame:
+    """The selected metric in every year it has a figure, per zone: points, never joined across gaps."""
+    rows = preferred(facts)
+    rows = rows[(rows["metric"] == view.metric) & rows["zone_id"].isin(view.zones)]
+    if view.industries:
+        rows = rows[rows["industry"].eq("") | rows["industry"].isin(view.industries)]
+    return decorate(rows, dataset, view.lang)
+
+
+def latest_per_zone(facts: pd.DataFrame, dataset: data.Dataset, view: View, metrics: tuple[str, ...]) -> pd.DataFrame:
+    """For each zone and metric, the latest year's figure up to the selected year (the year is shown)."""
+    rows = preferred(facts)
+    rows = rows[rows["metric"].isin(metrics) & rows["zone_id"].isin(view.zones)]
+    if view.year is not None:
+        rows = rows[rows["year"] <= view.year] if (rows["year"] <= view.year).any() else rows
+    rows = rows.sort_values("year").groupby(["zone_id", "metric", "industry"], as_index=False).tail(1)
+    return decorate(rows, dataset, view.lang)
+
+
+def enterprises(facts: pd.DataFrame, dataset: data.Dataset, view: View) -> pd.DataFrame:
+    return latest_per_zone(facts, dataset, view, ENTERPRISE_METRICS)
+
+
+def industry_matrix(dataset: data.Dataset, view: View) -> pd.DataFrame:
+    """Zone × lead industry from the registry: complete for all nine zones, first industry marked."""
+    zones = dataset.zones[dataset.zones["zone_id"].isin(view.zones)]
+    names = industry_labels(dataset.industries, view.lang)
+    labels = zone_labels(dataset.zones, view.lang)
+    rows = []
+    for z in zones.itertuples():
+        for position, industry in enumerate(z.lead_industries, start=1):
+            if view.industries and industry not in view.industries:
+                continue
+            first = industry == z.first_industry
+            rows.append({"zone_id": z.zone_id, "zone": labels[z.zone_id], "industry": industry,
+                         "industry_label": names[industry], "position": position,
+                         "role": i18n.t("industry.first" if first else "industry.lead", view.lang)})
+    return pd.DataFrame(rows, columns=["zone_id", "zone", "industry", "industry_label", "position", "role"])
+
+
+def industry_figures(facts: pd.DataFrame, dataset: data.Dataset, view: View, metrics: tuple[str, ...]) -> pd.DataFrame:
+    """Industry-specific figures (revenues or shares) of the shown zones, every year, derived shares
+    included and labelled."""
+    rows = preferred(facts)
+    rows = rows[rows["metric"].isin(metrics) & rows["zone_id"].isin(view.zones) & rows["industry"].ne("")]
+    if view.industries:
+        rows = rows[rows["industry"].isin(view.industries)]
+    return decorate(rows.sort_values(["zone_id", "year"]), dataset, view.lang)
+
+
+def national_ranks(facts: pd.DataFrame, dataset: data.Dataset, view: View) -> pd.DataFrame:
+    """Evaluation ranks over years, with the number of zones ranked that year where a source says it."""
+    rows = preferred(facts)
+    ranks = decorate(rows[(rows["metric"] == "national_rank") & rows["zone_id"].isin(view.zones)], dataset, view.lang)
+    pool = rows[(rows["zone_id"] == "national") & (rows["metric"] == "zones_ranked")].set_index("year")["value"]
+    ranks["of_total"] = [
+        i18n.t("rank.of_total", view.lang, total=int(pool[y])) if y in pool.index else i18n.t("rank.total_unknown", view.lang)
+        for y in ranks["year"]
+    ]
+    return ranks
+
+
+def national_context(facts: pd.DataFrame, dataset: data.Dataset, lang: str) -> pd.DataFrame:
+    """National zones' GDP by year, with the share of China's GDP and the number of zones that year."""
+    rows = preferred(facts)
+    national = rows[rows["zone_id"] == "national"]
+    gdp = decorate(national[national["metric"] == "gdp"], dataset, lang)
+    extra = {}
+    for metric in ("gdp_share", "zone_count"):
+        m = decorate(national[national["metric"] == metric], dataset, lang)
+        extra[metric] = dict(zip(m["year"], m["value_text"]))
+    no_data = i18n.t("value.no_data", lang)
+    gdp["share_text"] = gdp["year"].map(extra["gdp_share"]).fillna(no_data)
+    gdp["zones_text"] = gdp["year"].map(extra["zone_count"]).fillna(no_data)
+    return gdp.sort_values("year")
+
+
+def coverage(facts: pd.DataFrame, dataset: data.Dataset, view: View) -> pd.DataFrame:
+    """Zone × metric: how many years have a figure. Every pair is present, zeros included, because
+    here 0 is the honest count of years, not a value."""
+    zone_facts = facts[facts["zone_id"].isin(view.zones)]
+    counts = zone_facts.groupby(["zone_id", "metric"])["year"].nunique()
+    metrics = dataset.metrics[dataset.metrics["metric"].isin(set(facts.loc[facts["zone_id"].isin(data.ZONE_IDS), "metric"]))]
+    labels = zone_labels(dataset.zones, view.lang)
+    names = metric_labels(dataset.metrics, view.lang)
+    groups = {g: i18n.t(f"group.{g}", view.lang) for g in metrics["group"].unique()}
+    rows = [{"zone_id": z, "zone": labels[z], "metric": m.metric, "metric_label": names[m.metric],
+             "group": groups[m.group], "order": m.order, "years": int(counts.get((z, m.metric), 0))}
+            for z in view.zones for m in metrics.itertuples()]
+    return pd.DataFrame(rows, columns=["zone_id", "zone", "metric", "metric_label", "group", "order", "years"])
+
+
+def city_context(city_facts: pd.DataFrame, year: int | None) -> pd.DataFrame:
+    """Prefecture GDP for one year (preferred vintage), for shading the map."""
+    rows = city_facts[(city_facts["metric"] == "gdp") & city_facts["preferred"] & (city_facts["adcode"] != 360000)]
+    return rows[rows["year"] == year] if year is not None else rows.iloc[0:0]

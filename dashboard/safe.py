@@ -1,0 +1,21 @@
+"""Text from files and URLs is shown as text: never as Markdown or HTML.
+
+Streamlit renders Markdown in st.error/st.warning/st.caption; anything that came from a user
+(an upload's file name, a value from a link, a note) goes through `md()` first.
+"""
+import re
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
+
+
+def md(text: object) -> str:
+    """`text` with every Markdown/HTML control character escaped, so it renders literally."""
+    return _MARKDOWN.sub(r"\\\1", str(text))
+
+
+def cell(value: object) -> object:
+    """A spreadsheet cell that cannot run as a formula: text starting with = + - @ (or a tab or
+    carriage return) gets a leading apostrophe, as OWASP's CSV-injection advice says."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
