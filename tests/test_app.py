@@ -1,0 +1,99 @@
+"""The page under streamlit.testing's AppTest: URL in, what the page says out (no browser)."""
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import data
+
+APP = str(data.BUNDLED_DATA_DIR.parent / "streamlit_app.py")
+
+
+def run(params: dict | None = None, env_dir: str | None = None, monkeypatch=None) -> AppTest:
+    if env_dir is not None:
+        monkeypatch.setenv(data.DATA_DIR_ENV, env_dir)
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def charts(at: AppTest) -> list:
+    return at.get("vega_lite_chart")
+
+
+def query(at: AppTest) -> dict:
+    return {k: at.query_params[k] for k in at.query_params}
+
+
+def test_home_page_in_chinese_with_charts_and_headline():
+    at = run()
+    assert at.title[0].value == "江西国家高新区"
+    assert len(charts(at)) >= 8
+    values = {m.label: m.value for m in at.metric}
+    assert "1,258 亿元" in values.values()  # Yingtan's 2024 industrial revenue, the default view
+    assert "19.3 万亿元" in values.values() and "14.3%" in values.values()
+    assert query(at) == {}  # the default view has a bare URL
+
+
+def test_one_zone_in_english_keeps_both_parameters():
+    at = run({"zone": "yingtan", "lang": "en"})
+    assert at.title[0].value == "Jiangxi National High-tech Zones"
+    assert "125.8 billion yuan" in [m.value for m in at.metric]
+    assert at.session_state.filters.zones == ("yingtan",)
+    assert query(at) == {"zone": ["yingtan"], "lang": ["en"]}
+    assert any("Yingtan" in s.value for s in at.subheader)  # the zone profile
+
+
+def test_junk_parameter_is_reported_and_the_rest_applies():
+    at = run({"zone": ["ganzhou", "atlantis"], "colour": "blue"})
+    warnings = " ".join(w.value for w in at.warning)
+    assert "atlantis" in warnings and "colour" in warnings
+    assert at.session_state.filters.zones == ("ganzhou",)
+
+
+def test_industry_link_keeps_only_zones_with_that_industry():
+    at = run({"industry": "copper"})
+    assert at.session_state.filters.industries == ("copper",)
+    facts_table = next(df.value for df in at.dataframe if "指标" in df.value.columns)
+    assert set(facts_table["高新区"]) == {"鹰潭高新区"}
+
+
+def test_hostile_links_never_raise():
+    run({"zone": "<script>alert(1)</script>", "metric": "x" * 10_000, "year": "２０２４", "lang": "fr"})
+
+
+def test_changing_a_filter_rewrites_the_url():
+    at = run()
+    at.multiselect(key="w_zones").set_value(["nanchang", "ganzhou"]).run()
+    assert not at.exception
+    assert at.session_state.filters.zones == ("nanchang", "ganzhou")
+    assert at.query_params["zone"] == ["nanchang", "ganzhou"]
+
+
+def test_metric_and_year_follow_each_other():
+    at = run({"metric": "national_rank", "year": "2021"})
+    assert at.session_state.filters.year == 2021
+    at.selectbox(key="w_metric").set_value("gdp").run()
+    assert at.session_state.filters.metric == "gdp"
+    assert at.session_state.filters.year is None  # gdp has no 2021 zone figure: back to its latest year
+
+
+def test_an_invalid_data_folder_shows_what_is_wrong(tmp_path, monkeypatch):
+    at = run(env_dir=str(tmp_path / "nowhere"), monkeypatch=monkeypatch)
+    assert at.error and "JX_DATA_DIR" in at.error[0].value
+    problems = at.dataframe[0].value
+    assert "does not exist" in problems["problem"].iloc[0]
+
+
+def test_a_broken_facts_file_in_a_data_folder_names_file_row_and_column(tmp_path, monkeypatch):
+    for name in data.BUNDLED_FILES:
+        (tmp_path / name).write_bytes((data.BUNDLED_DATA_DIR / name).read_bytes())
+    facts = (tmp_path / "facts.csv").read_text(encoding="utf-8").splitlines()
+    facts[3] = facts[3].replace("nanchang", "nanchang_old", 1)
+    (tmp_path / "facts.csv").write_text("\n".join(facts) + "\n", encoding="utf-8")
+    at = run(env_dir=str(tmp_path), monkeypatch=monkeypatch)
+    problems = at.dataframe[0].value
+    assert problems.iloc[0]["file"] == "facts.csv"
+    assert (problems.iloc[0]["row"], problems.iloc[0]["column"]) == (4, "zone_id")
+    assert (data.BUNDLED_DATA_DIR / "facts.csv").read_text(encoding="utf-8").count("nanchang_old") == 0

@@ -1,0 +1,112 @@
+"""Chart builders are pure: a prepared table in, a Vega-Lite spec out, checked without Streamlit."""
+import json
+
+import pandas as pd
+import pytest
+
+from dashboard import charts, i18n, model
+from dashboard.charts import Texts
+
+TEXTS = Texts("Title", "A description for screen readers", axis="亿元", subtitle="note",
+              tooltip={"item": "Zone"}, trust_domain=("official", "news", "compilation", "mirror", "derived", "user"))
+
+
+@pytest.fixture(scope="module")
+def view(dataset):
+    return model.view_of(dataset, dataset.facts, (), (), "industrial_revenue", 2024, "zh")
+
+
+def spec_of(chart) -> dict:
+    return chart.to_dict()
+
+
+def data_of(spec: dict) -> list[dict]:
+    return [row for rows in spec.get("datasets", {}).values() for row in rows]
+
+
+def test_every_chart_has_title_description_and_fits_its_column(dataset, view):
+    table, _ = model.metric_by_zone(dataset.facts, dataset, view)
+    table["trust_label"] = table["trust"]
+    built = [
+        charts.bar_by_zone(table, TEXTS),
+        charts.points_over_years(model.metric_over_years(dataset.facts, dataset, view), TEXTS),
+        charts.industry_matrix(model.industry_matrix(dataset, view), TEXTS),
+        charts.national_bars(model.national_context(dataset.facts, dataset, "zh"), TEXTS),
+        charts.coverage_heatmap(model.coverage(dataset.facts, dataset, view), TEXTS),
+    ]
+    for chart in built:
+        spec = spec_of(chart)
+        assert spec["title"]["text"] == "Title"
+        assert spec["description"] == "A description for screen readers"
+        assert spec["width"] == "container"
+        assert spec["autosize"]["type"] == "fit-x"
+
+
+def test_bar_by_zone_draws_only_zones_with_a_figure(dataset, view):
+    table, missing = model.metric_by_zone(dataset.facts, dataset, view)
+    table["trust_label"] = table["trust"]
+    rows = data_of(spec_of(charts.bar_by_zone(table, TEXTS)))
+    assert [r["item"] for r in rows] == ["鹰潭高新区"]
+    assert rows[0]["value"] == 1258 and rows[0]["value_text"] == "1,258 亿元"
+    assert "南昌高新区" in missing and len(missing) == 8
+    assert all(r["value"] is not None for r in rows)  # nothing drawn as a stand-in 0
+
+
+def test_tooltips_carry_value_year_and_source(dataset, view):
+    table, _ = model.metric_by_zone(dataset.facts, dataset, view)
+    table["trust_label"] = table["trust"]
+    spec = spec_of(charts.bar_by_zone(table, TEXTS))
+    fields = {t["field"] for layer in spec["layer"] for t in layer["encoding"]["tooltip"]}
+    assert {"value_text", "year", "source", "caveat"} <= fields
+    assert "时隔数年" in data_of(spec)[0]["source"]
+
+
+def test_rank_axis_is_reversed(dataset, view):
+    ranks = model.national_ranks(dataset.facts, dataset, view)
+    spec = spec_of(charts.points_over_years(ranks, TEXTS, reverse=True))
+    assert spec["layer"][0]["encoding"]["y"]["scale"]["reverse"] is True
+    rows = {(r["item"], r["year"]): r for r in data_of(spec)}
+    assert rows[("鹰潭高新区", 2024)]["of_total"] == i18n.t("rank.of_total", "zh", total=178)
+    assert rows[("南昌高新区", 2019)]["of_total"] == i18n.t("rank.total_unknown", "zh")  # no source states it
+
+
+def test_points_over_years_never_connect_gaps(dataset, view):
+    spec = spec_of(charts.points_over_years(model.metric_over_years(dataset.facts, dataset, view), TEXTS))
+    marks = {layer["mark"]["type"] for layer in spec["layer"]}
+    assert "line" not in marks and "area" not in marks
+
+
+def test_industry_matrix_is_complete_for_the_nine_zones(dataset, view):
+    matrix = model.industry_matrix(dataset, view)
+    assert matrix.zone_id.nunique() == 9
+    first = matrix[matrix.role == "首位产业"]
+    assert set(first.zone_id) == {"nanchang", "jingdezhen", "yingtan", "jian", "ganzhou", "gongqingcheng"}
+
+
+def test_coverage_counts_years_and_keeps_empty_pairs(dataset, view):
+    table = model.coverage(dataset.facts, dataset, view)
+    nanchang_gdp = table[(table.zone_id == "nanchang") & (table.metric == "gdp")].years.item()
+    assert nanchang_gdp == 4
+    assert table[(table.zone_id == "fuzhou")].years.sum() == 0  # nothing found for Fuzhou: shown, honestly
+    assert len(table) == 9 * table.metric.nunique()
+
+
+def test_specs_are_json_and_small(dataset, view):
+    coverage = charts.coverage_heatmap(model.coverage(dataset.facts, dataset, view), TEXTS)
+    assert len(json.dumps(spec_of(coverage))) < 80_000
+
+
+def test_national_context_tooltip_adds_share_and_count(dataset):
+    context = model.national_context(dataset.facts, dataset, "en")
+    latest = context[context.year == 2024].iloc[0]
+    assert (latest.value_text, latest.share_text, latest.zones_text) == ("19.3 trillion yuan", "14.3%", "178")
+
+
+def test_industry_filter_narrows_industry_figures(dataset):
+    view = model.view_of(dataset, dataset.facts, (), ("copper",), "industrial_revenue", 2024, "zh")
+    assert view.zones == ("yingtan",)
+    figures = model.industry_figures(dataset.facts, dataset, view, model.SHARE_METRICS)
+    assert set(figures.industry) == {"copper_deep_processing", "recycled_copper"}
+    assert sorted(figures.value) == [28, 52.8]
+    revenue = model.industry_figures(dataset.facts, dataset, view, ("industry_revenue",))
+    assert revenue.value.tolist() == [1150]
