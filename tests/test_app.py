@@ -22,8 +22,9 @@ def charts(at: AppTest) -> list:
     return at.get("vega_lite_chart")
 
 
-def query(at: AppTest) -> dict:
-    return {k: at.query_params[k] for k in at.query_params}
+def query(at: AppTest) -> dict[str, list[str]]:
+    """The URL the page wrote, every value as a list (AppTest keeps single values as strings)."""
+    return {k: [v] if isinstance(v, str) else list(v) for k, v in at.query_params.items()}
 
 
 def test_home_page_in_chinese_with_charts_and_headline():
