@@ -13,12 +13,10 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data, geo, i18n, map_chart, model, safe, state
-from dashboard.charts import Texts
+from dashboard import data, geo, i18n, map_chart, model, panels, safe, state
 
 DEFAULT_METRIC = "industrial_revenue"
 SELECTABLE_GROUPS = ("output", "enterprises", "industry", "ranking")
-TRUST_ORDER = charts.TRUST_ORDER
 # Static CSS, no data in it: headline figures such as "125.8 billion yuan" fit their column.
 PAGE_CSS = "<style>[data-testid='stMetricValue']{font-size:1.6rem}</style>"
 
@@ -27,9 +25,13 @@ PAGE_CSS = "<style>[data-testid='stMetricValue']{font-size:1.6rem}</style>"
 # Data for this session: the bundled (or configured) folder, overlaid with an upload if any
 # ---------------------------------------------------------------------------------------------
 
-def session_facts(dataset: data.Dataset) -> pd.DataFrame:
+def session_facts(dataset: data.Dataset) -> tuple[pd.DataFrame, str]:
+    """The facts this session sees and a token naming them (cache key for panels and downloads)."""
     upload = st.session_state.get("upload")
-    return data.overlay(dataset.facts, upload["facts"]) if upload else dataset.facts
+    facts = data.overlay(dataset.facts, upload["facts"]) if upload else dataset.facts
+    token = f"{dataset.folder}|{upload['token'] if upload else 'bundled'}"
+    panels.remember(token, facts)
+    return facts, token
 
 
 def vocabulary(dataset: data.Dataset, facts: pd.DataFrame) -> state.Vocabulary:
@@ -120,7 +122,8 @@ def sidebar(dataset: data.Dataset, facts: pd.DataFrame, vocab: state.Vocabulary,
     sb.multiselect(i18n.t("sidebar.zones", lang), list(vocab.zones), key="w_zones", format_func=zones.get,
                    placeholder=i18n.t("sidebar.zones_all", lang), help=i18n.t("sidebar.zones_help", lang), **callback)
     industries = model.industry_labels(dataset.industries, lang)
-    offered = [i for i in vocab.industries if i in used_industries(dataset, facts)]
+    used = used_industries(dataset, facts)
+    offered = [i for i in vocab.industries if i in used]
     sb.multiselect(i18n.t("sidebar.industries", lang), offered, key="w_industries", format_func=industries.get,
                    placeholder=i18n.t("sidebar.industries_all", lang), help=i18n.t("sidebar.industries_help", lang), **callback)
     labels = model.metric_labels(dataset.metrics, lang)
@@ -171,12 +174,23 @@ def upload_box(dataset: data.Dataset, lang: str) -> None:
     box.caption(i18n.t("upload.help", lang))
     key = f"w_upload_{ss.get('upload_generation', 0)}"  # a new key empties the uploader on reset
     box.file_uploader(i18n.t("upload.choose", lang), type=["csv", "xlsx"], key=key, on_change=on_upload, args=(dataset.folder, key))
-    template = data.template_csv(dataset)
-    box.download_button(i18n.t("upload.template", lang) + " (CSV)", template, "facts_template.csv", "text/csv", key="tpl_csv")
-    box.download_button(i18n.t("upload.template", lang) + " (XLSX)", data.template_xlsx(dataset), "facts_template.xlsx",
+    box.download_button(i18n.t("upload.template", lang) + " (CSV)", templates(dataset.folder)[0], "facts_template.csv", "text/csv", key="tpl_csv")
+    box.download_button(i18n.t("upload.template", lang) + " (XLSX)", templates(dataset.folder)[1], "facts_template.xlsx",
                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="tpl_xlsx")
     if ss.get("upload"):
         box.button(i18n.t("upload.reset", lang), on_click=on_reset_upload, key="reset_upload")
+
+
+@st.cache_data(show_spinner=False)
+def templates(folder: str) -> tuple[bytes, bytes]:
+    dataset = data.load_dataset(folder)
+    return data.template_csv(dataset), data.template_xlsx(dataset)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def csv_download(token: str, view: model.View | None) -> bytes:
+    facts = panels.facts_for(token)
+    return data.to_csv_bytes(model.filtered_facts(facts, view) if view else facts)
 
 
 def upload_messages(lang: str) -> None:
@@ -196,182 +210,55 @@ def upload_messages(lang: str) -> None:
 # Page sections
 # ---------------------------------------------------------------------------------------------
 
-def tooltip_titles(lang: str) -> dict[str, str]:
-    return {"item": i18n.t("column.zone", lang), "zone": i18n.t("column.zone", lang),
-            "value_text": i18n.t("column.value", lang), "year": i18n.t("column.year", lang),
-            "source": i18n.t("column.source_title", lang), "caveat": i18n.t("column.note", lang),
-            "metric_label": i18n.t("column.metric", lang), "industry_label": i18n.t("column.industry", lang),
-            "role": i18n.t("column.role", lang), "group": i18n.t("column.group", lang),
-            "years": i18n.t("chart.coverage_years", lang), "of_total": i18n.t("rank.pool", lang),
-            "share_text": i18n.t("context.gdp_share", lang), "zones_text": i18n.t("context.zone_count", lang),
-            "trust_label": i18n.t("sources.grade", lang)}
+def draw(name: str, dataset: data.Dataset, facts: pd.DataFrame, view: model.View, show_missing: bool = False) -> None:
+    """One panel: its chart (or why there is none), its caption and the zones without a figure."""
+    out = panels.panel(name, dataset.folder, st.session_state.facts_token, view)
+    if out.spec is not None:
+        st.vega_lite_chart(out.spec, width="stretch", key=f"chart_{name}")
+        if out.subtitle:
+            st.caption(out.subtitle)
+    else:
+        st.info(out.empty)
+    if show_missing and out.missing:
+        sep = "、" if view.lang == "zh" else ", "
+        st.caption(i18n.t("chart.no_data_for", view.lang, zones=sep.join(out.missing)))
 
 
-def with_trust_labels(table: pd.DataFrame, lang: str) -> pd.DataFrame:
-    out = table.copy()
-    out["trust_label"] = out["trust"].map(lambda g: i18n.t(model.TRUST_KEYS.get(g, "trust.mirror"), lang))
-    out["year_label"] = out["year"].astype(str)
-    return out
-
-
-def trust_domain(lang: str) -> tuple[str, ...]:
-    return tuple(i18n.t(model.TRUST_KEYS[g], lang) for g in TRUST_ORDER)
-
-
-def show_chart(chart, key: str, texts: Texts | None = None) -> None:
-    st.altair_chart(chart, width="stretch", key=key)
-    if texts is not None and texts.subtitle:
-        st.caption(texts.subtitle)
-
-
-def no_data_line(missing: list[str], lang: str) -> None:
-    if missing:
-        st.caption(i18n.t("chart.no_data_for", lang, zones="、".join(missing) if lang == "zh" else ", ".join(missing)))
-
-
-def headline(dataset, facts, view: model.View, vocab, lang: str) -> None:
-    table, missing = model.metric_by_zone(facts, dataset, view)
-    metric = model.metric_labels(dataset.metrics, lang)[view.metric]
-    n = table["zone_id"].nunique()
+def headline(dataset, view: model.View) -> None:
+    figures = panels.headline(dataset.folder, st.session_state.facts_token, view)
     cols = st.columns(4)
-    if len(table) == 1:
-        row = table.iloc[0]
-        cols[0].metric(f"{row['zone']} · {metric} · {view.year}", row["value_text"], help=row["source"])
-    else:
-        cols[0].metric(metric, i18n.fmt_year(view.year, lang) if view.year else i18n.t("value.no_data", lang))
-    cols[1].metric(i18n.t("headline.coverage", lang), f"{n} / {len(view.zones)}",
-                   help=i18n.t("coverage.zones_with_data", lang, n=n, total=len(view.zones)))
-    context = model.national_context(facts, dataset, lang)
-    if len(context):
-        latest = context.iloc[-1]
-        cols[2].metric(i18n.t("headline.national_gdp", lang, year=int(latest["year"])), latest["value_text"], help=latest["source"])
-        cols[3].metric(i18n.t("headline.national_share", lang, year=int(latest["year"])), latest["share_text"])
+    for col, (label, value, help_text) in zip(cols, figures):
+        col.metric(label, value, help=help_text or None)
 
 
-def map_section(dataset, facts, view: model.View, vocab, lang: str) -> None:
-    cities = model.city_context(dataset.city_facts, view.year)
-    cities = cities.assign(
-        value_text=[i18n.fmt_value(v, u, q, lang) for v, u, q in zip(cities["value"], cities["unit"], cities["qualifier"])],
-        vintage=cities["vintage"].map(lambda v: i18n.t(f"vintage.{v}", lang) if v else ""),
-    )[["adcode", "value", "value_text", "year", "vintage"]]
-    features = geo.prefecture_features(cities)
-    values, _ = model.metric_by_zone(facts, dataset, replace(view, zones=data.ZONE_IDS, industries=frozenset()))
-    totals = values[values["industry"] == ""].set_index("zone_id")
-    zones = dataset.zones
-    points = pd.DataFrame({
-        "zone_id": zones["zone_id"], "lon": zones["lon"], "lat": zones["lat"],
-        "label": zones["short_zh" if lang == "zh" else "short_en"],
-        "city": zones["city_zh" if lang == "zh" else "city_en"],
-        "approved": zones["approved_national"].replace("", i18n.t("value.no_data", lang)),
-        "industries": zones["lead_industries"].map(lambda ids: "、".join(model.industry_labels(dataset.industries, lang)[i] for i in ids)),
-        "value": zones["zone_id"].map(totals["value"]) if len(totals) else None,
-        "value_text": zones["zone_id"].map(totals["value_text"]).fillna(i18n.t("value.no_data", lang)) if len(totals) else i18n.t("value.no_data", lang),
-        "source": zones["zone_id"].map(totals["source"]).fillna("") if len(totals) else "",
-        "selected": zones["zone_id"].isin(view.zones) & bool(st.session_state.filters.zones or st.session_state.filters.industries),
-        "approx_note": i18n.t("map.approximate_location", lang),
-    })
-    metric = model.metric_labels(dataset.metrics, lang)[view.metric]
-    texts = map_chart.MapTexts(
-        title=i18n.t("map.title", lang), description=i18n.t("map.description", lang),
-        legend_title=i18n.t("map.legend", lang, year=view.year or ""), no_data=i18n.t("value.no_data", lang),
-        city=i18n.t("map.city", lang), city_value=i18n.t("map.city_gdp", lang), year=i18n.t("column.year", lang),
-        vintage=i18n.t("map.vintage", lang), zone=i18n.t("column.zone", lang), approved=i18n.t("profile.approved", lang),
-        industries=i18n.t("profile.lead_industries", lang), zone_value=f"{metric} ({view.year})",
-        source=i18n.t("column.source_title", lang), approx_note=i18n.t("map.location", lang),
-        city_name_field="name_zh" if lang == "zh" else "name_en",
-    )
-    spec = map_chart.map_spec(features, points, texts)
-    st.vega_lite_chart(spec, width="stretch", key=map_key(), on_select=lambda: on_map_select(vocab, geo.zone_cities(zones)),
+def map_section(dataset, view: model.View, vocab, highlight: bool) -> None:
+    spec = panels.map_spec(dataset.folder, st.session_state.facts_token, view, highlight)
+    zone_city = geo.zone_cities(dataset.zones)
+    st.vega_lite_chart(spec, width="stretch", key=map_key(), on_select=lambda: on_map_select(vocab, zone_city),
                        selection_mode=[map_chart.ZONE_SELECTION, map_chart.CITY_SELECTION])
-    st.caption(i18n.t("map.caption", lang))
+    st.caption(i18n.t("map.caption", view.lang))
 
 
-def output_section(dataset, facts, view: model.View, lang: str) -> None:
-    table, missing = model.metric_by_zone(facts, dataset, view)
-    metric = dataset.metrics.set_index("metric").loc[view.metric]
-    label = metric["label_zh" if lang == "zh" else "label_en"]
-    tips = tooltip_titles(lang)
-    if len(table):
-        texts = Texts(i18n.t("chart.output_by_zone", lang, metric=label, year=view.year),
-                      i18n.t("chart.output_by_zone_desc", lang, metric=label, year=view.year, n=len(table)),
-                      axis=i18n.fmt_axis_unit(metric["unit"], lang), tooltip=tips, trust_domain=trust_domain(lang))
-        show_chart(charts.bar_by_zone(with_trust_labels(table, lang), texts), "by_zone", texts)
-    else:
-        st.info(i18n.t("empty.year", lang, metric=label, year=view.year))
-    no_data_line(missing, lang)
-    over_years = model.metric_over_years(facts, dataset, view)
-    if len(over_years):
-        texts = Texts(i18n.t("chart.output_over_years", lang, metric=label),
-                      i18n.t("chart.output_over_years_desc", lang, metric=label),
-                      axis=i18n.fmt_axis_unit(metric["unit"], lang), subtitle=i18n.t("chart.points_note", lang), tooltip=tips)
-        show_chart(charts.points_over_years(over_years, texts, reverse=metric["kind"] == "rank"), "over_years", texts)
+def output_section(dataset, facts, view: model.View) -> None:
+    draw("by_zone", dataset, facts, view, show_missing=True)
+    draw("over_years", dataset, facts, view)
 
 
-def enterprise_section(dataset, facts, view: model.View, lang: str) -> None:
-    table = model.enterprises(facts, dataset, view)
-    if not len(table):
-        st.info(i18n.t("empty.enterprises", lang))
-        return
-    table = table.assign(label_text=[f"{v} ({y})" for v, y in zip(table["value_text"], table["year"])])
-    texts = Texts(i18n.t("chart.enterprises", lang), i18n.t("chart.enterprises_desc", lang),
-                  axis=i18n.fmt_axis_unit("家", lang), subtitle=i18n.t("chart.latest_note", lang), tooltip=tooltip_titles(lang))
-    show_chart(charts.grouped_bars(table, texts), "enterprises", texts)
-    shown = set(table["zone"])
-    no_data_line([z for z in model.zone_labels(dataset.zones, lang).values() if z not in shown and z in
-                  [model.zone_labels(dataset.zones, lang)[i] for i in view.zones]], lang)
-
-
-def industry_section(dataset, facts, view: model.View, lang: str) -> None:
-    tips = tooltip_titles(lang)
-    matrix = model.industry_matrix(dataset, view)
-    if len(matrix):
-        texts = Texts(i18n.t("chart.industry_matrix", lang), i18n.t("chart.industry_matrix_desc", lang), tooltip=tips)
-        show_chart(charts.industry_matrix(matrix, texts), "industry_matrix", texts)
+def industry_section(dataset, facts, view: model.View) -> None:
+    draw("industry_matrix", dataset, facts, view)
     left, right = st.columns(2)
     with left:
-        revenue = model.industry_figures(facts, dataset, view, ("industry_revenue",))
-        if len(revenue):
-            texts = Texts(i18n.t("chart.industry_revenue", lang), i18n.t("chart.industry_revenue_desc", lang),
-                          axis=i18n.fmt_axis_unit("亿元", lang), tooltip=tips)
-            show_chart(charts.industry_bars(with_trust_labels(revenue, lang), texts), "industry_revenue", texts)
-        else:
-            st.info(i18n.t("empty.industries", lang))
+        draw("industry_revenue", dataset, facts, view)
     with right:
-        shares = pd.concat([model.industry_figures(facts, dataset, view, model.SHARE_METRICS),
-                            model.decorate(data.derived_shares(facts).pipe(lambda d: d[d["zone_id"].isin(view.zones) & (d["industry"].isin(view.industries) if view.industries else True)]), dataset, lang)])
-        if len(shares):
-            shares = shares.assign(item=[f"{i} · {m}" for i, m in zip(shares["item"], shares["metric_label"])])
-            texts = Texts(i18n.t("chart.industry_shares", lang), i18n.t("chart.industry_shares_desc", lang),
-                          axis="%", subtitle=i18n.t("chart.shares_note", lang), tooltip=tips)
-            show_chart(charts.industry_bars(with_trust_labels(shares, lang), texts, domain_max=100), "industry_shares", texts)
-        else:
-            st.info(i18n.t("empty.industries", lang))
+        draw("industry_shares", dataset, facts, view)
 
 
-def ranking_and_context(dataset, facts, view: model.View, lang: str) -> None:
-    tips = tooltip_titles(lang)
+def ranking_and_context(dataset, facts, view: model.View) -> None:
     left, right = st.columns(2)
     with left:
-        ranks = model.national_ranks(facts, dataset, view)
-        if len(ranks):
-            texts = Texts(i18n.t("chart.national_rank", lang), i18n.t("chart.national_rank_desc", lang),
-                          axis=i18n.t("chart.rank_axis", lang), subtitle=i18n.t("chart.rank_axis_note", lang), tooltip=tips)
-            show_chart(charts.points_over_years(ranks, texts, reverse=True), "national_rank", texts)
-        else:
-            st.info(i18n.t("empty.ranks", lang))
+        draw("national_rank", dataset, facts, view)
     with right:
-        context = model.national_context(facts, dataset, lang)
-        texts = Texts(i18n.t("chart.national_context", lang), i18n.t("chart.national_context_desc", lang),
-                      axis=i18n.fmt_axis_unit("亿元", lang), tooltip=tips)
-        show_chart(charts.national_bars(context, texts), "national_context", texts)
-
-
-def coverage_section(dataset, facts, view: model.View, lang: str) -> None:
-    table = model.coverage(facts, dataset, view)
-    texts = Texts(i18n.t("chart.coverage", lang), i18n.t("chart.coverage_desc", lang),
-                  axis=i18n.t("chart.coverage_years", lang), subtitle=i18n.t("chart.coverage_caption", lang),
-                  tooltip=tooltip_titles(lang))
-    show_chart(charts.coverage_heatmap(table, texts), "coverage", texts)
+        draw("national_context", dataset, facts, view)
 
 
 def profile_section(dataset, facts, zone_id: str, lang: str) -> None:
@@ -406,9 +293,10 @@ def table_section(dataset, facts, view: model.View, lang: str) -> None:
     })
     st.dataframe(table, hide_index=True, width="stretch", height=320)
     left, right = st.columns(2)
-    left.download_button(i18n.t("download.filtered_csv", lang), data.to_csv_bytes(model.filtered_facts(facts, view)),
+    token = st.session_state.facts_token
+    left.download_button(i18n.t("download.filtered_csv", lang), csv_download(token, view),
                          "jiangxi_htz_facts_filtered.csv", "text/csv", key="dl_filtered")
-    right.download_button(i18n.t("download.full_csv", lang), data.to_csv_bytes(facts), "jiangxi_htz_facts_all.csv",
+    right.download_button(i18n.t("download.full_csv", lang), csv_download(token, None), "jiangxi_htz_facts_all.csv",
                           "text/csv", key="dl_full")
 
 
@@ -456,7 +344,7 @@ def main() -> None:
     except data.DataError as error:
         error_page(error)
         return
-    facts = session_facts(dataset)
+    facts, st.session_state.facts_token = session_facts(dataset)
     vocab = vocabulary(dataset, facts)
     init_filters(vocab)
     filters: state.Filters = st.session_state.filters
@@ -474,24 +362,24 @@ def main() -> None:
     upload_messages(lang)
     if not view.zones:
         st.warning(i18n.t("empty.selection", lang))
-    headline(dataset, facts, view, vocab, lang)
+    headline(dataset, view)
 
     left, right = st.columns([1.1, 1], gap="medium")
     with left:
-        map_section(dataset, facts, view, vocab, lang)
+        map_section(dataset, view, vocab, highlight=bool(filters.zones or filters.industries))
     with right:
-        output_section(dataset, facts, view, lang)
+        output_section(dataset, facts, view)
 
     if len(view.zones) == 1:
         profile_section(dataset, facts, view.zones[0], lang)
     st.header(i18n.t("section.enterprises", lang))
-    enterprise_section(dataset, facts, view, lang)
+    draw("enterprises", dataset, facts, view, show_missing=True)
     st.header(i18n.t("section.industries", lang))
-    industry_section(dataset, facts, view, lang)
+    industry_section(dataset, facts, view)
     st.header(i18n.t("section.ranking", lang))
-    ranking_and_context(dataset, facts, view, lang)
+    ranking_and_context(dataset, facts, view)
     st.header(i18n.t("section.coverage", lang))
-    coverage_section(dataset, facts, view, lang)
+    draw("coverage", dataset, facts, view)
     table_section(dataset, facts, view, lang)
     sources_section(dataset, facts, lang)
     st.caption(i18n.t("app.thin_record", lang))

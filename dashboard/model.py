@@ -66,16 +66,9 @@ def preferred(facts: pd.DataFrame) -> pd.DataFrame:
     return facts[facts["preferred"]]
 
 
-def source_text(row, lang: str) -> str:
-    """Source line for a tooltip: title, date and trust grade (never a mirror URL)."""
-    trust = i18n.t(TRUST_KEYS.get(row["trust"], "trust.mirror"), lang)
-    date = f" ({row['source_date']})" if row["source_date"] else ""
-    return f"{row['source_title']}{date} · {trust}"
-
-
 def decorate(frame: pd.DataFrame, dataset: data.Dataset, lang: str) -> pd.DataFrame:
     """Add the display columns every chart and table shares: zone, industry, metric labels,
-    value text with qualifier, source line, caveat."""
+    value text with qualifier, a source line (title, date, trust grade; never a mirror URL), caveat."""
     out = frame.copy()
     zones = zone_labels(dataset.zones, lang) | {"jiangxi_all": i18n.t("zone.jiangxi_all", lang),
                                                  "national": i18n.t("zone.national", lang)}
@@ -85,7 +78,9 @@ def decorate(frame: pd.DataFrame, dataset: data.Dataset, lang: str) -> pd.DataFr
     out["industry_label"] = out["industry"].map(industries).fillna("")
     out["metric_label"] = out["metric"].map(metrics)
     out["value_text"] = [i18n.fmt_value(v, u, q, lang) for v, u, q in zip(out["value"], out["unit"], out["qualifier"])]
-    out["source"] = [source_text(r, lang) for _, r in out.iterrows()] if len(out) else []
+    trust = out["trust"].map(lambda g: i18n.t(TRUST_KEYS.get(g, "trust.mirror"), lang))
+    date = out["source_date"].map(lambda d: f" ({d})" if d else "")
+    out["source"] = out["source_title"] + date + " · " + trust
     out["caveat"] = out["note"].where(out["caution"], "") if "caution" in out else ""
     out["item"] = [f"{z} · {i}" if i else z for z, i in zip(out["zone"], out["industry_label"])]
     return out

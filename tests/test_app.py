@@ -1,5 +1,4 @@
 """The page under streamlit.testing's AppTest: URL in, what the page says out (no browser)."""
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import data

@@ -1,7 +1,6 @@
 """Chart builders are pure: a prepared table in, a Vega-Lite spec out, checked without Streamlit."""
 import json
 
-import pandas as pd
 import pytest
 
 from dashboard import charts, i18n, model
