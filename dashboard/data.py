@@ -191,6 +191,8 @@ def _read_bytes(source) -> tuple[bytes, str]:
 
 def _decode(data: bytes) -> str:
     """UTF-8 (with or without BOM), else GB18030 as Excel in China saves it; else say where it breaks."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise DataError([Problem(None, None, "the file is UTF-16 text (Excel's 'Unicode text'); save it as 'CSV UTF-8' or .xlsx")])
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding)
