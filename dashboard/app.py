@@ -281,16 +281,9 @@ def profile_section(dataset, facts, zone_id: str, lang: str) -> None:
         st.caption(safe.md(zone["area_note"]))
 
 
-def table_section(dataset, facts, view: model.View, lang: str) -> None:
+def table_section(dataset, view: model.View, lang: str) -> None:
     st.subheader(i18n.t("chart.data_table", lang))
-    shown = model.decorate(model.filtered_facts(facts, view), dataset, lang)
-    table = pd.DataFrame({
-        i18n.t("column.zone", lang): shown["zone"], i18n.t("column.year", lang): shown["year"],
-        i18n.t("column.metric", lang): shown["metric_label"], i18n.t("column.industry", lang): shown["industry_label"],
-        i18n.t("column.value", lang): shown["value_text"], i18n.t("column.source_title", lang): shown["source_title"],
-        i18n.t("sources.grade", lang): shown["trust"].map(lambda g: i18n.t(model.TRUST_KEYS.get(g, "trust.mirror"), lang)),
-        i18n.t("column.note", lang): shown["note"],
-    })
+    table = panels.facts_table(dataset.folder, st.session_state.facts_token, view)
     st.dataframe(table, hide_index=True, width="stretch", height=320)
     left, right = st.columns(2)
     token = st.session_state.facts_token
@@ -300,20 +293,10 @@ def table_section(dataset, facts, view: model.View, lang: str) -> None:
                           "text/csv", key="dl_full")
 
 
-def sources_section(dataset, facts, lang: str) -> None:
+def sources_section(dataset, lang: str) -> None:
     st.subheader(i18n.t("sources.title", lang))
     st.caption(i18n.t("sources.caption", lang))
-    used = facts.groupby("source_id").size()
-    sources = dataset.sources.assign(figures=dataset.sources["source_id"].map(used).fillna(0).astype(int))
-    linkable = sources["trust"].isin(["official", "news"]) & sources["url"].ne("")
-    table = pd.DataFrame({
-        i18n.t("sources.col_title", lang): sources["title"],
-        i18n.t("sources.col_publisher", lang): sources["publisher"],
-        i18n.t("sources.col_date", lang): sources["date"],
-        i18n.t("sources.grade", lang): sources["trust"].map(lambda g: i18n.t(model.TRUST_KEYS[g], lang)),
-        i18n.t("sources.col_figures", lang): sources["figures"],
-        i18n.t("sources.col_link", lang): sources["url"].where(linkable, None),
-    })
+    table = panels.sources_table(dataset.folder, st.session_state.facts_token, lang)
     link_column = i18n.t("sources.col_link", lang)
     st.dataframe(table, hide_index=True, width="stretch", height=360,
                  column_config={link_column: st.column_config.LinkColumn(link_column)})
@@ -380,7 +363,7 @@ def main() -> None:
     ranking_and_context(dataset, facts, view)
     st.header(i18n.t("section.coverage", lang))
     draw("coverage", dataset, facts, view)
-    table_section(dataset, facts, view, lang)
-    sources_section(dataset, facts, lang)
+    table_section(dataset, view, lang)
+    sources_section(dataset, lang)
     st.caption(i18n.t("app.thin_record", lang))
     write_url(filters, vocab)

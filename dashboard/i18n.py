@@ -125,7 +125,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "sources.col_title": {"zh": "标题", "en": "Title"},
     "sources.col_publisher": {"zh": "发布者", "en": "Publisher"},
     "sources.col_date": {"zh": "日期", "en": "Date"},
-    "sources.col_figures": {"zh": "数字条数", "en": "Figures"},
+    "sources.col_figures": {"zh": "用于哪些数字", "en": "Figures that use it"},
     "sources.col_link": {"zh": "链接", "en": "Link"},
     # Zones, industries and ranks as the charts name them
     "zone.jiangxi_all": {"zh": "江西九个国家高新区合计", "en": "Jiangxi's nine zones combined"},

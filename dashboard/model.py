@@ -81,7 +81,8 @@ def decorate(frame: pd.DataFrame, dataset: data.Dataset, lang: str) -> pd.DataFr
     trust = out["trust"].map(lambda g: i18n.t(TRUST_KEYS.get(g, "trust.mirror"), lang))
     date = out["source_date"].map(lambda d: f" ({d})" if d else "")
     out["source"] = out["source_title"] + date + " · " + trust
-    out["caveat"] = out["note"].where(out["caution"], "") if "caution" in out else ""
+    caution = out["caution"] if "caution" in out else False
+    out["caveat"] = out["note"].where(~caution, "⚠ " + out["note"]) if len(out) else out["note"]
     out["item"] = [f"{z} · {i}" if i else z for z, i in zip(out["zone"], out["industry_label"])]
     return out
 

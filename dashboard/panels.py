@@ -244,3 +244,37 @@ def map_spec(folder: str, token: str, view: model.View, highlight: bool) -> dict
         city_name_field="name_zh" if lang == "zh" else "name_en",
     )
     return map_chart.map_spec(geo.prefecture_features(cities), points, texts)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def sources_table(folder: str, token: str, lang: str) -> pd.DataFrame:
+    """Every source: title, publisher, date, trust grade, the figures that use it, and a link only
+    for official and news sources (mirror copies keep their URL in the data, never as a link)."""
+    dataset = data.load_dataset(folder)
+    shown = model.decorate(facts_for(token), dataset, lang)
+    used = shown.groupby("source_id").apply(
+        lambda g: "; ".join(f"{z} {m} {y}" for z, m, y in zip(g["zone"], g["metric_label"], g["year"])), include_groups=False)
+    sources = dataset.sources
+    linkable = sources["trust"].isin(["official", "news"]) & sources["url"].ne("")
+    return pd.DataFrame({
+        i18n.t("sources.col_title", lang): sources["title"],
+        i18n.t("sources.col_publisher", lang): sources["publisher"],
+        i18n.t("sources.col_date", lang): sources["date"],
+        i18n.t("sources.grade", lang): sources["trust"].map(lambda g: i18n.t(model.TRUST_KEYS[g], lang)),
+        i18n.t("sources.col_figures", lang): sources["source_id"].map(used).fillna(""),
+        i18n.t("sources.col_link", lang): sources["url"].where(linkable, None),
+    })
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def facts_table(folder: str, token: str, view: model.View) -> pd.DataFrame:
+    """The figures behind the view with their sources, grades and caveats, headed in the view's language."""
+    lang = view.lang
+    shown = model.decorate(model.filtered_facts(facts_for(token), view), data.load_dataset(folder), lang)
+    return pd.DataFrame({
+        i18n.t("column.zone", lang): shown["zone"], i18n.t("column.year", lang): shown["year"],
+        i18n.t("column.metric", lang): shown["metric_label"], i18n.t("column.industry", lang): shown["industry_label"],
+        i18n.t("column.value", lang): shown["value_text"], i18n.t("column.source_title", lang): shown["source_title"],
+        i18n.t("sources.grade", lang): shown["trust"].map(lambda g: i18n.t(model.TRUST_KEYS.get(g, "trust.mirror"), lang)),
+        i18n.t("column.note", lang): shown["note"],
+    })
