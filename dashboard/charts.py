@@ -171,6 +171,7 @@ def coverage_heatmap(table: pd.DataFrame, texts: Texts) -> alt.Chart:
     )
     cells = base.mark_rect(stroke="white", strokeWidth=0.5).encode(
         color=alt.Color("years:Q", title=texts.axis, scale=alt.Scale(scheme="blues", domainMin=0), legend=alt.Legend(orient="bottom")))
-    labels = base.mark_text(fontSize=10).encode(
+    # a count of years is printed only where there is one: an empty cell reads as "none found"
+    labels = base.transform_filter("datum.years > 0").mark_text(fontSize=10).encode(
         text="years:Q", color=alt.condition("datum.years >= 3", alt.value("white"), alt.value("#333333")))
     return _finish(alt.layer(cells, labels), texts, max(80, 18 * frame["metric_label"].nunique()))
