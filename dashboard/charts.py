@@ -37,7 +37,7 @@ def _title(texts: Texts) -> alt.TitleParams:
 def _value_labels(base: alt.Chart, **kwargs) -> alt.Chart:
     """Value labels readable on light and dark themes alike: white drawn in `difference` blend
     mode comes out black on a white page and white on a dark one."""
-    return base.mark_text(color="#ffffff", blend="difference", fontSize=11, **kwargs).encode(text="value_text:N")
+    return base.mark_text(color="#ffffff", blend="difference", fontSize=11, aria=False, **kwargs).encode(text="value_text:N")
 
 
 def _tooltips(texts: Texts, columns: list[str]) -> list[alt.Tooltip]:
@@ -45,9 +45,17 @@ def _tooltips(texts: Texts, columns: list[str]) -> list[alt.Tooltip]:
     return [alt.Tooltip(f"{c}:N", title=names.get(c, c)) for c in columns]
 
 
-def _frame(table: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """Only the columns a chart uses: keeps the spec small (it travels to every browser)."""
-    return table[[c for c in dict.fromkeys(columns) if c in table]].reset_index(drop=True)
+def _frame(table: pd.DataFrame, columns: list[str], aria: list[str] | None = None) -> pd.DataFrame:
+    """Only the columns a chart uses (the spec travels to every browser), plus `aria`: what a
+    screen reader says for each mark, the tooltip's values in order."""
+    frame = table[[c for c in dict.fromkeys(columns) if c in table]].reset_index(drop=True)
+    if aria:
+        parts = [frame[c].astype(str) for c in aria if c in frame]
+        frame["aria"] = [", ".join(p for p in row if p and p != "nan") for row in zip(*parts)] if parts else ""
+    return frame
+
+
+DESCRIBE = alt.Description("aria:N")
 
 
 def _finish(chart: alt.Chart, texts: Texts, height: int | None = None) -> alt.Chart:
@@ -70,13 +78,13 @@ def _trust_colour(texts: Texts) -> alt.Color:
 def bar_by_zone(table: pd.DataFrame, texts: Texts) -> alt.Chart:
     """One bar per zone (and industry) for one metric and year; bars coloured by source trust."""
     tips = ["item", "value_text", "year", "source", "caveat"]
-    frame = _frame(table, ["item", "value", "trust_label", *tips])
+    frame = _frame(table, ["item", "value", "trust_label", *tips], aria=tips)
     base = alt.Chart(frame).encode(
         y=alt.Y("item:N", sort=list(frame["item"]), title=None, axis=alt.Axis(labelLimit=220)),
         x=alt.X("value:Q", title=texts.axis),
         tooltip=_tooltips(texts, tips),
     )
-    bars = base.mark_bar().encode(color=_trust_colour(texts))
+    bars = base.mark_bar().encode(color=_trust_colour(texts), description=DESCRIBE)
     labels = _value_labels(base, align="left", dx=4)
     height = max(60, 34 * len(frame))
     return _finish(alt.layer(bars, labels), texts, height)
@@ -86,30 +94,31 @@ def points_over_years(table: pd.DataFrame, texts: Texts, reverse: bool = False) 
     """Figures over years as points: years without a figure stay empty, nothing is joined or
     interpolated across gaps. `reverse` for ranks (1 at the top)."""
     tips = ["item", "year", "value_text", "source", "caveat", *(["of_total"] if "of_total" in table else [])]
-    frame = _frame(table, ["item", "year", "value", *tips])
+    frame = _frame(table, ["item", "year", "value", *tips], aria=tips)
     base = alt.Chart(frame).encode(
         x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("value:Q", title=texts.axis, scale=alt.Scale(reverse=reverse, zero=not reverse)),
         color=alt.Color("item:N", title=None, legend=alt.Legend(orient="bottom", columns=3, labelLimit=220)),
         tooltip=_tooltips(texts, tips),
     )
-    points = base.mark_point(filled=True, size=90)
-    labels = base.mark_text(dy=-12, fontSize=11).encode(text="value_text:N")  # coloured like its point
+    points = base.mark_point(filled=True, size=90).encode(description=DESCRIBE)
+    labels = base.mark_text(dy=-12, fontSize=11, aria=False).encode(text="value_text:N")  # coloured like its point
     return _finish(alt.layer(points, labels), texts, 220)
 
 
 def grouped_bars(table: pd.DataFrame, texts: Texts, group: str = "metric_label") -> alt.Chart:
     """Several metrics per zone side by side (enterprise counts): latest figure, its year in the label."""
     tips = ["zone", "metric_label", "value_text", "year", "source", "caveat"]
-    frame = _frame(table, ["zone", "value", group, "label_text", *tips])
+    frame = _frame(table, ["zone", "value", group, "label_text", *tips], aria=tips)
     base = alt.Chart(frame).encode(
         y=alt.Y("zone:N", title=None, sort=list(dict.fromkeys(frame["zone"]))),
         yOffset=alt.YOffset(f"{group}:N"),
         x=alt.X("value:Q", title=texts.axis),
         tooltip=_tooltips(texts, tips),
     )
-    bars = base.mark_bar().encode(color=alt.Color(f"{group}:N", title=None, legend=alt.Legend(orient="bottom", columns=2, labelLimit=170)))
-    labels = base.mark_text(color="#ffffff", blend="difference", align="left", dx=3, fontSize=11).encode(text="label_text:N")
+    bars = base.mark_bar().encode(color=alt.Color(f"{group}:N", title=None, legend=alt.Legend(orient="bottom", columns=2, labelLimit=170)),
+                                  description=DESCRIBE)
+    labels = base.mark_text(color="#ffffff", blend="difference", align="left", dx=3, fontSize=11, aria=False).encode(text="label_text:N")
     height = max(80, 26 * len(frame) + 20 * frame["zone"].nunique())
     return _finish(alt.layer(bars, labels), texts, height)
 
@@ -118,21 +127,22 @@ def industry_matrix(matrix: pd.DataFrame, texts: Texts) -> alt.Chart:
     """Zone × lead industry, from the registry: filled where the industry is a lead industry,
     darker for the stated first industry (首位产业)."""
     tips = ["zone", "industry_label", "role"]
-    frame = _frame(matrix, ["zone", "industry_label", "role", "position"])
+    frame = _frame(matrix, ["zone", "industry_label", "role", "position"], aria=tips)
     base = alt.Chart(frame).encode(
         x=alt.X("industry_label:N", title=None, axis=alt.Axis(labelAngle=-45, labelLimit=160, orient="top", labelOverlap=False)),
         y=alt.Y("zone:N", title=None, sort=list(dict.fromkeys(frame["zone"]))),
         tooltip=_tooltips(texts, tips),
     )
     cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
-        color=alt.Color("role:N", title=None, scale=alt.Scale(range=["#1f5fa8", "#9cc3e6"]), legend=alt.Legend(orient="bottom")))
+        color=alt.Color("role:N", title=None, scale=alt.Scale(range=["#1f5fa8", "#9cc3e6"]), legend=alt.Legend(orient="bottom")),
+        description=DESCRIBE)
     return _finish(cells, texts, max(80, 30 * frame["zone"].nunique()))
 
 
 def industry_bars(table: pd.DataFrame, texts: Texts, domain_max: float | None = None) -> alt.Chart:
     """Industry revenues or shares per zone-industry and year (each year its own bar)."""
     tips = ["item", "metric_label", "year", "value_text", "source", "caveat"]
-    frame = _frame(table, ["item", "value", "year_label", "trust_label", *tips])
+    frame = _frame(table, ["item", "value", "year_label", "trust_label", *tips], aria=tips)
     x_scale = alt.Scale(domain=[0, domain_max]) if domain_max else alt.Undefined
     base = alt.Chart(frame).encode(
         y=alt.Y("item:N", title=None, sort=list(dict.fromkeys(frame["item"])), axis=alt.Axis(labelLimit=240)),
@@ -140,7 +150,8 @@ def industry_bars(table: pd.DataFrame, texts: Texts, domain_max: float | None = 
         x=alt.X("value:Q", title=texts.axis, scale=x_scale),
         tooltip=_tooltips(texts, tips),
     )
-    bars = base.mark_bar().encode(color=alt.Color("year_label:N", title=None, legend=alt.Legend(orient="bottom")))
+    bars = base.mark_bar().encode(color=alt.Color("year_label:N", title=None, legend=alt.Legend(orient="bottom")),
+                                  description=DESCRIBE)
     labels = _value_labels(base, align="left", dx=3)
     return _finish(alt.layer(bars, labels), texts, max(80, 26 * len(frame) + 14 * frame["item"].nunique()))
 
@@ -148,13 +159,13 @@ def industry_bars(table: pd.DataFrame, texts: Texts, domain_max: float | None = 
 def national_bars(table: pd.DataFrame, texts: Texts) -> alt.Chart:
     """National zones' GDP by year; the tooltip adds the share of China's GDP and the zone count."""
     tips = ["year", "value_text", "share_text", "zones_text", "source"]
-    frame = _frame(table, ["year", "value", *tips])
+    frame = _frame(table, ["year", "value", *tips], aria=tips)
     base = alt.Chart(frame).encode(
         x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("value:Q", title=texts.axis),
         tooltip=_tooltips(texts, tips),
     )
-    bars = base.mark_bar(color="#1f5fa8", width=alt.RelativeBandSize(0.6))
+    bars = base.mark_bar(color="#1f5fa8", width=alt.RelativeBandSize(0.6)).encode(description=DESCRIBE)
     labels = _value_labels(base, dy=-8)
     return _finish(alt.layer(bars, labels), texts, 280)
 
@@ -162,7 +173,7 @@ def national_bars(table: pd.DataFrame, texts: Texts) -> alt.Chart:
 def coverage_heatmap(table: pd.DataFrame, texts: Texts) -> alt.Chart:
     """Zone × metric, coloured by the number of years with a figure: the honest map of the data."""
     tips = ["zone", "metric_label", "group", "years"]
-    frame = _frame(table, [*tips, "order"])
+    frame = _frame(table, [*tips, "order"], aria=tips)
     metric_order = list(frame.sort_values("order")["metric_label"].drop_duplicates())
     base = alt.Chart(frame).encode(
         y=alt.Y("metric_label:N", title=None, sort=metric_order, axis=alt.Axis(labelLimit=260)),
@@ -170,8 +181,9 @@ def coverage_heatmap(table: pd.DataFrame, texts: Texts) -> alt.Chart:
         tooltip=_tooltips(texts, tips),
     )
     cells = base.mark_rect(stroke="white", strokeWidth=0.5).encode(
-        color=alt.Color("years:Q", title=texts.axis, scale=alt.Scale(scheme="blues", domainMin=0), legend=alt.Legend(orient="bottom")))
+        color=alt.Color("years:Q", title=texts.axis, scale=alt.Scale(scheme="blues", domainMin=0), legend=alt.Legend(orient="bottom")),
+        description=DESCRIBE)
     # a count of years is printed only where there is one: an empty cell reads as "none found"
-    labels = base.transform_filter("datum.years > 0").mark_text(fontSize=10).encode(
+    labels = base.transform_filter("datum.years > 0").mark_text(fontSize=10, aria=False).encode(
         text="years:Q", color=alt.condition("datum.years >= 3", alt.value("white"), alt.value("#333333")))
     return _finish(alt.layer(cells, labels), texts, max(80, 18 * frame["metric_label"].nunique()))

@@ -109,3 +109,14 @@ def test_industry_filter_narrows_industry_figures(dataset):
     assert sorted(figures.value) == [28, 52.8]
     revenue = model.industry_figures(dataset.facts, dataset, view, ("industry_revenue",))
     assert revenue.value.tolist() == [1150]
+
+
+def test_marks_speak_to_screen_readers_once(dataset, view):
+    """Each data mark has a description (its tooltip's values); value labels are not read twice."""
+    table, _ = model.metric_by_zone(dataset.facts, dataset, view)
+    table["trust_label"] = table["trust"]
+    spec = spec_of(charts.bar_by_zone(table, TEXTS))
+    bars, labels = spec["layer"]
+    assert bars["encoding"]["description"]["field"] == "aria"
+    assert labels["mark"]["aria"] is False
+    assert data_of(spec)[0]["aria"].startswith("鹰潭高新区, 1,258 亿元, 2024")
