@@ -217,7 +217,7 @@ def draw(name: str, dataset: data.Dataset, facts: pd.DataFrame, view: model.View
         st.vega_lite_chart(out.spec, width="stretch", key=f"chart_{name}")
         if out.subtitle:
             st.caption(out.subtitle)
-    else:
+    elif out.empty:
         st.info(out.empty)
     if show_missing and out.missing:
         sep = "、" if view.lang == "zh" else ", "
