@@ -1,0 +1,35 @@
+"""The docs stay true: every URL parameter, data file and data column is documented."""
+import csv
+import re
+
+from dashboard import data
+
+ROOT = data.BUNDLED_DATA_DIR.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+DATA_README = (data.BUNDLED_DATA_DIR / "README.md").read_text(encoding="utf-8")
+
+
+def test_every_url_parameter_is_in_the_readme():
+    for key in ("zone", "industry", "metric", "year", "lang"):
+        assert f"`{key}`" in README, key
+
+
+def test_the_two_commands_and_the_data_folder_variable_are_in_the_readme():
+    assert "make run" in README and "make test" in README
+    assert data.DATA_DIR_ENV in README
+
+
+def documented_names() -> set[str]:
+    """Every identifier written inside `backticks` in data/README.md."""
+    spans = re.findall(r"`([^`]+)`", DATA_README)
+    return {word for span in spans for word in re.findall(r"[A-Za-z_][A-Za-z0-9_.]*", span)}
+
+
+def test_every_data_file_and_column_is_documented():
+    names = documented_names()
+    for name in data.BUNDLED_FILES:
+        assert name in names, name
+        with (data.BUNDLED_DATA_DIR / name).open(encoding="utf-8") as f:
+            header = next(csv.reader(f))
+        missing = [column for column in header if column not in names]
+        assert not missing, f"{name}: undocumented columns {missing}"
