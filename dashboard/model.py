@@ -177,13 +177,11 @@ def national_context(facts: pd.DataFrame, dataset: data.Dataset, lang: str) -> p
     rows = preferred(facts)
     national = rows[rows["zone_id"] == "national"]
     gdp = decorate(national[national["metric"] == "gdp"], dataset, lang)
-    extra = {}
-    for metric in ("gdp_share", "zone_count"):
-        m = decorate(national[national["metric"] == metric], dataset, lang)
-        extra[metric] = dict(zip(m["year"], m["value_text"]))
     no_data = i18n.t("value.no_data", lang)
-    gdp["share_text"] = gdp["year"].map(extra["gdp_share"]).fillna(no_data)
-    gdp["zones_text"] = gdp["year"].map(extra["zone_count"]).fillna(no_data)
+    for metric, column in (("gdp_share", "share"), ("zone_count", "zones")):
+        m = decorate(national[national["metric"] == metric], dataset, lang).set_index("year")
+        gdp[f"{column}_text"] = gdp["year"].map(m["value_text"]).fillna(no_data)
+        gdp[f"{column}_source"] = gdp["year"].map(m["source"] + " — " + m["note"]).fillna("")
     return gdp.sort_values("year")
 
 

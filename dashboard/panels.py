@@ -202,7 +202,7 @@ def headline(folder: str, token: str, view: model.View) -> list[tuple[str, str, 
         latest = context.iloc[-1]
         year = int(latest["year"])
         figures += [(i18n.t("headline.national_gdp", lang, year=year), latest["value_text"], latest["source"]),
-                    (i18n.t("headline.national_share", lang, year=year), latest["share_text"], "")]
+                    (i18n.t("headline.national_share", lang, year=year), latest["share_text"], latest["share_source"])]
     return figures
 
 
