@@ -171,19 +171,25 @@ def national_bars(table: pd.DataFrame, texts: Texts) -> alt.Chart:
 
 
 def coverage_heatmap(table: pd.DataFrame, texts: Texts) -> alt.Chart:
-    """Zone × metric, coloured by the number of years with a figure: the honest map of the data."""
+    """Zone × metric, coloured by the number of years with a figure: the honest map of the data.
+
+    Only pairs with a figure travel as data; the axes list every zone and metric (explicit scale
+    domains), so a pair without any figure is an empty cell: "none found", never a drawn 0.
+    """
     tips = ["zone", "metric_label", "group", "years"]
-    frame = _frame(table, [*tips, "order"], aria=tips)
-    metric_order = list(frame.sort_values("order")["metric_label"].drop_duplicates())
+    metrics = list(table.sort_values("order")["metric_label"].drop_duplicates())
+    zones = list(dict.fromkeys(table["zone"]))
+    frame = _frame(table[table["years"] > 0], tips)
     base = alt.Chart(frame).encode(
-        y=alt.Y("metric_label:N", title=None, sort=metric_order, axis=alt.Axis(labelLimit=260)),
-        x=alt.X("zone:N", title=None, sort=list(dict.fromkeys(frame["zone"])), axis=alt.Axis(orient="top", labelAngle=-35, labelLimit=160)),
+        # grid lines on the band edges draw the frame of the empty cells
+        y=alt.Y("metric_label:N", title=None, sort=metrics, scale=alt.Scale(domain=metrics),
+                axis=alt.Axis(labelLimit=260, grid=True, bandPosition=0, labelOverlap=False)),
+        x=alt.X("zone:N", title=None, sort=zones, scale=alt.Scale(domain=zones),
+                axis=alt.Axis(orient="top", labelAngle=-45, labelLimit=160, grid=True, bandPosition=0, labelOverlap=False)),
         tooltip=_tooltips(texts, tips),
     )
     cells = base.mark_rect(stroke="white", strokeWidth=0.5).encode(
-        color=alt.Color("years:Q", title=texts.axis, scale=alt.Scale(scheme="blues", domainMin=0), legend=alt.Legend(orient="bottom")),
-        description=DESCRIBE)
-    # a count of years is printed only where there is one: an empty cell reads as "none found"
-    labels = base.transform_filter("datum.years > 0").mark_text(fontSize=10, aria=False).encode(
+        color=alt.Color("years:Q", title=texts.axis, scale=alt.Scale(scheme="blues", domainMin=0), legend=alt.Legend(orient="bottom")))
+    labels = base.mark_text(fontSize=10, aria=False).encode(
         text="years:Q", color=alt.condition("datum.years >= 3", alt.value("white"), alt.value("#333333")))
-    return _finish(alt.layer(cells, labels), texts, max(80, 18 * frame["metric_label"].nunique()))
+    return _finish(alt.layer(cells, labels), texts, max(80, 20 * len(metrics)))

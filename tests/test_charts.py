@@ -88,6 +88,9 @@ def test_coverage_counts_years_and_keeps_empty_pairs(dataset, view):
     assert nanchang_gdp == 4
     assert table[(table.zone_id == "fuzhou")].years.sum() == 0  # nothing found for Fuzhou: shown, honestly
     assert len(table) == 9 * table.metric.nunique()
+    spec = spec_of(charts.coverage_heatmap(table, TEXTS))
+    assert len(spec["layer"][0]["encoding"]["x"]["scale"]["domain"]) == 9  # every zone has a column
+    assert "抚州高新区" not in {r["zone"] for r in data_of(spec)}  # ... drawn empty, not as a 0 cell
 
 
 def test_specs_are_json_and_small(dataset, view):
