@@ -1,5 +1,10 @@
-"""Chart builders: pure functions, a prepared DataFrame (from dashboard.model) and texts in, an
-Altair chart out. No Streamlit here, so every chart can be tested as a Vega-Lite spec.
+"""Chart builders: pure functions, a prepared DataFrame (from dashboard.model) and texts in, a
+Vega-Lite spec out. No Streamlit here, so every chart is tested as a spec (tests/test_charts.py).
+
+Each chart's shape is an Altair chart built from the texts and a few options only (its rows come
+from a named dataset, its order from an `order` column, its height from a step per row), so the
+shape is built and converted once per (texts, options) and every view after that only fills in
+its rows: Altair's object building and copying would otherwise be most of a rerun.
 
 Conventions: every chart has a title and a description a screen reader announces, units in the
 axis title, tooltips with value (qualifier included), year, source and caveat; missing figures
@@ -7,25 +12,33 @@ are simply absent (the page lists them as "no data" under the chart), never draw
 """
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
+from functools import lru_cache
 
 import altair as alt
 import pandas as pd
 
 TRUST_ORDER = ["official", "news", "compilation", "mirror", "derived", "user"]
 TRUST_COLOURS = ["#1f5fa8", "#3d8bd4", "#c77c12", "#8a8a8a", "#7a4fb0", "#1d8a5a"]
+ROWS = "rows"  # the named dataset every chart draws from
+DESCRIBE = alt.Description("aria:N")
+ORDER = alt.EncodingSortField("order", op="min")
 
 
 @dataclass(frozen=True)
 class Texts:
-    """What a chart says, already in the reader's language."""
+    """What a chart says, already in the reader's language (hashable: it keys the shape cache)."""
 
     title: str
     description: str
     axis: str = ""
     subtitle: str = ""
-    tooltip: dict | None = None  # column -> tooltip title
+    tooltip: tuple[tuple[str, str], ...] = ()  # (column, tooltip title) pairs
     trust_domain: tuple[str, ...] = ()  # trust grade labels in TRUST_ORDER, for the colour legend
+
+    def name(self, column: str) -> str:
+        return dict(self.tooltip).get(column, column)
 
 
 def _title(texts: Texts) -> alt.TitleParams:
@@ -34,71 +47,93 @@ def _title(texts: Texts) -> alt.TitleParams:
     return alt.TitleParams(texts.title, anchor="start")
 
 
-def _value_labels(base: alt.Chart, **kwargs) -> alt.Chart:
+def _value_labels(base: alt.Chart, field: str = "value_text", **kwargs) -> alt.Chart:
     """Value labels readable on light and dark themes alike: white drawn in `difference` blend
     mode comes out black on a white page and white on a dark one."""
-    return base.mark_text(color="#ffffff", blend="difference", fontSize=11, aria=False, **kwargs).encode(text="value_text:N")
+    return base.mark_text(color="#ffffff", blend="difference", fontSize=11, aria=False, **kwargs).encode(text=f"{field}:N")
 
 
-def _tooltips(texts: Texts, columns: list[str]) -> list[alt.Tooltip]:
-    names = texts.tooltip or {}
-    return [alt.Tooltip(f"{c}:N", title=names.get(c, c)) for c in columns]
+def _tooltips(texts: Texts, columns: tuple[str, ...]) -> list[alt.Tooltip]:
+    return [alt.Tooltip(f"{c}:N", title=texts.name(c)) for c in columns]
 
 
-def _frame(table: pd.DataFrame, columns: list[str], aria: list[str] | None = None) -> pd.DataFrame:
-    """Only the columns a chart uses (the spec travels to every browser), plus `aria`: what a
-    screen reader says for each mark, the tooltip's values in order."""
-    frame = table[[c for c in dict.fromkeys(columns) if c in table]].reset_index(drop=True)
-    if aria:
-        parts = [frame[c].astype(str) for c in aria if c in frame]
-        frame["aria"] = [", ".join(p for p in row if p and p != "nan") for row in zip(*parts)] if parts else ""
-    return frame
+def _rows() -> alt.NamedData:
+    return alt.Data(name=ROWS)
 
 
-DESCRIBE = alt.Description("aria:N")
-
-
-def _finish(chart: alt.Chart, texts: Texts, height: int | None = None) -> alt.Chart:
+def _finish(chart, texts: Texts, height) -> alt.Chart:
     # fit-x: the width follows the column, the height is the plot's own (axis labels and legends
-    # are added to it instead of squeezing the bars)
-    props = {"title": _title(texts), "description": texts.description, "width": "container",
-             "autosize": alt.AutoSizeParams(type="fit-x", contains="padding")}
-    if height:
-        props["height"] = height
-    return chart.properties(**props)
+    # are added to it instead of squeezing the bars); a step height grows with the rows
+    return chart.properties(title=_title(texts), description=texts.description, width="container", height=height,
+                            autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
 
 
 def _trust_colour(texts: Texts) -> alt.Color:
-    names = texts.tooltip or {}
-    return alt.Color("trust_label:N", title=names.get("trust_label", "trust"),
+    return alt.Color("trust_label:N", title=texts.name("trust_label"),
                      scale=alt.Scale(domain=list(texts.trust_domain), range=TRUST_COLOURS[: len(texts.trust_domain)]),
                      legend=alt.Legend(orient="bottom", columns=3))
 
 
-def bar_by_zone(table: pd.DataFrame, texts: Texts) -> alt.Chart:
-    """One bar per zone (and industry) for one metric and year; bars coloured by source trust."""
-    tips = ["item", "value_text", "year", "source", "caveat"]
-    frame = _frame(table, ["item", "value", "trust_label", *tips], aria=tips)
-    base = alt.Chart(frame).encode(
-        y=alt.Y("item:N", sort=list(frame["item"]), title=None, axis=alt.Axis(labelLimit=220)),
+@lru_cache(maxsize=512)
+def _shape(build, texts: Texts, options: tuple) -> dict:
+    spec = build(texts, **dict(options)).to_dict(validate=False)
+    spec.pop("$schema", None)  # Streamlit's Vega-Lite is newer than Altair's schema URL says
+    return spec
+
+
+def shape_chart(build, texts: Texts, **options) -> alt.Chart:
+    """The Altair chart behind a spec, for validating it (the tests do; the page never needs to)."""
+    return build(texts, **options)
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+
+
+def _fill(build, texts: Texts, frame: pd.DataFrame, **options) -> dict:
+    spec = copy.deepcopy(_shape(build, texts, tuple(sorted(options.items()))))
+    spec["datasets"] = {ROWS: _records(frame)}
+    return spec
+
+
+def _frame(table: pd.DataFrame, columns, aria=None, order: str | None = None) -> pd.DataFrame:
+    """Only the columns a chart uses (the spec travels to every browser); `aria`: what a screen
+    reader says for each mark (the tooltip's values in order); `order`: the column whose first
+    appearance sets the row order."""
+    frame = table[[c for c in dict.fromkeys(columns) if c in table]].reset_index(drop=True)
+    if aria:
+        parts = [frame[c].astype(str) for c in aria if c in frame]
+        frame["aria"] = [", ".join(p for p in row if p and p != "nan") for row in zip(*parts)] if parts else ""
+    if order:
+        first = {value: i for i, value in reversed(list(enumerate(frame[order])))}
+        frame["order"] = frame[order].map(first)
+    return frame
+
+
+BAR_TIPS = ("item", "value_text", "year", "source", "caveat")
+
+
+def _bar_by_zone(texts: Texts) -> alt.Chart:
+    base = alt.Chart(_rows()).encode(
+        y=alt.Y("item:N", sort=ORDER, title=None, axis=alt.Axis(labelLimit=220)),
         x=alt.X("value:Q", title=texts.axis),
-        tooltip=_tooltips(texts, tips),
+        tooltip=_tooltips(texts, BAR_TIPS),
     )
     bars = base.mark_bar().encode(color=_trust_colour(texts), description=DESCRIBE)
-    labels = _value_labels(base, align="left", dx=4)
-    height = max(60, 34 * len(frame))
-    return _finish(alt.layer(bars, labels), texts, height)
+    return _finish(alt.layer(bars, _value_labels(base, align="left", dx=4)), texts, alt.Step(34))
 
 
-def points_over_years(table: pd.DataFrame, texts: Texts, reverse: bool = False) -> alt.Chart:
-    """Figures over years as points: years without a figure stay empty, nothing is joined or
-    interpolated across gaps. `reverse` for ranks (1 at the top)."""
-    tips = ["item", "year", "value_text", "source", "caveat", *(["of_total"] if "of_total" in table else [])]
-    frame = _frame(table, ["item", "year", "value", *tips], aria=tips)
-    base = alt.Chart(frame).encode(
+def bar_by_zone(table: pd.DataFrame, texts: Texts) -> dict:
+    """One bar per zone (and industry) for one metric and year; bars coloured by source trust."""
+    frame = _frame(table, ["item", "value", "trust_label", *BAR_TIPS], aria=BAR_TIPS, order="item")
+    return _fill(_bar_by_zone, texts, frame)
+
+
+def _points_over_years(texts: Texts, reverse: bool, tips: tuple[str, ...]) -> alt.Chart:
+    base = alt.Chart(_rows()).encode(
         x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("value:Q", title=texts.axis, scale=alt.Scale(reverse=reverse, zero=not reverse)),
-        color=alt.Color("item:N", title=None, legend=alt.Legend(orient="bottom", columns=3, labelLimit=220)),
+        color=alt.Color("item:N", title=None, sort=ORDER, legend=alt.Legend(orient="bottom", columns=3, labelLimit=220)),
         tooltip=_tooltips(texts, tips),
     )
     points = base.mark_point(filled=True, size=90).encode(description=DESCRIBE)
@@ -106,90 +141,126 @@ def points_over_years(table: pd.DataFrame, texts: Texts, reverse: bool = False) 
     return _finish(alt.layer(points, labels), texts, 220)
 
 
-def grouped_bars(table: pd.DataFrame, texts: Texts, group: str = "metric_label") -> alt.Chart:
-    """Several metrics per zone side by side (enterprise counts): latest figure, its year in the label."""
-    tips = ["zone", "metric_label", "value_text", "year", "source", "caveat"]
-    frame = _frame(table, ["zone", "value", group, "label_text", *tips], aria=tips)
-    base = alt.Chart(frame).encode(
-        y=alt.Y("zone:N", title=None, sort=list(dict.fromkeys(frame["zone"]))),
-        yOffset=alt.YOffset(f"{group}:N"),
+def points_over_years(table: pd.DataFrame, texts: Texts, reverse: bool = False) -> dict:
+    """Figures over years as points: years without a figure stay empty, nothing is joined or
+    interpolated across gaps. `reverse` for ranks (1 at the top)."""
+    tips = ("item", "year", "value_text", "source", "caveat", *(("of_total",) if "of_total" in table else ()))
+    frame = _frame(table, ["item", "year", "value", *tips], aria=tips, order="item")
+    return _fill(_points_over_years, texts, frame, reverse=reverse, tips=tips)
+
+
+GROUPED_TIPS = ("zone", "metric_label", "value_text", "year", "source", "caveat")
+
+
+def _grouped_bars(texts: Texts) -> alt.Chart:
+    base = alt.Chart(_rows()).encode(
+        y=alt.Y("item:N", title=None, sort=ORDER, axis=alt.Axis(labelLimit=260)),
         x=alt.X("value:Q", title=texts.axis),
-        tooltip=_tooltips(texts, tips),
+        tooltip=_tooltips(texts, GROUPED_TIPS),
     )
-    bars = base.mark_bar().encode(color=alt.Color(f"{group}:N", title=None, legend=alt.Legend(orient="bottom", columns=2, labelLimit=170)),
-                                  description=DESCRIBE)
-    labels = base.mark_text(color="#ffffff", blend="difference", align="left", dx=3, fontSize=11, aria=False).encode(text="label_text:N")
-    height = max(80, 26 * len(frame) + 20 * frame["zone"].nunique())
-    return _finish(alt.layer(bars, labels), texts, height)
+    bars = base.mark_bar().encode(
+        color=alt.Color("metric_label:N", title=None, legend=alt.Legend(orient="bottom", columns=2, labelLimit=170)),
+        description=DESCRIBE)
+    return _finish(alt.layer(bars, _value_labels(base, "label_text", align="left", dx=3)), texts, alt.Step(24))
 
 
-def industry_matrix(matrix: pd.DataFrame, texts: Texts) -> alt.Chart:
-    """Zone × lead industry, from the registry: filled where the industry is a lead industry,
-    darker for the stated first industry (首位产业)."""
-    tips = ["zone", "industry_label", "role"]
-    frame = _frame(matrix, ["zone", "industry_label", "role", "position"], aria=tips)
-    base = alt.Chart(frame).encode(
-        x=alt.X("industry_label:N", title=None, axis=alt.Axis(labelAngle=-45, labelLimit=160, orient="top", labelOverlap=False)),
-        y=alt.Y("zone:N", title=None, sort=list(dict.fromkeys(frame["zone"]))),
-        tooltip=_tooltips(texts, tips),
+def grouped_bars(table: pd.DataFrame, texts: Texts) -> dict:
+    """Several metrics per zone, one bar each (enterprise counts): latest figure, its year in the label."""
+    table = table.assign(item=[f"{z} · {m}" for z, m in zip(table["zone"], table["metric_label"])])
+    frame = _frame(table, ["item", "value", "label_text", *GROUPED_TIPS], aria=GROUPED_TIPS, order="item")
+    return _fill(_grouped_bars, texts, frame)
+
+
+MATRIX_TIPS = ("zone", "industry_label", "role")
+
+
+def _industry_matrix(texts: Texts) -> alt.Chart:
+    base = alt.Chart(_rows()).encode(
+        x=alt.X("industry_label:N", title=None, sort=alt.EncodingSortField("column", op="min"),
+                axis=alt.Axis(labelAngle=-45, labelLimit=160, orient="top", labelOverlap=False)),
+        y=alt.Y("zone:N", title=None, sort=ORDER),
+        tooltip=_tooltips(texts, MATRIX_TIPS),
     )
     cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
         color=alt.Color("role:N", title=None, scale=alt.Scale(range=["#1f5fa8", "#9cc3e6"]), legend=alt.Legend(orient="bottom")),
         description=DESCRIBE)
-    return _finish(cells, texts, max(80, 30 * frame["zone"].nunique()))
+    return _finish(cells, texts, alt.Step(30))
 
 
-def industry_bars(table: pd.DataFrame, texts: Texts, domain_max: float | None = None) -> alt.Chart:
-    """Industry revenues or shares per zone-industry and year (each year its own bar)."""
-    tips = ["item", "metric_label", "year", "value_text", "source", "caveat"]
-    frame = _frame(table, ["item", "value", "year_label", "trust_label", *tips], aria=tips)
-    x_scale = alt.Scale(domain=[0, domain_max]) if domain_max else alt.Undefined
-    base = alt.Chart(frame).encode(
-        y=alt.Y("item:N", title=None, sort=list(dict.fromkeys(frame["item"])), axis=alt.Axis(labelLimit=240)),
-        yOffset=alt.YOffset("year_label:N"),
-        x=alt.X("value:Q", title=texts.axis, scale=x_scale),
-        tooltip=_tooltips(texts, tips),
+def industry_matrix(matrix: pd.DataFrame, texts: Texts) -> dict:
+    """Zone × lead industry, from the registry: filled where the industry is a lead industry,
+    darker for the stated first industry (首位产业)."""
+    frame = _frame(matrix, ["zone", "industry_label", "role"], aria=MATRIX_TIPS, order="zone")
+    first = {value: i for i, value in reversed(list(enumerate(frame["industry_label"])))}
+    frame["column"] = frame["industry_label"].map(first)
+    return _fill(_industry_matrix, texts, frame)
+
+
+INDUSTRY_TIPS = ("item", "metric_label", "year", "value_text", "source", "caveat")
+
+
+def _industry_bars(texts: Texts, domain_max: float | None) -> alt.Chart:
+    base = alt.Chart(_rows()).encode(
+        y=alt.Y("row:N", title=None, sort=ORDER, axis=alt.Axis(labelLimit=260)),
+        x=alt.X("value:Q", title=texts.axis, scale=alt.Scale(domain=[0, domain_max]) if domain_max else alt.Undefined),
+        tooltip=_tooltips(texts, INDUSTRY_TIPS),
     )
-    bars = base.mark_bar().encode(color=alt.Color("year_label:N", title=None, legend=alt.Legend(orient="bottom")),
+    bars = base.mark_bar().encode(color=alt.Color("year_label:N", title=None, legend=alt.Legend(orient="bottom", columns=4)),
                                   description=DESCRIBE)
-    labels = _value_labels(base, align="left", dx=3)
-    return _finish(alt.layer(bars, labels), texts, max(80, 26 * len(frame) + 14 * frame["item"].nunique()))
+    return _finish(alt.layer(bars, _value_labels(base, align="left", dx=3)), texts, alt.Step(24))
 
 
-def national_bars(table: pd.DataFrame, texts: Texts) -> alt.Chart:
-    """National zones' GDP by year; the tooltip adds the share of China's GDP and the zone count."""
-    tips = ["year", "value_text", "share_text", "zones_text", "source"]
-    frame = _frame(table, ["year", "value", *tips], aria=tips)
-    base = alt.Chart(frame).encode(
+def industry_bars(table: pd.DataFrame, texts: Texts, domain_max: float | None = None) -> dict:
+    """Industry revenues or shares, one bar per zone-industry and year."""
+    table = table.assign(row=[f"{i} ({y})" for i, y in zip(table["item"], table["year"])])
+    frame = _frame(table, ["row", "value", "year_label", *INDUSTRY_TIPS], aria=INDUSTRY_TIPS, order="row")
+    return _fill(_industry_bars, texts, frame, domain_max=domain_max)
+
+
+NATIONAL_TIPS = ("year", "value_text", "share_text", "zones_text", "source")
+
+
+def _national_bars(texts: Texts) -> alt.Chart:
+    base = alt.Chart(_rows()).encode(
         x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("value:Q", title=texts.axis),
-        tooltip=_tooltips(texts, tips),
+        tooltip=_tooltips(texts, NATIONAL_TIPS),
     )
     bars = base.mark_bar(color="#1f5fa8", width=alt.RelativeBandSize(0.6)).encode(description=DESCRIBE)
-    labels = _value_labels(base, dy=-8)
-    return _finish(alt.layer(bars, labels), texts, 280)
+    return _finish(alt.layer(bars, _value_labels(base, dy=-8)), texts, 280)
 
 
-def coverage_heatmap(table: pd.DataFrame, texts: Texts) -> alt.Chart:
-    """Zone × metric, coloured by the number of years with a figure: the honest map of the data.
+def national_bars(table: pd.DataFrame, texts: Texts) -> dict:
+    """National zones' GDP by year; the tooltip adds the share of China's GDP and the zone count."""
+    return _fill(_national_bars, texts, _frame(table, ["year", "value", *NATIONAL_TIPS], aria=NATIONAL_TIPS))
 
-    Only pairs with a figure travel as data; the axes list every zone and metric (explicit scale
-    domains), so a pair without any figure is an empty cell: "none found", never a drawn 0.
-    """
-    tips = ["zone", "metric_label", "group", "years"]
-    metrics = list(table.sort_values("order")["metric_label"].drop_duplicates())
-    zones = list(dict.fromkeys(table["zone"]))
-    frame = _frame(table[table["years"] > 0], tips)
-    base = alt.Chart(frame).encode(
+
+COVERAGE_TIPS = ("zone", "metric_label", "group", "years")
+
+
+def _coverage_heatmap(texts: Texts, zones: tuple[str, ...], metrics: tuple[str, ...]) -> alt.Chart:
+    base = alt.Chart(_rows()).encode(
         # grid lines on the band edges draw the frame of the empty cells
-        y=alt.Y("metric_label:N", title=None, sort=metrics, scale=alt.Scale(domain=metrics),
+        y=alt.Y("metric_label:N", title=None, sort=list(metrics), scale=alt.Scale(domain=list(metrics)),
                 axis=alt.Axis(labelLimit=260, grid=True, bandPosition=0, labelOverlap=False)),
-        x=alt.X("zone:N", title=None, sort=zones, scale=alt.Scale(domain=zones),
+        x=alt.X("zone:N", title=None, sort=list(zones), scale=alt.Scale(domain=list(zones)),
                 axis=alt.Axis(orient="top", labelAngle=-45, labelLimit=160, grid=True, bandPosition=0, labelOverlap=False)),
-        tooltip=_tooltips(texts, tips),
+        tooltip=_tooltips(texts, COVERAGE_TIPS),
     )
     cells = base.mark_rect(stroke="white", strokeWidth=0.5).encode(
         color=alt.Color("years:Q", title=texts.axis, scale=alt.Scale(scheme="blues", domainMin=0), legend=alt.Legend(orient="bottom")))
     labels = base.mark_text(fontSize=10, aria=False).encode(
         text="years:Q", color=alt.condition("datum.years >= 3", alt.value("white"), alt.value("#333333")))
-    return _finish(alt.layer(cells, labels), texts, max(80, 20 * len(metrics)))
+    return _finish(alt.layer(cells, labels), texts, 20 * len(metrics))
+
+
+def coverage_heatmap(table: pd.DataFrame, texts: Texts) -> dict:
+    """Zone × metric, coloured by the number of years with a figure: the honest map of the data.
+
+    Only pairs with a figure travel as data; the axes list every zone and metric (explicit scale
+    domains), so a pair without any figure is an empty cell: "none found", never a drawn 0.
+    """
+    metrics = tuple(table.sort_values("order")["metric_label"].drop_duplicates())
+    zones = tuple(dict.fromkeys(table["zone"]))
+    frame = _frame(table[table["years"] > 0], COVERAGE_TIPS)
+    return _fill(_coverage_heatmap, texts, frame, zones=zones, metrics=metrics)

@@ -66,6 +66,15 @@ def preferred(facts: pd.DataFrame) -> pd.DataFrame:
     return facts[facts["preferred"]]
 
 
+ZONE_ORDER = {z: i for i, z in enumerate(data.ZONE_IDS + data.AGGREGATE_IDS)}
+
+
+def in_zone_order(frame: pd.DataFrame, *then: str) -> pd.DataFrame:
+    """Rows in registry zone order (Nanchang first), then by the given columns: charts list rows
+    as they come, so this is the order people read."""
+    return frame.sort_values(["zone_id", *then], key=lambda s: s.map(ZONE_ORDER) if s.name == "zone_id" else s, kind="stable")
+
+
 def decorate(frame: pd.DataFrame, dataset: data.Dataset, lang: str) -> pd.DataFrame:
     """Add the display columns every chart and table shares: zone, industry, metric labels,
     value text with qualifier, a source line (title, date, trust grade; never a mirror URL), caveat."""
@@ -102,9 +111,7 @@ def metric_by_zone(facts: pd.DataFrame, dataset: data.Dataset, view: View) -> tu
     rows = rows[(rows["metric"] == view.metric) & (rows["year"] == view.year) & rows["zone_id"].isin(view.zones)]
     if view.industries:
         rows = rows[rows["industry"].eq("") | rows["industry"].isin(view.industries)]
-    table = decorate(rows, dataset, view.lang)
-    order = {z: i for i, z in enumerate(data.ZONE_IDS)}
-    table = table.sort_values(["zone_id", "industry"], key=lambda s: s.map(order) if s.name == "zone_id" else s)
+    table = in_zone_order(decorate(rows, dataset, view.lang), "industry")
     labels = zone_labels(dataset.zones, view.lang)
     missing = [labels[z] for z in view.zones if z not in set(table["zone_id"])]
     return table, missing
@@ -116,7 +123,7 @@ def metric_over_years(facts: pd.DataFrame, dataset: data.Dataset, view: View) ->
     rows = rows[(rows["metric"] == view.metric) & rows["zone_id"].isin(view.zones)]
     if view.industries:
         rows = rows[rows["industry"].eq("") | rows["industry"].isin(view.industries)]
-    return decorate(rows, dataset, view.lang)
+    return decorate(in_zone_order(rows, "industry", "year"), dataset, view.lang)
 
 
 def latest_per_zone(facts: pd.DataFrame, dataset: data.Dataset, view: View, metrics: tuple[str, ...]) -> pd.DataFrame:
@@ -126,7 +133,8 @@ def latest_per_zone(facts: pd.DataFrame, dataset: data.Dataset, view: View, metr
     if view.year is not None:
         rows = rows[rows["year"] <= view.year] if (rows["year"] <= view.year).any() else rows
     rows = rows.sort_values("year").groupby(["zone_id", "metric", "industry"], as_index=False).tail(1)
-    return decorate(rows, dataset, view.lang)
+    rows = rows.assign(metric_order=rows["metric"].map({m: i for i, m in enumerate(metrics)}))
+    return decorate(in_zone_order(rows, "metric_order"), dataset, view.lang)
 
 
 def enterprises(facts: pd.DataFrame, dataset: data.Dataset, view: View) -> pd.DataFrame:
@@ -157,13 +165,13 @@ def industry_figures(facts: pd.DataFrame, dataset: data.Dataset, view: View, met
     rows = rows[rows["metric"].isin(metrics) & rows["zone_id"].isin(view.zones) & rows["industry"].ne("")]
     if view.industries:
         rows = rows[rows["industry"].isin(view.industries)]
-    return decorate(rows.sort_values(["zone_id", "year"]), dataset, view.lang)
+    return decorate(in_zone_order(rows, "industry", "metric", "year"), dataset, view.lang)
 
 
 def national_ranks(facts: pd.DataFrame, dataset: data.Dataset, view: View) -> pd.DataFrame:
     """Evaluation ranks over years, with the number of zones ranked that year where a source says it."""
     rows = preferred(facts)
-    ranks = decorate(rows[(rows["metric"] == "national_rank") & rows["zone_id"].isin(view.zones)], dataset, view.lang)
+    ranks = decorate(in_zone_order(rows[(rows["metric"] == "national_rank") & rows["zone_id"].isin(view.zones)], "year"), dataset, view.lang)
     pool = rows[(rows["zone_id"] == "national") & (rows["metric"] == "zones_ranked")].set_index("year")["value"]
     ranks["of_total"] = [
         i18n.t("rank.of_total", view.lang, total=int(pool[y])) if y in pool.index else i18n.t("rank.total_unknown", view.lang)

@@ -2,8 +2,8 @@
 
 A panel joins model (the table), charts (the Altair builder) and i18n (the words) for one view,
 and is cached per (facts, view, language): a rerun that changes nothing rebuilds nothing, and a
-rerun that changes the view pays for pandas and Altair once, without Altair's JSON-schema
-validation (the unit tests validate every builder's spec; see tests/test_charts.py).
+rerun that changes the view pays for pandas and for filling the chart's rows into a shape that
+dashboard.charts built once (the unit tests validate every shape against Vega-Lite's schema).
 """
 from __future__ import annotations
 
@@ -27,21 +27,15 @@ class Panel:
     missing: list[str] = field(default_factory=list)
 
 
-def spec_of(chart) -> dict:
-    spec = chart.to_dict(validate=False)
-    spec.pop("$schema", None)  # Streamlit's Vega-Lite is newer than Altair's schema URL says
-    return spec
-
-
-def tooltip_titles(lang: str) -> dict[str, str]:
-    return {"item": i18n.t("column.zone", lang), "zone": i18n.t("column.zone", lang),
+def tooltip_titles(lang: str) -> tuple[tuple[str, str], ...]:
+    return tuple({"item": i18n.t("column.zone", lang), "zone": i18n.t("column.zone", lang),
             "value_text": i18n.t("column.value", lang), "year": i18n.t("column.year", lang),
             "source": i18n.t("column.source_title", lang), "caveat": i18n.t("column.note", lang),
             "metric_label": i18n.t("column.metric", lang), "industry_label": i18n.t("column.industry", lang),
             "role": i18n.t("column.role", lang), "group": i18n.t("column.group", lang),
             "years": i18n.t("chart.coverage_years", lang), "of_total": i18n.t("rank.pool", lang),
             "share_text": i18n.t("context.gdp_share", lang), "zones_text": i18n.t("context.zone_count", lang),
-            "trust_label": i18n.t("sources.grade", lang)}
+            "trust_label": i18n.t("sources.grade", lang)}.items())
 
 
 def trust_domain(lang: str) -> tuple[str, ...]:
@@ -67,7 +61,7 @@ def by_zone(dataset, facts, view: model.View) -> Panel:
     texts = Texts(i18n.t("chart.output_by_zone", lang, metric=label, year=view.year),
                   i18n.t("chart.output_by_zone_desc", lang, metric=label, year=view.year, n=len(table)),
                   axis=i18n.fmt_axis_unit(metric["unit"], lang), tooltip=tooltip_titles(lang), trust_domain=trust_domain(lang))
-    return Panel(spec_of(charts.bar_by_zone(with_trust_labels(table, lang), texts)), missing=missing)
+    return Panel(charts.bar_by_zone(with_trust_labels(table, lang), texts), missing=missing)
 
 
 def over_years(dataset, facts, view: model.View) -> Panel:
@@ -78,8 +72,8 @@ def over_years(dataset, facts, view: model.View) -> Panel:
         return Panel(None)
     texts = Texts(i18n.t("chart.output_over_years", lang, metric=label), i18n.t("chart.output_over_years_desc", lang, metric=label),
                   axis=i18n.fmt_axis_unit(metric["unit"], lang), tooltip=tooltip_titles(lang))
-    chart = charts.points_over_years(table, texts, reverse=metric["kind"] == "rank")
-    return Panel(spec_of(chart), subtitle=i18n.t("chart.points_note", lang))
+    spec = charts.points_over_years(table, texts, reverse=metric["kind"] == "rank")
+    return Panel(spec, subtitle=i18n.t("chart.points_note", lang))
 
 
 def enterprises(dataset, facts, view: model.View) -> Panel:
@@ -92,7 +86,7 @@ def enterprises(dataset, facts, view: model.View) -> Panel:
     table = table.assign(label_text=[f"{v} ({y})" for v, y in zip(table["value_text"], table["year"])])
     texts = Texts(i18n.t("chart.enterprises", lang), i18n.t("chart.enterprises_desc", lang),
                   axis=i18n.fmt_axis_unit("家", lang), tooltip=tooltip_titles(lang))
-    return Panel(spec_of(charts.grouped_bars(table, texts)), subtitle=i18n.t("chart.latest_note", lang), missing=missing)
+    return Panel(charts.grouped_bars(table, texts), subtitle=i18n.t("chart.latest_note", lang), missing=missing)
 
 
 def industry_matrix(dataset, facts, view: model.View) -> Panel:
@@ -101,7 +95,7 @@ def industry_matrix(dataset, facts, view: model.View) -> Panel:
     if not len(matrix):
         return Panel(None, empty=i18n.t("empty.industries", lang))
     texts = Texts(i18n.t("chart.industry_matrix", lang), i18n.t("chart.industry_matrix_desc", lang), tooltip=tooltip_titles(lang))
-    return Panel(spec_of(charts.industry_matrix(matrix, texts)))
+    return Panel(charts.industry_matrix(matrix, texts))
 
 
 def industry_revenue(dataset, facts, view: model.View) -> Panel:
@@ -111,7 +105,7 @@ def industry_revenue(dataset, facts, view: model.View) -> Panel:
         return Panel(None, empty=i18n.t("empty.industries", lang))
     texts = Texts(i18n.t("chart.industry_revenue", lang), i18n.t("chart.industry_revenue_desc", lang),
                   axis=i18n.fmt_axis_unit("亿元", lang), tooltip=tooltip_titles(lang))
-    return Panel(spec_of(charts.industry_bars(with_trust_labels(table, lang), texts)))
+    return Panel(charts.industry_bars(with_trust_labels(table, lang), texts))
 
 
 def industry_shares(dataset, facts, view: model.View) -> Panel:
@@ -125,8 +119,8 @@ def industry_shares(dataset, facts, view: model.View) -> Panel:
         return Panel(None, empty=i18n.t("empty.industries", lang))
     table = table.assign(item=[f"{i} · {m}" for i, m in zip(table["item"], table["metric_label"])])
     texts = Texts(i18n.t("chart.industry_shares", lang), i18n.t("chart.industry_shares_desc", lang), axis="%", tooltip=tooltip_titles(lang))
-    chart = charts.industry_bars(with_trust_labels(table, lang), texts, domain_max=100)
-    return Panel(spec_of(chart), subtitle=i18n.t("chart.shares_note", lang))
+    spec = charts.industry_bars(with_trust_labels(table, lang), texts, domain_max=100)
+    return Panel(spec, subtitle=i18n.t("chart.shares_note", lang))
 
 
 def national_rank(dataset, facts, view: model.View) -> Panel:
@@ -136,7 +130,7 @@ def national_rank(dataset, facts, view: model.View) -> Panel:
         return Panel(None, empty=i18n.t("empty.ranks", lang))
     texts = Texts(i18n.t("chart.national_rank", lang), i18n.t("chart.national_rank_desc", lang),
                   axis=i18n.t("chart.rank_axis", lang), tooltip=tooltip_titles(lang))
-    return Panel(spec_of(charts.points_over_years(ranks, texts, reverse=True)), subtitle=i18n.t("chart.rank_axis_note", lang))
+    return Panel(charts.points_over_years(ranks, texts, reverse=True), subtitle=i18n.t("chart.rank_axis_note", lang))
 
 
 def national_context(dataset, facts, view: model.View) -> Panel:
@@ -146,14 +140,14 @@ def national_context(dataset, facts, view: model.View) -> Panel:
         return Panel(None, empty=i18n.t("value.no_data", lang))
     texts = Texts(i18n.t("chart.national_context", lang), i18n.t("chart.national_context_desc", lang),
                   axis=i18n.fmt_axis_unit("亿元", lang), tooltip=tooltip_titles(lang))
-    return Panel(spec_of(charts.national_bars(context, texts)))
+    return Panel(charts.national_bars(context, texts))
 
 
 def coverage(dataset, facts, view: model.View) -> Panel:
     lang = view.lang
     texts = Texts(i18n.t("chart.coverage", lang), i18n.t("chart.coverage_desc", lang),
                   axis=i18n.t("chart.coverage_years", lang), tooltip=tooltip_titles(lang))
-    return Panel(spec_of(charts.coverage_heatmap(model.coverage(facts, dataset, view), texts)),
+    return Panel(charts.coverage_heatmap(model.coverage(facts, dataset, view), texts),
                  subtitle=i18n.t("chart.coverage_caption", lang))
 
 

@@ -7,7 +7,7 @@ from dashboard import charts, i18n, model
 from dashboard.charts import Texts
 
 TEXTS = Texts("Title", "A description for screen readers", axis="亿元", subtitle="note",
-              tooltip={"item": "Zone"}, trust_domain=("official", "news", "compilation", "mirror", "derived", "user"))
+              tooltip=(("item", "Zone"),), trust_domain=("official", "news", "compilation", "mirror", "derived", "user"))
 
 
 @pytest.fixture(scope="module")
@@ -15,12 +15,38 @@ def view(dataset):
     return model.view_of(dataset, dataset.facts, (), (), "industrial_revenue", 2024, "zh")
 
 
-def spec_of(chart) -> dict:
-    return chart.to_dict()
+def spec_of(spec: dict) -> dict:
+    """Builders return finished Vega-Lite specs; the shape behind each is validated below."""
+    return spec
 
 
 def data_of(spec: dict) -> list[dict]:
     return [row for rows in spec.get("datasets", {}).values() for row in rows]
+
+
+SHAPES = [
+    (charts._bar_by_zone, {}),
+    (charts._points_over_years, {"reverse": True, "tips": ("item", "year", "value_text")}),
+    (charts._grouped_bars, {}),
+    (charts._industry_matrix, {}),
+    (charts._industry_bars, {"domain_max": 100}),
+    (charts._national_bars, {}),
+    (charts._coverage_heatmap, {"zones": ("a", "b"), "metrics": ("m",)}),
+]
+
+
+@pytest.mark.parametrize(("build", "options"), SHAPES, ids=[b.__name__ for b, _ in SHAPES])
+def test_every_chart_shape_is_valid_vega_lite(build, options):
+    charts.shape_chart(build, TEXTS, **options).to_dict(validate=True)  # raises on a schema error
+
+
+def test_the_same_shape_is_built_once_and_rows_are_filled_per_view(dataset, view):
+    table, _ = model.metric_by_zone(dataset.facts, dataset, view)
+    table["trust_label"] = table["trust"]
+    first = charts.bar_by_zone(table, TEXTS)
+    second = charts.bar_by_zone(table.iloc[0:0], TEXTS)
+    assert first["layer"] == second["layer"] and data_of(second) == []
+    assert charts._shape.cache_info().hits >= 1
 
 
 def test_every_chart_has_title_description_and_fits_its_column(dataset, view):
