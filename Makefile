@@ -1,10 +1,17 @@
-# Two commands set everything up: `make run` and `make test`. Both are idempotent.
+# Two commands set everything up: `make run` and `make test`. Both are idempotent, and quick the
+# second time: installs are redone only when requirements*.txt or package-lock.json change (stamp
+# files in .venv/ and node_modules/).
+#   make run     serve the app on http://localhost:$(PORT) on the bundled data
+#   make test    unit + AppTest + browser tests, in one pytest run (PYTEST_ARGS="-k map" to narrow)
+#   make bench   the app against a bare Streamlit page: load, rerun, bytes, memory (bench/README.md)
+#   make load    10 browser users at once against one server
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
+PYTEST_ARGS ?=
 
-.PHONY: run test
+.PHONY: run test bench load browser-deps
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -18,8 +25,28 @@ $(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(PY)
 	$(PY) -m pip install -q -r requirements.txt -r requirements-dev.txt
 	touch $@
 
+# axe-core for the accessibility tests, exactly as package-lock.json pins it.
+node_modules/.npm-ci.stamp: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Debian's Chromium and CJK fonts: checked every time (cheap), installed when missing and root.
+browser-deps:
+	@bash scripts/ensure-browser-deps.sh
+
 run: $(VENV)/.run-deps
 	$(PY) -m streamlit run streamlit_app.py --server.port $(PORT) --server.headless true
 
-test: $(VENV)/.dev-deps
-	$(PY) -m pytest
+# One pytest run for everything. Exit code 5 ("no tests collected") is a failure like any other,
+# and a full run (no PYTEST_ARGS) in which no browser test passed fails too (E2E_REQUIRED, see
+# tests/e2e/conftest.py), so a broken collection or a skipped browser can't look green.
+test: $(VENV)/.dev-deps node_modules/.npm-ci.stamp browser-deps
+	@rc=0; E2E_REQUIRED=$(if $(strip $(PYTEST_ARGS)),0,1) $(PY) -m pytest $(PYTEST_ARGS) || rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests (exit code 5): failing." >&2; fi; \
+	exit $$rc
+
+bench: $(VENV)/.dev-deps browser-deps
+	$(PY) bench/run.py
+
+load: $(VENV)/.dev-deps browser-deps
+	$(PY) bench/run.py --load

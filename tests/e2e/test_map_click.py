@@ -1,0 +1,63 @@
+"""The map as people use it: click a zone point, the URL and every chart follow; reload the link."""
+import re
+from urllib.parse import parse_qs, urlsplit
+
+from e2e_harness import wait_idle
+from playwright.sync_api import expect
+
+MAP = '[data-testid="stVegaLiteChart"]:has([aria-label^="赣州高新区:"])'
+
+
+def query(page) -> dict:
+    return parse_qs(urlsplit(page.url).query)
+
+
+def click_until(page, target, url_pattern: str) -> None:
+    """Click and wait for the URL the rerun writes (a cached rerun can be too quick for a run
+    counter to see), then for the page to be idle again."""
+    target.click(force=True)
+    page.wait_for_url(re.compile(url_pattern))
+    wait_idle(page)
+
+
+def zone_point(page, label: str):
+    """The zone's point on the map (its aria-label starts with the zone's name and a colon)."""
+    return page.locator(f'{MAP} path[aria-label^="{label}:"]').first
+
+
+def test_clicking_a_zone_point_filters_the_page_and_the_url(open_app):
+    page = open_app("/", locale="zh")
+    click_until(page, zone_point(page, "赣州高新区"), r"\?zone=ganzhou$")
+    assert query(page) == {"zone": ["ganzhou"]}
+    # every panel follows: the headline counts one zone, the table holds only Ganzhou's figures
+    expect(page.get_by_test_id("stMetric").filter(has_text="数据覆盖")).to_contain_text("0 / 1")
+    expect(page.get_by_role("heading", name="赣州高新区概况")).to_be_visible()
+    cells = page.get_by_test_id("stMultiSelect").first
+    expect(cells).to_contain_text("赣州高新区")
+
+
+def test_clicking_the_same_zone_again_removes_it(open_app):
+    page = open_app("/?zone=ganzhou&zone=yingtan", locale="zh")
+    click_until(page, zone_point(page, "赣州高新区"), r"\?zone=yingtan$")
+    assert query(page) == {"zone": ["yingtan"]}
+
+
+def test_a_shared_map_link_opens_with_the_same_selection_in_a_fresh_browser(open_app):
+    first = open_app("/", locale="zh")
+    click_until(first, zone_point(first, "赣州高新区"), r"\?zone=ganzhou$")
+    shared = urlsplit(first.url)
+    second = open_app(f"/?{shared.query}", locale="zh")  # a new browser context: nothing carried over
+    assert query(second) == {"zone": ["ganzhou"]}
+    expect(second.get_by_test_id("stMultiSelect").first).to_contain_text("赣州高新区")
+    expect(second.get_by_role("heading", name="赣州高新区概况")).to_be_visible()
+
+
+def test_the_map_shows_eleven_cities_and_nine_zones(open_app):
+    page = open_app("/", locale="zh")
+    zones = page.locator(f"{MAP} path[aria-label$=': 无数据'], {MAP} path[aria-label*='亿元']")
+    names = {label.split(":")[0] for label in zones.evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")}
+    nine = {"南昌高新区", "新余高新区", "景德镇高新区", "鹰潭高新区", "抚州高新区", "吉安高新区", "赣州高新区",
+            "九江共青城高新区", "宜春丰城高新区"}
+    assert nine <= names
+    cities = page.locator(f"{MAP} path[aria-label*='市']").evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
+    assert len({c.split(":")[0] for c in cities if c.split(":")[0].endswith("市")}) == 11

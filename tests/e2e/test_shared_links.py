@@ -1,0 +1,88 @@
+"""Shared links reproduce the view, in either language; bad links say what they ignored."""
+from urllib.parse import parse_qs, quote, urlsplit
+
+from playwright.sync_api import expect
+
+
+def query(page) -> dict:
+    return parse_qs(urlsplit(page.url).query)
+
+
+def charts(page):
+    return page.get_by_test_id("stVegaLiteChart")
+
+
+def test_home_page_shows_six_charts_and_all_nine_zones(open_app):
+    page = open_app("/", locale="zh")
+    assert charts(page).count() >= 6
+    for chart in charts(page).all():
+        expect(chart.locator("svg").first).to_be_visible()
+    the_map = charts(page).first  # the map comes first; each zone point is labelled "<zone>: <value>"
+    labels = the_map.locator("path[aria-label]").evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
+    zones = {label.split(":")[0] for label in labels if label.split(":")[0].endswith("高新区")}
+    assert len(zones) == 9
+    expect(page.get_by_test_id("stMetric").first).to_contain_text("1,258 亿元")
+
+
+def test_one_zone_in_english_keeps_both_parameters(open_app):
+    page = open_app("/?zone=yingtan&lang=en", locale="zh")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Jiangxi National High-tech Zones")
+    expect(page.get_by_test_id("stMetric").first).to_contain_text("125.8 billion yuan")
+    expect(page.get_by_role("heading", name="Yingtan HTZ: profile")).to_be_visible()
+    assert query(page) == {"zone": ["yingtan"], "lang": ["en"]}
+
+
+def test_industry_link_leaves_yingtan(open_app):
+    page = open_app("/?industry=copper", locale="zh")
+    expect(page.get_by_test_id("stMetric").nth(1)).to_contain_text("1 / 1")
+    expect(page.get_by_role("heading", name="鹰潭高新区概况")).to_be_visible()
+    assert query(page) == {"industry": ["copper"]}
+
+
+def test_a_junk_parameter_shows_a_notice_and_the_rest_applies(open_app):
+    page = open_app("/?zone=ganzhou&zone=atlantis&colour=blue", locale="zh")
+    alerts = page.get_by_test_id("stAlert")
+    expect(alerts.filter(has_text="atlantis")).to_have_count(1)
+    expect(alerts.filter(has_text="colour")).to_have_count(1)
+    expect(page.get_by_role("heading", name="赣州高新区概况")).to_be_visible()
+    assert query(page) == {"zone": ["ganzhou"]}  # the link is cleaned to what applied
+
+
+def test_a_chinese_link_opened_in_an_english_browser_shows_the_same_selection(open_app):
+    chinese = open_app("/", locale="zh")
+    chinese.get_by_test_id("stMultiSelect").first.click()
+    chinese.get_by_role("option", name="吉安高新区").click()
+    chinese.wait_for_url("**?zone=jian")
+    link = chinese.locator('[data-testid="stCode"]').inner_text().strip()
+    assert link.endswith("?zone=jian")  # the copy-link box carries the full URL of the view
+    english = open_app("/?" + urlsplit(link).query, locale="en")
+    expect(english.get_by_role("heading", level=1)).to_have_text("Jiangxi National High-tech Zones")
+    expect(english.get_by_test_id("stMultiSelect").first).to_contain_text("Ji'an HTZ")
+    expect(english.get_by_role("heading", name="Ji'an HTZ: profile")).to_be_visible()
+
+
+def test_switching_language_keeps_the_selection_and_writes_lang(open_app):
+    page = open_app("/?zone=nanchang", locale="zh")
+    page.get_by_test_id("stButtonGroup").get_by_text("English").click()
+    page.wait_for_url("**lang=en**")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Jiangxi National High-tech Zones")
+    assert query(page) == {"zone": ["nanchang"], "lang": ["en"]}
+
+
+def test_hostile_links_run_no_script_and_raise_nothing(open_app, new_page):
+    page = new_page(locale="zh")
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    hostile = [
+        "zone=" + quote("<script>alert(1)</script>"),
+        "metric=" + "x" * 10_000,
+        "zone=" + quote('"><img src=x onerror=alert(2)>') + "&lang=en&lang=zh",
+        "year=" + quote("２０２４") + "&industry=" + quote("[link](javascript:alert(3))"),
+    ]
+    for q in hostile:
+        open_app("/?" + q, page=page)
+        expect(page.get_by_test_id("stException")).to_have_count(0)
+        expect(page.locator("img[src=x]")).to_have_count(0)
+        expect(page.locator('a[href^="javascript"]')).to_have_count(0)
+        expect(page.get_by_test_id("stAlert").first).to_be_visible()
+    assert dialogs == []

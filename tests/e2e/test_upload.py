@@ -1,0 +1,45 @@
+"""Bring your own data in the browser: a bad file is listed and changes nothing, a good GB18030
+file overlays the figures for this session, reset brings the bundled figures back."""
+from playwright.sync_api import expect
+
+HEADER = "zone_id,year,metric,industry,value,unit,qualifier,source_title,source_url,source_date,note"
+
+
+def upload(page, name: str, content: bytes) -> None:
+    expander = page.get_by_test_id("stExpander").filter(has_text="使用自己的数据")
+    if not expander.locator('[data-testid="stFileUploaderDropzoneInput"]').is_visible():
+        expander.locator("summary").click()
+    expander.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+        files=[{"name": name, "mimeType": "text/csv", "buffer": content}])
+
+
+def headline(page):
+    return page.get_by_test_id("stMetric").first
+
+
+def test_a_bad_file_shows_its_problems_and_the_charts_stay(open_app):
+    page = open_app("/", locale="zh")
+    expect(headline(page)).to_contain_text("1,258 亿元")
+    bad = "\n".join([HEADER, "yingtan,2024,industrial_revenue,,lots,亿元,exact,my table,,,",
+                     "wuhan,2024,gdp,,1,亿元,exact,my table,,,"]).encode("utf-8")
+    upload(page, "bad.csv", bad)
+    error = page.get_by_test_id("stAlert").filter(has_text="bad.csv")
+    expect(error).to_be_visible()
+    problems = page.get_by_test_id("stDataFrame").first
+    expect(problems).to_contain_text("value")
+    expect(problems).to_contain_text("zone_id")
+    expect(headline(page)).to_contain_text("1,258 亿元")  # nothing was loaded
+
+
+def test_a_gb18030_file_overlays_the_figures_and_reset_restores_them(open_app):
+    page = open_app("/", locale="zh")
+    good = "\n".join([HEADER, "yingtan,2024,industrial_revenue,,1300,亿元,exact,鹰潭高新区管委会 内部统计,,2025-02,测试数据"])
+    upload(page, "鹰潭统计.csv", good.encode("gb18030"))
+    banner = page.get_by_test_id("stAlert").filter(has_text="鹰潭统计.csv")
+    expect(banner).to_contain_text("1")
+    expect(headline(page)).to_contain_text("1,300 亿元")
+    table = page.get_by_test_id("stDataFrame").filter(has_text="来源")
+    expect(table.first).to_be_visible()
+    page.get_by_role("button", name="恢复内置数据").click()
+    expect(headline(page)).to_contain_text("1,258 亿元")
+    expect(page.get_by_test_id("stAlert").filter(has_text="鹰潭统计.csv")).to_have_count(0)
