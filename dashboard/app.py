@@ -19,6 +19,10 @@ DEFAULT_METRIC = "industrial_revenue"
 SELECTABLE_GROUPS = ("output", "enterprises", "industry", "ranking")
 # Static CSS, no data in it: headline figures such as "125.8 billion yuan" fit their column.
 PAGE_CSS = "<style>[data-testid='stMetricValue']{font-size:1.6rem}</style>"
+# Dark theme only: Streamlit draws multiselect chips as white text on the primary colour, and no
+# dark-theme primary colour passes 4.5:1 for that and for the selected language button at once
+# (.streamlit/config.toml); dark text on the light coral chip does (8:1).
+DARK_CSS = "<style>[data-testid='stMultiSelectTagsContainer'] span[title]{color:#111111}</style>"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -321,7 +325,7 @@ def error_page(error: data.DataError) -> None:
 
 def main() -> None:
     st.set_page_config(page_title="江西国家高新区 · Jiangxi HTZ", page_icon="🗺️", layout="wide")
-    st.html(PAGE_CSS)
+    st.html(PAGE_CSS + (DARK_CSS if st.context.theme.type == "dark" else ""))
     try:
         dataset = data.load_dataset()
     except data.DataError as error:
