@@ -23,6 +23,7 @@ from shapely.geometry import MultiPolygon, Point, Polygon, mapping
 
 GEO_DIR = Path(__file__).resolve().parent.parent / "geo"
 PREFECTURES_PATH = GEO_DIR / "jiangxi_prefectures.geojson"
+STATIC_PREFECTURES_PATH = GEO_DIR.parent / "static" / "jiangxi_prefectures.geojson"
 
 PROVINCE_ADCODE = 360000
 PREFECTURE_ADCODES = tuple(range(360100, 361101, 100))
@@ -164,6 +165,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{args.out} is current")
         return 0
     args.out.write_bytes(text.encode("utf-8"))
+    if args.out == PREFECTURES_PATH:  # the copy the browser fetches (see map_chart.GEOMETRY_URL)
+        STATIC_PREFECTURES_PATH.write_bytes(text.encode("utf-8"))
     geoms = [shapely.geometry.shape(f["geometry"]) for f in json.loads(text)["features"]]
     print(f"wrote {args.out}: {len(geoms)} cities, {count_vertices(geoms)} vertices, "
           f"{len(text.encode('utf-8')):,} bytes")

@@ -29,6 +29,13 @@ ZONE_SELECTION = "zone"
 # city click from emptying the zone selection (DESIGN.md) and makes empty space send nothing.
 _CLICK_ON = "@{}_marks:click"
 
+# Served by Streamlit's static file serving (server.enableStaticServing): static/ holds a byte-for-byte
+# copy of geo/jiangxi_prefectures.geojson, written by `python -m dashboard.geo build`. The URL is
+# relative to the page, so the app works at any host (and on Streamlit Community Cloud).
+GEOMETRY_URL = "app/static/jiangxi_prefectures.geojson"
+# What each city row carries to the browser (joined to its outline there by adcode).
+CITY_ROW_FIELDS = ("name_zh", "name_en", "value", "description", "value_label", "year_label", "vintage_label")
+
 MAP_HEIGHT = 460
 NO_VALUE_COLOR = "#d9d9d9"
 CITY_BORDER_COLOR = "#ffffff"
@@ -112,8 +119,14 @@ def _cities_layer(texts: MapTexts) -> alt.Chart:
     select = alt.selection_point(
         name=CITY_SELECTION, fields=["adcode"], on=_CLICK_ON.format(CITY_LAYER), clear=False
     )
+    # The outlines come from the app's static file (fetched once, cached by the browser); each
+    # rerun sends only the small per-city rows, joined to the outlines by adcode in the browser.
+    outlines = alt.Data(url=GEOMETRY_URL, format=alt.DataFormat(type="json", property="features"))
+    city_values = alt.LookupData(data=alt.NamedData(name=CITY_LAYER), key="adcode", fields=list(CITY_ROW_FIELDS))
     return (
-        alt.Chart(alt.Data(name=CITY_LAYER))
+        alt.Chart(outlines)
+        .transform_calculate(adcode="datum.properties.adcode")
+        .transform_lookup(lookup="adcode", from_=city_values)
         .mark_geoshape(stroke=CITY_BORDER_COLOR, strokeWidth=0.8, invalid="show", cursor="pointer")
         .encode(
             color=alt.condition(
@@ -270,7 +283,7 @@ def _city_rows(city_features: Sequence[Mapping[str, Any]], texts: MapTexts) -> l
         value_text = _text(feature.get("value_text")) or (f"{value:,.2f}" if has_value else "")
         value_label = value_text if has_value else texts.no_data
         rows.append({
-            **feature,
+            **{key: item for key, item in feature.items() if key not in ("type", "geometry")},
             "value": value,
             "description": f"{_text(feature.get(texts.city_name_field))}: {value_label}",
             "value_label": value_label,

@@ -67,11 +67,22 @@ def layer(spec: dict, name: str) -> dict:
 
 def test_two_named_layers_fed_by_named_datasets(spec):
     cities, zones = layer(spec, map_chart.CITY_LAYER), layer(spec, map_chart.ZONE_LAYER)
-    assert cities["mark"]["type"] == "geoshape" and cities["data"] == {"name": "cities"}
+    assert cities["mark"]["type"] == "geoshape" and cities["data"]["url"] == map_chart.GEOMETRY_URL
+    lookup = next(t for t in cities["transform"] if "lookup" in t)
+    assert lookup["from"]["data"] == {"name": "cities"} and lookup["from"]["key"] == "adcode"
     assert zones["mark"]["type"] == "circle" and zones["data"] == {"name": "zones"}
     assert {"longitude", "latitude"} <= set(zones["encoding"])
-    assert len(spec["datasets"]["cities"]) == 11 and spec["datasets"]["cities"][0]["type"] == "Feature"
+    rows = spec["datasets"]["cities"]
+    assert len(rows) == 11 and all("geometry" not in row for row in rows)  # outlines travel once, as a file
+    assert set(map_chart.CITY_ROW_FIELDS) <= set(rows[0])
     assert [row["zone_id"] for row in spec["datasets"]["zones"]] == list(ZONE_CITY)
+
+
+def test_the_static_outlines_are_the_geo_file():
+    """The browser fetches static/…geojson; it must be the committed geo/ file, byte for byte."""
+    from dashboard import geo
+    assert geo.STATIC_PREFECTURES_PATH.read_bytes() == geo.PREFECTURES_PATH.read_bytes()
+    assert map_chart.GEOMETRY_URL.endswith(geo.STATIC_PREFECTURES_PATH.name)
 
 
 def test_two_point_selections_each_scoped_to_its_own_layer(spec):
