@@ -254,13 +254,26 @@ def _coverage_heatmap(texts: Texts, zones: tuple[str, ...], metrics: tuple[str, 
     return _finish(alt.layer(cells, labels), texts, 20 * len(metrics))
 
 
+_ZONES_SLOT = "\u27e6zones\u27e7"  # stands for the shown zones in the cached shape
+
+
+def _put_zones(node, zones: list[str]):
+    """The shape with the shown zones put where the slot stands (scale domain and sort order)."""
+    if isinstance(node, dict):
+        return {key: _put_zones(value, zones) for key, value in node.items()}
+    if isinstance(node, list):
+        return list(zones) if node == [_ZONES_SLOT] else [_put_zones(value, zones) for value in node]
+    return node
+
+
 def coverage_heatmap(table: pd.DataFrame, texts: Texts) -> dict:
     """Zone × metric, coloured by the number of years with a figure: the honest map of the data.
 
     Only pairs with a figure travel as data; the axes list every zone and metric (explicit scale
-    domains), so a pair without any figure is an empty cell: "none found", never a drawn 0.
+    domains), so a pair without any figure is an empty cell: "none found", never a drawn 0. The
+    zones shown change with the filter, so the shape keeps a slot for them instead of a rebuild.
     """
     metrics = tuple(table.sort_values("order")["metric_label"].drop_duplicates())
-    zones = tuple(dict.fromkeys(table["zone"]))
+    zones = list(dict.fromkeys(table["zone"]))
     frame = _frame(table[table["years"] > 0], COVERAGE_TIPS)
-    return _fill(_coverage_heatmap, texts, frame, zones=zones, metrics=metrics)
+    return _put_zones(_fill(_coverage_heatmap, texts, frame, zones=(_ZONES_SLOT,), metrics=metrics), zones)

@@ -392,8 +392,16 @@ class Dataset:
 
 
 def load_dataset(folder: str | None = None) -> Dataset:
-    """Load and cross-check every file of a data folder; DataError lists what is wrong, per file."""
-    folder = folder or data_dir()
+    """Load and cross-check every file of a data folder; DataError lists what is wrong, per file.
+
+    One shared, read-only Dataset per folder and process (st.cache_resource: no copy per call, as
+    every rerun asks for it several times); the loaders under it are st.cache_data.
+    """
+    return _dataset(folder or data_dir())
+
+
+@st.cache_resource(show_spinner=False)
+def _dataset(folder: str) -> Dataset:
     if not Path(folder).is_dir():
         raise DataError([Problem(None, None, f"data folder {folder!r} does not exist")], DATA_DIR_ENV)
     missing = [f for f in BUNDLED_FILES if not (Path(folder) / f).is_file()]

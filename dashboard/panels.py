@@ -133,6 +133,12 @@ def national_rank(dataset, facts, view: model.View) -> Panel:
     return Panel(charts.points_over_years(ranks, texts, reverse=True), subtitle=i18n.t("chart.rank_axis_note", lang))
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def national_table(folder: str, token: str, lang: str) -> pd.DataFrame:
+    """National zones' GDP by year with share and count: the same for every zone selection."""
+    return model.national_context(facts_for(token), data.load_dataset(folder), lang)
+
+
 def national_context(dataset, facts, view: model.View) -> Panel:
     lang = view.lang
     context = model.national_context(facts, dataset, lang)
@@ -170,9 +176,25 @@ def facts_for(token: str) -> pd.DataFrame:
     return _facts_by_token()[token]
 
 
-@st.cache_data(show_spinner=False, max_entries=2048)
+# What each panel reads of the view; the rest is blanked before the cache lookup, so changing the
+# metric or year does not rebuild the enterprise, industry, rank and national panels.
+READS = {
+    "by_zone": ("zones", "industries", "metric", "year"), "over_years": ("zones", "industries", "metric"),
+    "enterprises": ("zones", "year"), "industry_matrix": ("zones", "industries"),
+    "industry_revenue": ("zones", "industries"), "industry_shares": ("zones", "industries"),
+    "national_rank": ("zones",), "national_context": (), "coverage": ("zones",),
+}
+
+
 def panel(name: str, folder: str, token: str, view: model.View) -> Panel:
     """The named panel for these facts and this view (cached: the same view costs a lookup)."""
+    blank = {"zones": (), "industries": frozenset(), "metric": "", "year": None}
+    key = replace(view, **{field: value for field, value in blank.items() if field not in READS[name]})
+    return _panel(name, folder, token, key)
+
+
+@st.cache_data(show_spinner=False, max_entries=2048)
+def _panel(name: str, folder: str, token: str, view: model.View) -> Panel:
     return BUILDERS[name](data.load_dataset(folder), facts_for(token), view)
 
 
@@ -191,7 +213,7 @@ def headline(folder: str, token: str, view: model.View) -> list[tuple[str, str, 
         first = (label, i18n.fmt_year(view.year, lang) if view.year else i18n.t("value.no_data", lang), "")
     figures = [first, (i18n.t("headline.coverage", lang), f"{n} / {len(view.zones)}",
                        i18n.t("coverage.zones_with_data", lang, n=n, total=len(view.zones)))]
-    context = model.national_context(facts, dataset, lang)
+    context = national_table(folder, token, lang)
     if len(context):
         latest = context.iloc[-1]
         year = int(latest["year"])
