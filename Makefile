@@ -48,7 +48,6 @@ test: $(VENV)/.dev-deps node_modules/.npm-ci.stamp browser-deps
 bench: $(VENV)/.dev-deps browser-deps
 	$(PY) bench/map_bench.py
 	$(PY) bench/run.py
-	$(PY) bench/map_bench.py
 
 load: $(VENV)/.dev-deps browser-deps
 	$(PY) bench/run.py --load
