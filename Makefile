@@ -47,6 +47,7 @@ test: $(VENV)/.dev-deps node_modules/.npm-ci.stamp browser-deps
 
 bench: $(VENV)/.dev-deps browser-deps
 	$(PY) bench/map_bench.py
+	$(PY) bench/upload_bench.py
 	$(PY) bench/run.py
 
 load: $(VENV)/.dev-deps browser-deps

@@ -336,6 +336,19 @@ def app_exceptions(page) -> list[str]:
     return page.locator('[data-testid="stException"]').all_inner_texts()
 
 
+def _grow_to_content(page) -> bool:
+    """Make the viewport as tall as the app's content (Streamlit scrolls inside its own container,
+    so the page itself looks one screen tall); True if it grew. Callers restore the size."""
+    original = page.viewport_size
+    height = page.evaluate("""() => Math.max(document.documentElement.scrollHeight,
+        ...[...document.querySelectorAll('*')].filter(e => e.scrollHeight > e.clientHeight + 1
+           && /(auto|scroll)/.test(getComputedStyle(e).overflowY)).map(e => e.scrollHeight))""")
+    if original and height > original["height"]:
+        page.set_viewport_size({"width": original["width"], "height": min(int(height) + 40, 12_000)})
+        return True
+    return False
+
+
 def full_page_screenshot(page, path: str | Path) -> Path:
     """Screenshot the whole app. Streamlit scrolls inside its own container, so Playwright's
     full_page only sees the viewport: grow the viewport to the content first, then restore it."""
@@ -343,11 +356,7 @@ def full_page_screenshot(page, path: str | Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     original = page.viewport_size
     try:
-        height = page.evaluate("""() => Math.max(document.documentElement.scrollHeight,
-            ...[...document.querySelectorAll('*')].filter(e => e.scrollHeight > e.clientHeight + 1
-               && /(auto|scroll)/.test(getComputedStyle(e).overflowY)).map(e => e.scrollHeight))""")
-        if original and height > original["height"]:
-            page.set_viewport_size({"width": original["width"], "height": min(int(height) + 40, 12_000)})
+        _grow_to_content(page)
         page.screenshot(path=str(path), full_page=True)
     finally:
         if original and page.viewport_size != original:
@@ -446,11 +455,7 @@ def axe_violations(page, impacts=("serious", "critical"), *, tags=WCAG_TAGS, inc
         page.add_script_tag(path=str(AXE_JS))
     original = page.viewport_size
     try:
-        height = page.evaluate("""() => Math.max(document.documentElement.scrollHeight,
-            ...[...document.querySelectorAll('*')].filter(e => e.scrollHeight > e.clientHeight + 1
-               && /(auto|scroll)/.test(getComputedStyle(e).overflowY)).map(e => e.scrollHeight))""")
-        if original and height > original["height"]:
-            page.set_viewport_size({"width": original["width"], "height": min(int(height) + 40, 12_000)})
+        if _grow_to_content(page):
             wait_idle(page, quiet_ms=300)
         result = page.evaluate(
             """async ({tags, include}) => {
