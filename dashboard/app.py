@@ -17,6 +17,7 @@ from dashboard import data, geo, i18n, map_chart, model, panels, safe, state
 
 DEFAULT_METRIC = "industrial_revenue"
 SELECTABLE_GROUPS = ("output", "enterprises", "industry", "ranking")
+MAX_NOTICES = 8
 # Static CSS, no data in it: headline figures such as "125.8 billion yuan" fit their column.
 PAGE_CSS = "<style>[data-testid='stMetricValue']{font-size:1.6rem}</style>"
 # Dark theme only: Streamlit draws multiselect chips as white text on the primary colour, and no
@@ -344,8 +345,11 @@ def main() -> None:
 
     st.title(i18n.t("app.title", lang))
     st.caption(i18n.t("app.subtitle", lang))
-    for notice in st.session_state.get("notices", []):
+    notices = st.session_state.get("notices", [])
+    for notice in notices[:MAX_NOTICES]:  # a link can hold thousands of bad values: show a few
         st.warning(safe.md(i18n.notice_text(notice, lang)))
+    if len(notices) > MAX_NOTICES:
+        st.warning(i18n.t("notice.more", lang, n=len(notices) - MAX_NOTICES))
     upload_messages(lang)
     if not view.zones:
         st.warning(i18n.t("empty.selection", lang))

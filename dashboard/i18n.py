@@ -273,6 +273,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     # What a link got wrong: one per dashboard.state.NOTICE_CODES, filled from the link itself.
     "notice.title": {"zh": "链接中的部分内容已忽略", "en": "Parts of the link were ignored"},
+    "notice.more": {"zh": "链接中另有 {n} 处无效内容也已忽略。", "en": "{n} more invalid parts of the link were ignored too."},
     "notice.unknown_key": {
         "zh": "已忽略链接中的未知参数：{key}",
         "en": "Ignored an unknown parameter in the link: {key}",

@@ -59,6 +59,12 @@ def test_industry_link_keeps_only_zones_with_that_industry():
     assert set(facts_table["高新区"]) == {"鹰潭高新区"}
 
 
+def test_a_link_with_many_bad_values_shows_a_few_notices_and_a_count():
+    at = run({"zone": [f"nowhere{i}" for i in range(50)]})
+    assert len(at.warning) == 9  # eight notices and one "… more" line
+    assert "42" in at.warning[-1].value
+
+
 def test_hostile_links_never_raise():
     run({"zone": "<script>alert(1)</script>", "metric": "x" * 10_000, "year": "２０２４", "lang": "fr"})
 
