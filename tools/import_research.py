@@ -3,6 +3,10 @@
 The files in data/ are the truth and are edited by hand from now on; this script documents how the
 first version was made: which research row became which fact, how sources were graded, and which
 row of a duplicate pair is preferred. Run: python tools/import_research.py ../shared/research
+
+Hand edits made after the import (not reproduced by running this again): the `zones_ranked`
+metric and its five `national` rows (pool sizes stated in sources already cited), and the unit
+个 instead of 家 for `zone_count` and `zones_ranked`.
 """
 from __future__ import annotations
 
