@@ -347,7 +347,11 @@ def load_facts(folder: str) -> pd.DataFrame:
         facts["source_id"] = ""
     facts["preferred"] = _bool_column(facts, "preferred", "facts.csv", True)
     facts["caution"] = _bool_column(facts, "caution", "facts.csv", False)
-    columns = FACT_COLUMNS + ["source_id", "preferred", "caution"]
+    facts["baseline"] = _bool_column(facts, "baseline", "facts.csv", False)  # before 2018: context only
+    for column in ("note_zh", "quote"):  # Chinese caveat; the source's sentence, for audit
+        if column not in facts:
+            facts[column] = ""
+    columns = FACT_COLUMNS + ["source_id", "preferred", "caution", "baseline", "note_zh", "quote"]
     return _with_sources(facts[columns], load_sources(folder), "facts.csv")
 
 
@@ -450,6 +454,9 @@ def overlay(bundled: pd.DataFrame, uploaded: pd.DataFrame) -> pd.DataFrame:
     uploaded["publisher"] = ""
     uploaded["trust"] = "user"
     uploaded["caution"] = False
+    uploaded["baseline"] = False  # an upload's note is shown as written: no note_zh, no quote
+    uploaded["note_zh"] = ""
+    uploaded["quote"] = ""
     uploaded["preferred"] = ~uploaded.duplicated(subset=key, keep="first")
     replaced = bundled.set_index(key).index.isin(uploaded.set_index(key).index)
     return pd.concat([bundled.loc[~replaced], uploaded[bundled.columns]], ignore_index=True)

@@ -112,7 +112,8 @@ def test_coverage_counts_years_and_keeps_empty_pairs(dataset, view):
     table = model.coverage(dataset.facts, dataset, view)
     nanchang_gdp = table[(table.zone_id == "nanchang") & (table.metric == "gdp")].years.item()
     assert nanchang_gdp == 4
-    assert table[(table.zone_id == "fuzhou")].years.sum() == 0  # nothing found for Fuzhou: shown, honestly
+    fuzhou_gdp = table[(table.zone_id == "fuzhou") & (table.metric == "gdp")].years.item()
+    assert fuzhou_gdp == 0  # no GDP found for Fuzhou: the pair is shown, honestly, with 0 years
     assert len(table) == 9 * table.metric.nunique()
     spec = spec_of(charts.coverage_heatmap(table, TEXTS))
     assert len(spec["layer"][0]["encoding"]["x"]["scale"]["domain"]) == 9  # every zone has a column
@@ -133,7 +134,9 @@ def test_national_context_tooltip_adds_share_and_count(dataset):
 def test_industry_filter_narrows_industry_figures(dataset):
     view = model.view_of(dataset, dataset.facts, (), ("copper",), "industrial_revenue", 2024, "zh")
     assert view.zones == ("yingtan",)
-    figures = model.industry_figures(dataset.facts, dataset, view, model.SHARE_METRICS)
+    # each share's denominator is its own metric id (metrics.csv share_of): segment shares of copper
+    shares = dataset.metrics[(dataset.metrics.group == "industry") & (dataset.metrics.kind == "share")].metric
+    figures = model.industry_figures(dataset.facts, dataset, view, tuple(shares))
     assert set(figures.industry) == {"copper_deep_processing", "recycled_copper"}
     assert sorted(figures.value) == [28, 52.8]
     revenue = model.industry_figures(dataset.facts, dataset, view, ("industry_revenue",))
