@@ -117,7 +117,9 @@ def test_coverage_counts_years_and_keeps_empty_pairs(dataset, view):
     assert len(table) == 9 * table.metric.nunique()
     spec = spec_of(charts.coverage_heatmap(table, TEXTS))
     assert len(spec["layer"][0]["encoding"]["x"]["scale"]["domain"]) == 9  # every zone has a column
-    assert "抚州高新区" not in {r["zone"] for r in data_of(spec)}  # ... drawn empty, not as a 0 cell
+    drawn = {(r["zone"], r["metric_label"]) for r in data_of(spec)}
+    assert ("抚州高新区", "地区生产总值（GDP）") not in drawn  # ... drawn empty, not as a 0 cell
+    assert all(r["years"] > 0 for r in data_of(spec))
 
 
 def test_specs_are_json_and_small(dataset, view):

@@ -134,3 +134,16 @@ def test_overlay_replaces_same_figure_and_adds_new(dataset):
     assert fact(merged, "fuzhou", 2024, "gdp").trust.tolist() == ["user"]
     assert len(merged) == len(dataset.facts) + 1
     pd.testing.assert_frame_equal(dataset.facts, before)  # the bundled frame is untouched
+
+
+def test_no_rank_exceeds_the_number_ranked_that_year(dataset):
+    """Every rank against the pool of its own evaluation (the rank-year rule in data/README.md)."""
+    f = dataset.facts
+    for rank_metric, pool_metric, pool_zone in (("national_rank", "zones_ranked", "national"),
+                                                ("provincial_rank", "provincial_zones_ranked", "jiangxi_all")):
+        pools = f[(f.metric == pool_metric) & (f.zone_id == pool_zone)].groupby("year").value.max()
+        ranks = f[f.metric == rank_metric]
+        assert len(ranks) and len(pools)
+        for r in ranks.itertuples():
+            if r.year in pools.index:
+                assert r.value <= pools[r.year], f"{r.zone_id} {r.year}: rank {r.value} of {pools[r.year]} ranked"
