@@ -7,6 +7,31 @@ row of a duplicate pair is preferred. Run: python tools/import_research.py ../sh
 Hand edits made after the import (not reproduced by running this again): the `zones_ranked`
 metric and its five `national` rows (pool sizes stated in sources already cited), and the unit
 个 instead of 家 for `zone_count` and `zones_ranked`.
+
+Round 2 (issue 13). `round2_rows()` below reproduces the 28 rows added from round2-facts.csv
+(`--round2` prints them; tests/test_data_round2.py checks data/facts.csv holds them). Hand edits
+made in the same round, not reproduced by this script (data/README.md states each rule):
+- facts.csv gained `note_zh` (every note translated by hand), `quote` (the research's evidence
+  phrase, matched on zone, year, metric, industry, value and URL; two `zones_ranked` quotes taken
+  from the evidence of the rank row of the same source) and `baseline` (year < 2018).
+- Share denominators: metrics.csv gained `share_of`, `share_of_zh`, `share_of_en` and the metrics
+  `industry_share_of_city` (Nanchang 2022 and Ji'an 2021 electronic information, moved from
+  `industry_share`) and `segment_share` (Yingtan 2024 copper segments, moved from `industry_share`);
+  `industry_share` now means a share of the zone's industrial revenue; `revenue` is relabelled
+  营业总收入（园区总收入）. Sixteen metrics were added (round-2 scopes and ranks).
+- Rank years by evaluation: Gongqingcheng's rank 159 moved from 2018 to 2019 (caution); every
+  national_rank note names its evaluation and the source's own label.
+- 目前 rule: the seed's Nanchang enterprises_10bn, little_giants and clusters_100bn moved from 2024
+  to 2025; the notes of the seed's current figures say so.
+- Nanchang zone GDP 2019/2022/2023/2024 carry a "different bases, not one series" sentence; the 2020
+  `revenue` (>5000) and `industrial_revenue` (>3000) rows are no longer preferred (the exact round-2
+  values are).
+- `caution` was set by hand on every facts and city_facts row (the CAUTION regex below was the first
+  version's rule and is superseded); the flagged rows are listed in tests/test_data_round2.py.
+- sources.csv: src090–src094 added (ROUND2_NEW_SOURCES), `note_zh` added, and src019, src033 and
+  src049 (no URL, no kept copy) graded `unverified`, superseding NO_URL below.
+- zones.csv gained `area_note_zh` and `coord_note_zh`; Ganzhou's area (101.88 km², already there)
+  got the round-2 confirmation in its note. city_facts.csv gained `note_zh` and `quote`.
 """
 from __future__ import annotations
 
