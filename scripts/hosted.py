@@ -396,6 +396,12 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
+    # SIGTERM to `make hosted` ends make, not this process: ask for SIGTERM when the parent dies.
+    parent = os.getppid()
+    if (set_pdeathsig := _pdeathsig()) is not None:
+        set_pdeathsig()
+        if os.getppid() != parent:  # it died before we asked
+            return 0
     hosted = Hosted(opts.replicas, opts.port, opts.base_path, log_dir=opts.log_dir)
     try:
         hosted.start()
