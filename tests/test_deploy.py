@@ -302,3 +302,17 @@ def test_hosted_as_a_context_manager_routes_each_cookie_to_one_replica_and_route
         assert not running.replicas[0].alive()
         assert [running.replica_for(c) for c in cookies] == [1, 1]  # replica 0's browsers move on
     assert not running.replicas[1].alive() and not running.alive()
+
+
+def test_with_three_replicas_a_stopped_ones_browsers_spread_over_the_others_and_stay_put(nginx):
+    """`hash … consistent`: each browser of the stopped replica moves to the next replica on the
+    ring, the same one whether nginx finds out by a refused connection (the first request) or
+    already knows it is down (later ones), so its reconnected session keeps one home."""
+    with hosted.Hosted(replicas=3, base_path="probe-path", script="tests/e2e/apps/harness_probe.py") as running:
+        on_0 = [c for c in (f"browser-{k}" for k in range(300)) if running.replica_for(c) == 0][:20]
+        assert len(on_0) == 20
+        running.stop_replica(0)
+        first = [running.replica_for(c) for c in on_0]      # nginx learns by a refused connection
+        second = [running.replica_for(c) for c in on_0]     # nginx has marked replica 0 down
+        assert first == second
+        assert set(first) == {1, 2}
