@@ -26,6 +26,8 @@ import hosted as hosting  # noqa: E402  (scripts/hosted.py)
 BASE = "jx-zones"
 REPLICAS = 2  # the issue asks for 2-3; two keep this module near a minute on a 2-core machine
 MAP = '[data-testid="stVegaLiteChart"]:has([aria-label^="赣州高新区:"])'
+# Playwright's expect() waits 5 s by default: too short for a first run on a busy 2-core machine.
+WAIT = 30_000
 HEADER = "zone_id,year,metric,industry,value,unit,qualifier,source_title,source_url,source_date,note"
 
 
@@ -93,8 +95,8 @@ def open_hosted(
         wait_idle(page)
     else:
         app = page.get_by_test_id("stApp")
-        expect(app).to_have_attribute("data-test-connection-state", "CONNECTED")
-        expect(app).to_have_attribute("data-test-script-state", "notRunning")
+        expect(app).to_have_attribute("data-test-connection-state", "CONNECTED", timeout=WAIT)
+        expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=WAIT)
     return page, served
 
 
@@ -152,15 +154,15 @@ def test_the_page_map_click_share_link_language_and_download_work_under_the_sub_
     page.locator(f'{MAP} path[aria-label^="赣州高新区:"]').first.click(force=True)
     page.wait_for_url(f"{origin}/{BASE}/?zone=ganzhou")
     wait_idle(page)
-    expect(page.get_by_role("heading", name="赣州高新区概况")).to_be_visible()
+    expect(page.get_by_role("heading", name="赣州高新区概况")).to_be_visible(timeout=WAIT)
     # The copy-link box shows the public URL with the sub-path, exactly as the browser shows it.
-    expect(page.get_by_test_id("stSidebar").get_by_test_id("stCode")).to_have_text(f"{origin}/{BASE}/?zone=ganzhou")
+    expect(page.get_by_test_id("stSidebar").get_by_test_id("stCode")).to_have_text(f"{origin}/{BASE}/?zone=ganzhou", timeout=WAIT)
 
     # Language switch.
     page.get_by_test_id("stButtonGroup").get_by_text("English").click()
     page.wait_for_url(re.compile(r"lang=en"))
     wait_idle(page)
-    expect(page.get_by_role("heading", level=1)).to_have_text("Jiangxi National High-tech Zones")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Jiangxi National High-tech Zones", timeout=WAIT)
     assert query(page) == {"zone": ["ganzhou"], "lang": ["en"]}
     assert share_link(page) == f"{origin}/{BASE}/?zone=ganzhou&lang=en"
 
@@ -188,7 +190,7 @@ def test_a_link_without_the_slash_keeps_its_query_and_a_copied_link_opens_the_sa
     # A link typed or shared without the slash: the redirect keeps the query, so the view too.
     first, _ = open_hosted(new_page, hosted, url=f"{origin}/{BASE}?zone=jian", locale="zh")
     assert first.url == f"{origin}/{BASE}/?zone=jian"
-    expect(first.get_by_role("heading", name="吉安高新区概况")).to_be_visible()
+    expect(first.get_by_role("heading", name="吉安高新区概况")).to_be_visible(timeout=WAIT)
     # The copy-link box, pasted into a fresh browser: nothing carried over, the same view.
     link = share_link(first)
     assert link == f"{origin}/{BASE}/?zone=jian"
@@ -196,8 +198,8 @@ def test_a_link_without_the_slash_keeps_its_query_and_a_copied_link_opens_the_sa
     second.goto(link)
     wait_idle(second)
     assert second.url == link
-    expect(second.get_by_role("heading", name="吉安高新区概况")).to_be_visible()
-    expect(second.get_by_test_id("stMultiSelect").first).to_contain_text("吉安高新区")
+    expect(second.get_by_role("heading", name="吉安高新区概况")).to_be_visible(timeout=WAIT)
+    expect(second.get_by_test_id("stMultiSelect").first).to_contain_text("吉安高新区", timeout=WAIT)
 
 
 def test_uploads_succeed_in_six_fresh_sessions_spread_over_every_replica(new_page, hosted):
@@ -212,8 +214,8 @@ def test_uploads_succeed_in_six_fresh_sessions_spread_over_every_replica(new_pag
         box.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
             files=[{"name": f"session{n}.csv", "mimeType": "text/csv", "buffer": csv.encode("gb18030")}]
         )
-        expect(page.get_by_test_id("stAlert").filter(has_text=f"session{n}.csv")).to_contain_text("1")
-        expect(page.get_by_test_id("stMetric").first).to_contain_text(f"{value:,} 亿元")
+        expect(page.get_by_test_id("stAlert").filter(has_text=f"session{n}.csv")).to_contain_text("1", timeout=WAIT)
+        expect(page.get_by_test_id("stMetric").first).to_contain_text(f"{value:,} 亿元", timeout=WAIT)
         uploads = [(s, i) for u, s, i in served.responses if "/_stcore/upload_file/" in u]
         assert uploads and all(s < 300 for s, _ in uploads), uploads
         assert len(served.replicas()) == 1, f"session {n} was served by several replicas: {served.responses}"
@@ -252,7 +254,7 @@ def test_when_a_replica_stops_its_pages_reconnect_to_another_with_the_same_view(
     other.get_by_test_id("stButtonGroup").get_by_text("English").click()
     other.wait_for_url(re.compile(r"lang=en"))
     wait_idle(other)
-    expect(other.get_by_role("heading", name="Yingtan HTZ: profile")).to_be_visible()
+    expect(other.get_by_role("heading", name="Yingtan HTZ: profile")).to_be_visible(timeout=WAIT)
     assert len(other_served.websockets) == 1
 
     # The page on replica 0 reconnects through the proxy to another replica ...
@@ -264,8 +266,8 @@ def test_when_a_replica_stops_its_pages_reconnect_to_another_with_the_same_view(
     runs = run_count(doomed)
     doomed.locator("body").press("r")
     wait_idle(doomed, min_runs=runs + 1, timeout=60_000)
-    expect(doomed.get_by_role("heading", name="赣州高新区概况")).to_be_visible()
-    expect(doomed.get_by_test_id("stMultiSelect").first).to_contain_text("赣州高新区")
+    expect(doomed.get_by_role("heading", name="赣州高新区概况")).to_be_visible(timeout=WAIT)
+    expect(doomed.get_by_test_id("stMultiSelect").first).to_contain_text("赣州高新区", timeout=WAIT)
     assert query(doomed) == {"zone": ["ganzhou"]}
     # Requests to the app itself (not the browser's cached static files) now reach another replica.
     after = {i for url, status, i in doomed_served.responses[before:] if "/_stcore/" in url}
@@ -275,5 +277,5 @@ def test_when_a_replica_stops_its_pages_reconnect_to_another_with_the_same_view(
     doomed.get_by_test_id("stButtonGroup").get_by_text("English").click()
     doomed.wait_for_url(re.compile(r"lang=en"))
     wait_idle(doomed)
-    expect(doomed.get_by_role("heading", name="Ganzhou HTZ: profile")).to_be_visible()
+    expect(doomed.get_by_role("heading", name="Ganzhou HTZ: profile")).to_be_visible(timeout=WAIT)
     print(f"reconnected to replica {sorted(after)} {reconnect_s:.1f} s after replica 0 stopped")

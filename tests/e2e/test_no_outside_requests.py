@@ -10,6 +10,8 @@ own host. The harness aborts any outside request anyway; here recording it is a 
 from e2e_harness import wait_idle
 from playwright.sync_api import expect
 
+# Playwright's expect() waits 5 s by default: too short for a first run on a busy 2-core machine.
+WAIT = 30_000
 HEADER = "zone_id,year,metric,industry,value,unit,qualifier,source_title,source_url,source_date,note"
 
 
@@ -41,7 +43,7 @@ def test_the_page_its_sections_and_the_upload_box_request_only_the_apps_own_host
     expander.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
         files=[{"name": "mine.csv", "mimeType": "text/csv", "buffer": csv.encode("utf-8")}]
     )
-    expect(page.get_by_test_id("stAlert").filter(has_text="mine.csv")).to_be_visible()
+    expect(page.get_by_test_id("stAlert").filter(has_text="mine.csv")).to_be_visible(timeout=WAIT)
     wait_idle(page)
     with page.expect_download():
         expander.get_by_test_id("stDownloadButton").filter(has_text="CSV").first.click()
