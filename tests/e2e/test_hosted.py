@@ -109,8 +109,15 @@ def route_of(page, hosted) -> int | None:
     return hosted.replica_for(cookie) if cookie else None
 
 
-def share_link(page) -> str:
-    return page.get_by_test_id("stSidebar").get_by_test_id("stCode").inner_text().strip()
+def share_box(page):
+    """The sidebar's copy-link box (a text input a person selects and copies)."""
+    return page.get_by_test_id("stSidebar").get_by_test_id("stTextInput").locator("input")
+
+
+def share_link(page, expected: str) -> str:
+    """What the copy-link box holds, once it holds `expected` (its text follows each rerun)."""
+    expect(share_box(page)).to_have_value(expected, timeout=WAIT)
+    return share_box(page).input_value().strip()
 
 
 def eventually(probe, page, timeout: float = 15.0):
@@ -156,7 +163,7 @@ def test_the_page_map_click_share_link_language_and_download_work_under_the_sub_
     wait_idle(page)
     expect(page.get_by_role("heading", name="赣州高新区概况")).to_be_visible(timeout=WAIT)
     # The copy-link box shows the public URL with the sub-path, exactly as the browser shows it.
-    expect(page.get_by_test_id("stSidebar").get_by_test_id("stCode")).to_have_text(f"{origin}/{BASE}/?zone=ganzhou", timeout=WAIT)
+    assert share_link(page, f"{origin}/{BASE}/?zone=ganzhou") == f"{origin}/{BASE}/?zone=ganzhou"
 
     # Language switch.
     page.get_by_test_id("stButtonGroup").get_by_text("English").click()
@@ -164,7 +171,7 @@ def test_the_page_map_click_share_link_language_and_download_work_under_the_sub_
     wait_idle(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("Jiangxi National High-tech Zones", timeout=WAIT)
     assert query(page) == {"zone": ["ganzhou"], "lang": ["en"]}
-    assert share_link(page) == f"{origin}/{BASE}/?zone=ganzhou&lang=en"
+    assert share_link(page, f"{origin}/{BASE}/?zone=ganzhou&lang=en") == f"{origin}/{BASE}/?zone=ganzhou&lang=en"
 
     # Downloads come from the replica that holds the session (its in-memory media files).
     with page.expect_download() as info:
@@ -192,8 +199,7 @@ def test_a_link_without_the_slash_keeps_its_query_and_a_copied_link_opens_the_sa
     assert first.url == f"{origin}/{BASE}/?zone=jian"
     expect(first.get_by_role("heading", name="吉安高新区概况")).to_be_visible(timeout=WAIT)
     # The copy-link box, pasted into a fresh browser: nothing carried over, the same view.
-    link = share_link(first)
-    assert link == f"{origin}/{BASE}/?zone=jian"
+    link = share_link(first, f"{origin}/{BASE}/?zone=jian")
     second = new_page(locale="zh")
     second.goto(link)
     wait_idle(second)
