@@ -310,9 +310,13 @@ def test_hosted_prints_ready_once_healthy_through_nginx_and_a_signal_stops_every
             time.sleep(0.1)
         assert [pid for pid in started if alive(pid)] == []
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        if proc.poll() is None:  # a failed assertion above: SIGTERM lets it clean up its temp dir
+            proc.terminate()
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
         for pid in children_of(proc.pid):
             os.kill(pid, signal.SIGKILL)
 
