@@ -61,10 +61,13 @@ def query_params() -> dict[str, list[str]]:
 
 
 def init_filters(vocab: state.Vocabulary) -> None:
-    if "filters" in st.session_state:
+    ss = st.session_state
+    if "filters" in ss:
         return
     filters, notices = state.parse_query(query_params(), vocab, browser_locale=st.context.locale)
-    st.session_state.notices = notices
+    if "w_metric" in ss:  # a page that reconnected (another replica): its first run brings what was just changed
+        filters = state.after_sidebar(filters, sidebar_values(), vocab)
+    ss.notices = notices
     set_filters(filters, vocab, keep_notices=True)
 
 
@@ -82,10 +85,14 @@ def set_filters(filters: state.Filters, vocab: state.Vocabulary, keep_notices: b
     ss.w_tab = i18n.t(f"section.{filters.tab}", filters.lang)
 
 
-def on_sidebar(vocab: state.Vocabulary) -> None:
+def sidebar_values() -> state.Sidebar:
     ss = st.session_state
-    sidebar = state.Sidebar(lang=ss.w_lang, zones=ss.w_zones, industries=ss.w_industries, metric=ss.w_metric, year=ss.w_year)
-    set_filters(state.after_sidebar(ss.filters, sidebar, vocab), vocab)
+    return state.Sidebar(lang=ss.get("w_lang"), zones=ss.get("w_zones", ()), industries=ss.get("w_industries", ()),
+                         metric=ss.get("w_metric", ""), year=ss.get("w_year"))
+
+
+def on_sidebar(vocab: state.Vocabulary) -> None:
+    set_filters(state.after_sidebar(st.session_state.filters, sidebar_values(), vocab), vocab)
 
 
 def on_map_select(vocab: state.Vocabulary, key: str) -> None:
