@@ -20,17 +20,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO_ROOT / "tests" / "e2e"))
+sys.path.insert(0, str(REPO_ROOT))
 
 from playwright.async_api import async_playwright  # noqa: E402
 
-from e2e_harness import (  # noqa: E402
-    IDLE_PREDICATE,
+from tools.browser import (  # noqa: E402
     INIT_SCRIPT,
     AppServer,
     context_options,
     launch_chromium,
 )
+from tools.browser import run_count_async as run_count  # noqa: E402
+from tools.browser import wait_idle_async as wait_idle  # noqa: E402
 
 RESULTS = REPO_ROOT / "bench" / "results"
 APP, BARE = "streamlit_app.py", "bench/bare_app.py"
@@ -39,18 +40,6 @@ MAP_ZONE = "赣州高新区"  # the zone point the rerun measurement clicks on t
 
 # --------------------------------------------------------------------------------------------
 # One page: load, wait, interact (async Playwright, so --load can drive many pages at once)
-
-
-async def wait_idle(page, *, timeout: float = 60_000, min_runs: int | None = None) -> float:
-    """As e2e_harness.wait_idle, async: page-clock ms at which Streamlit went idle."""
-    await page.evaluate("() => { for (const o of [window.__e2e, window.__e2eIdle]) if (o) o.idleSince = null; }")
-    handle = await page.wait_for_function(IDLE_PREDICATE, arg={"quietMs": 150, "minFinished": min_runs},
-                                          polling="raf", timeout=timeout)
-    return float(await handle.json_value())
-
-
-async def run_count(page) -> int:
-    return int(await page.evaluate("() => (window.__e2e && window.__e2e.finished) || 0"))
 
 
 async def pick_interaction(page, prefer_map: bool):

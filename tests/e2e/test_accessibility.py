@@ -2,7 +2,7 @@
 light and dark, on the home page and a one-zone view."""
 import pytest
 
-from e2e_harness import axe_violations, format_violations
+from tools.browser import axe_violations, format_violations
 
 VIEWS = {"home": "/", "one-zone": "/?zone=yingtan"}
 

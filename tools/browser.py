@@ -1,7 +1,8 @@
-"""Browser-test harness: a Streamlit server, Debian's Chromium, and waits that know Streamlit.
+"""Browser harness: a Streamlit server, Debian's Chromium, and waits that know Streamlit.
 
-Plain functions and one class, no pytest here: tests/e2e/conftest.py wraps them as fixtures, and
-bench/run.py imports them directly. What each wait relies on was read off Streamlit 1.67's DOM:
+Shared by the browser tests and the benchmarks (`from tools.browser import ...`, with the repo root
+on sys.path). Plain functions and one class, no pytest here: tests/e2e/conftest.py wraps them as
+fixtures, and bench/*.py import them directly. What each wait relies on was read off Streamlit 1.67's DOM:
 
 - `[data-testid="stApp"]` carries `data-test-script-state` (`initial` before the first run, then
   `running` / `rerunRequested` / `notRunning` / ...) and `data-test-connection-state` (`CONNECTED`).
@@ -28,13 +29,13 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[1]
 RESULTS_DIR = REPO_ROOT / "test-results"
 AXE_JS = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
-# Flags this closed network needs (/work/.library/env/machines/python.md): without the
-# background-networking ones Chromium keeps dialling Google and gets refused. --no-sandbox because
-# CI runs as root.
+# Flags for a machine without outside network: without the background-networking ones Chromium
+# keeps dialling its vendor's services and waits on refused connections. --no-sandbox because CI
+# runs as root.
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -299,6 +300,20 @@ def wait_idle(page, *, timeout: float = 30_000, quiet_ms: float = 150, min_runs:
     return float(handle.json_value())
 
 
+async def wait_idle_async(page, *, timeout: float = 60_000, quiet_ms: float = 150,
+                          min_runs: int | None = None) -> float:
+    """`wait_idle` for Playwright's async API (the benchmarks drive many pages at once)."""
+    await page.evaluate("() => { for (const o of [window.__e2e, window.__e2eIdle]) if (o) o.idleSince = null; }")
+    handle = await page.wait_for_function(IDLE_PREDICATE, arg={"quietMs": quiet_ms, "minFinished": min_runs},
+                                          polling="raf", timeout=timeout)
+    return float(await handle.json_value())
+
+
+async def run_count_async(page) -> int:
+    """`run_count` for Playwright's async API."""
+    return int(await page.evaluate(_RUN_COUNT_JS))
+
+
 def _idle_state(page) -> str:
     try:
         return json.dumps(page.evaluate("""() => {
@@ -316,9 +331,12 @@ def _idle_state(page) -> str:
         return f"(state unavailable: {exc})"
 
 
+_RUN_COUNT_JS = "() => (window.__e2e && window.__e2e.finished) || 0"
+
+
 def run_count(page) -> int:
     """How many script runs have finished in this page so far."""
-    return int(page.evaluate("() => (window.__e2e && window.__e2e.finished) || 0"))
+    return int(page.evaluate(_RUN_COUNT_JS))
 
 
 def rerun(page, action, *, timeout: float = 30_000) -> float:
