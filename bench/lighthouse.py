@@ -129,6 +129,9 @@ def compare(app_url: str, bare_url: str, runs: int = 3, stamp: str | None = None
     for i in range(runs):
         for name in (("app", "bare") if i % 2 == 0 else ("bare", "app")):
             result = run_once(urls[name], RESULTS / f"lighthouse-{name}-{stamp}-{i + 1}.json")
+            if result.get("error"):  # a busy machine can make Chromium miss a protocol deadline: once more
+                print(f"  lighthouse {name} run {i + 1}: {result['error'][:200]}; retrying once", flush=True)
+                result = run_once(urls[name], RESULTS / f"lighthouse-{name}-{stamp}-{i + 1}.json")
             raw[name].append(result)
             print(f"  lighthouse {name} run {i + 1}/{runs}: "
                   + (result["error"] if result.get("error") else
