@@ -27,7 +27,8 @@ if str(REPO_ROOT) not in sys.path:
 
 
 def droppable() -> tuple[list[str], list[str]]:
-    """(functions main() calls, panel names passed to draw) in dashboard/app.py as it is now."""
+    """(functions main() calls, panel names passed to draw) in dashboard/app.py as it is now;
+    draws made by main() itself come first among the panels, as `main:NAME`."""
     from dashboard import app
     tree = ast.parse(inspect.getsource(app))
     defined = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
@@ -41,6 +42,8 @@ def droppable() -> tuple[list[str], list[str]]:
     for node in ast.walk(main):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in defined:
             called.append(node.func.id)
+            if node.func.id == "draw" and node.args and isinstance(node.args[0], ast.Constant):
+                panels.insert(0, f"main:{node.args[0].value}")
     return list(dict.fromkeys(called)), list(dict.fromkeys(panels))
 
 
@@ -79,7 +82,8 @@ if __name__ == "__main__" and "--list" in sys.argv:
     logging.disable(logging.WARNING)  # st.cache_data outside `streamlit run` says so on every call
     functions, panel_names = droppable()
     print("functions main() calls:", " ".join(functions))
-    print("panels (draw:NAME):", " ".join(f"draw:{p}" for p in panel_names))
+    print("panels (draw:NAME):", " ".join(f"draw:{p.removeprefix('main:')}" for p in panel_names
+                                         if f"main:{p}" not in panel_names))
     print("charts: vega:KEY with a shell pattern, e.g. vega:* or vega:map_*")
 else:
     from dashboard import app as _app

@@ -368,6 +368,74 @@ def readme_markdown(results: dict, loads: int) -> str:
 
 
 # --------------------------------------------------------------------------------------------
+# python bench/run.py --sections: the app with one part left out at a time
+
+
+INFRASTRUCTURE = {"session_facts", "vocabulary", "init_filters", "write_url", "error_page", "draw",
+                  "upload_messages", "query_params", "sync_widgets", "set_filters"}
+
+
+def default_variants() -> list[str]:
+    """Every section main() calls (read off dashboard/app.py), all charts, and the full app."""
+    sys.path.insert(0, str(REPO_ROOT / "bench"))
+    import logging
+    logging.disable(logging.WARNING)
+    from ablate_app import droppable
+    functions, panels = droppable()
+    return ([""] + [f for f in functions if f not in INFRASTRUCTURE]
+            + [f"draw:{p.removeprefix('main:')}" for p in panels if p.startswith("main:")] + ["vega:*"])
+
+
+async def sections(loads: int, variants: list[str]) -> int:
+    """Cold loads of the app with parts left out (bench/ablate_app.py), round robin with the bare
+    page: what each part adds to the load, the first render and the main thread."""
+    started_note = machine_note()
+    names = ["bare"] + [v or "(full app)" for v in variants]
+    servers: dict[str, AppServer] = {}
+    try:
+        servers["bare"] = AppServer(BARE, log_dir=RESULTS, name="sections-bare").start()
+        for v in variants:
+            servers[v or "(full app)"] = AppServer(ABLATE, env={"BENCH_DROP": v}, log_dir=RESULTS,
+                                                   name=f"sections-{len(servers)}").start()
+        visits: dict[str, list[Visit]] = {n: [] for n in names}
+        async with async_playwright() as pw:
+            browser = await launch_chromium(pw)
+            for n in names:  # warm-up, not counted
+                await visit(browser, servers[n], prefer_map=False, interactions=0)
+            for i in range(loads):
+                order = names if i % 2 == 0 else list(reversed(names))
+                for n in order:
+                    visits[n].append(await visit(browser, servers[n], prefer_map=False, interactions=0))
+            await browser.close()
+    finally:
+        for server in servers.values():
+            server.stop()
+    full = median([v.load_ms for v in visits["(full app)"]]) if "(full app)" in visits else None
+    bare = median([v.load_ms for v in visits["bare"]])
+    rows, out = [], {}
+    for n in names:
+        vs = visits[n]
+        load = median([v.load_ms for v in vs])
+        ws = median([v.ws_bytes for v in vs]) / 1024
+        out[n] = {"load_ms": load, "loads_ms": [round(v.load_ms) for v in vs], "ws_kb": ws,
+                  "errors": [e for v in vs for e in v.errors]}
+        rows.append([n, f"{load:.0f}", f"{load / bare:.2f}×",
+                     "" if full is None or n == "(full app)" else f"{full - load:+.0f}", f"{ws:.1f}",
+                     " ".join(str(round(v.load_ms)) for v in vs)])
+    print(f"\nCold load with one part left out (bench/ablate_app.py), medians of {loads}, round robin")
+    print(f"started {started_note}\nended   {machine_note()}\n")
+    print(table(rows, ["app without", "load (ms)", "× bare", "saves (ms)", "websocket (KB)", "loads (ms)"]))
+    for n, o in out.items():
+        for e in o["errors"]:
+            print(f"{n} ERROR: {e}")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"sections-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    path.write_text(json.dumps({"machine": started_note, "loads": loads, "results": out}, indent=2, ensure_ascii=False))
+    print(f"\nraw numbers: {path.relative_to(REPO_ROOT)}")
+    return 0
+
+
+# --------------------------------------------------------------------------------------------
 # make load
 
 
@@ -427,6 +495,9 @@ def main() -> None:
     parser.add_argument("--drop", default="",
                         help="comma-separated sections to leave out of the app (bench/ablate_app.py), "
                              "e.g. --drop industry_section or --drop draw:coverage; 'list' lists them")
+    parser.add_argument("--sections", nargs="?", const="default", default=None, metavar="VARIANTS",
+                        help="instead of the comparison: cold loads of the app with one part left out at a time; "
+                             "VARIANTS is ';'-separated BENCH_DROP values (default: each section, and all charts)")
     parser.add_argument("--load", action="store_true", help="concurrent users instead of the comparison")
     parser.add_argument("--users", type=int, default=10, help="--load: pages at once (default 10)")
     parser.add_argument("--interactions", type=int, default=10, help="--load: interactions per page (default 10)")
@@ -437,6 +508,9 @@ def main() -> None:
     if opts.drop == "list":
         subprocess.run([sys.executable, str(REPO_ROOT / "bench" / "ablate_app.py"), "--list"], cwd=REPO_ROOT, check=False)
         return
+    if opts.sections:
+        variants = default_variants() if opts.sections == "default" else [""] + opts.sections.split(";")
+        sys.exit(asyncio.run(sections(opts.loads, variants)))
     app_script, app_env = (ABLATE, {"BENCH_DROP": opts.drop}) if opts.drop else (APP, None)
     code = asyncio.run(load(opts.users, opts.interactions) if opts.load else
                        bench(opts.loads, app_script=app_script, app_env=app_env, lighthouse_runs=opts.lighthouse_runs))
