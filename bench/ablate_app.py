@@ -53,8 +53,12 @@ def patch(drop: list[str]) -> None:
     from dashboard import app
     originals = app.__dict__.setdefault("_bench_originals", {})  # a rerun re-patches from the originals
     for name, fn in originals.items():
-        setattr(app, name, fn)
-    if "vega_lite_chart" in originals.get("_st", {}):
+        if not name.startswith("_"):
+            setattr(app, name, fn)
+    for table, key, fn in originals.get("_tables", []):  # functions held in module-level dicts
+        table[key] = fn
+    originals["_tables"] = []
+    if "vega_lite_chart" in originals.get("_st", {}):  # noqa: SIM102
         st.vega_lite_chart = originals["_st"]["vega_lite_chart"]
     names = [d for d in drop if ":" not in d]
     panels = {d.split(":", 1)[1] for d in drop if d.startswith("draw:")}
@@ -62,8 +66,15 @@ def patch(drop: list[str]) -> None:
     for name in names:
         if not callable(getattr(app, name, None)):
             raise SystemExit(f"BENCH_DROP: dashboard.app has no function {name!r}")
-        originals.setdefault(name, getattr(app, name))
-        setattr(app, name, lambda *args, **kwargs: None)
+        original = originals.setdefault(name, getattr(app, name))
+        noop = lambda *args, **kwargs: None  # noqa: E731
+        setattr(app, name, noop)
+        # A section may also be reached through a table (e.g. SECTIONS = {"coverage": coverage_section}).
+        for table in [v for v in vars(app).values() if isinstance(v, dict)]:
+            for key, value in list(table.items()):
+                if value is original:
+                    originals["_tables"].append((table, key, original))
+                    table[key] = noop
     if panels:
         draw = originals.setdefault("draw", app.draw)
         app.draw = lambda name, *args, **kwargs: None if name in panels else draw(name, *args, **kwargs)
