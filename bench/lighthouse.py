@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -228,6 +229,8 @@ def warm_up(*urls: str) -> None:
 
 
 def main() -> None:
+    # SIGTERM (e.g. `kill`, `timeout`) ends like Ctrl-C: the finally blocks stop the servers started here.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="runs per page (default 3)")
     opts = parser.parse_args()

@@ -12,6 +12,7 @@ import argparse
 import asyncio
 import json
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -488,6 +489,8 @@ async def load(users: int, interactions: int) -> int:
 
 
 def main() -> None:
+    # SIGTERM (e.g. `kill`, `timeout`) ends like Ctrl-C: the finally blocks stop the servers started here.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     parser = argparse.ArgumentParser(description="Benchmark the app against a bare Streamlit page.")
     parser.add_argument("--loads", type=int, default=5, help="cold loads per page (default 5)")
     parser.add_argument("--lighthouse-runs", type=int, default=3,

@@ -30,6 +30,7 @@ import asyncio
 import collections
 import json
 import os
+import signal
 import re
 import sys
 import time
@@ -497,6 +498,8 @@ def report(s: dict, label: str) -> str:
 
 
 def main() -> None:
+    # SIGTERM (e.g. `kill`, `timeout`) ends like Ctrl-C: the finally blocks stop the servers started here.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--script", default="streamlit_app.py", help="the page to trace (default: the app)")
     parser.add_argument("--drop", default="", help="sections to leave out (bench/ablate_app.py)")
