@@ -412,7 +412,11 @@ async def traced_load(server: AppServer, query: str, serial: bool, stamp: str) -
         await browser.close()
     trace_path = RESULTS / f"trace-{stamp}.trace.json"
     trace_path.write_bytes(raw)
-    summary = analyse(json.loads(raw), sync_mark, sync_ms, idle_ms, views, serial)
+    # The window analysed ends when the page is idle and every view is drawn: answering the chart
+    # component's request from here can let wait_idle see "idle" before the charts mount.
+    window_ms = idle_ms + max(0.0, late_ms or 0.0)
+    summary = analyse(json.loads(raw), sync_mark, sync_ms, window_ms, views, serial)
+    summary["idle_ms"] = idle_ms
     summary["instrumented_vega"] = instrumented["done"]
     summary["views_drawn_after_idle_ms"] = late_ms
     summary["serial_views"] = serial
@@ -433,7 +437,8 @@ async def traced_load(server: AppServer, query: str, serial: bool, stamp: str) -
 
 
 def report(s: dict, label: str) -> str:
-    out = [f"Cold load traced: {label}", f"idle at {s['window_ms']:.0f} ms after navigation start; main thread busy "
+    out = [f"Cold load traced: {label}",
+           f"window: navigation start → {s['window_ms']:.0f} ms (idle and every Vega view drawn); main thread busy "
            f"{s['main_thread_busy_ms']:.0f} ms of it; {s['profile_samples']} profiler samples", ""]
     out.append("milestones (ms after navigation start):")
     ms = dict(s["milestones_ms"])
@@ -443,7 +448,7 @@ def report(s: dict, label: str) -> str:
     if views:
         ms["first Vega view queued (chart code loaded)"] = min(v["queued_at_ms"] for v in views)
         ms["last Vega view drawn"] = max(v["drawn_at_ms"] for v in views)
-    ms["idle (wait_idle)"] = round(s["window_ms"])
+    ms["idle (wait_idle)"] = round(s.get("idle_ms", s["window_ms"]))
     for k, v in sorted(ms.items(), key=lambda kv: kv[1]):
         out.append(f"  {v:>6} ms  {k}")
     scripts = [r for r in s["requests"] if r["url"].endswith(".js")]
@@ -491,7 +496,8 @@ def report(s: dict, label: str) -> str:
                        f"{c['data_bytes'] / 1024:.1f}   {c.get('title') or ''}")
     if s.get("views_drawn_after_idle_ms"):
         out.append(f"NOTE: the last Vega view finished {s['views_drawn_after_idle_ms']:.0f} ms after wait_idle "
-                   "said idle (-1: not within 30 s)")
+                   "said idle (-1: not within 30 s); the window above runs to the last view drawn. (Seen only "
+                   "with the chart component answered from here; in bench/run.py's loads every chart is drawn at idle.)")
     for e in s["errors"]:
         out.append(f"ERROR {e}")
     return "\n".join(out)
