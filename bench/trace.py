@@ -270,6 +270,8 @@ def analyse(trace: dict, sync_mark: str, sync_page_ms: float, idle_ms: float, vi
     sends, finishes = {}, {}
     for e in events:
         data = (e.get("args") or {}).get("data") or {}
+        if e.get("pid") != pid:  # the page's requests only (not Chromium's own WebUI renderers)
+            continue
         if e.get("name") == "ResourceSendRequest" and data.get("url"):
             sends[data.get("requestId")] = (data["url"], e["ts"])
         elif e.get("name") == "ResourceFinish":
