@@ -12,6 +12,7 @@ Run by Streamlit like streamlit_app.py; BENCH_DROP (comma-separated) says what t
 
 Nothing else changes: same data, same caches, same URL handling. Measurement only, never deployed.
 """
+
 from __future__ import annotations
 
 import ast
@@ -30,6 +31,7 @@ def droppable() -> tuple[list[str], list[str]]:
     """(functions main() calls, panel names passed to draw) in dashboard/app.py as it is now;
     draws made by main() itself come first among the panels, as `main:NAME`."""
     from dashboard import app
+
     tree = ast.parse(inspect.getsource(app))
     defined = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
     main = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "main")
@@ -51,6 +53,7 @@ def patch(drop: list[str]) -> None:
     import streamlit as st
 
     from dashboard import app
+
     originals = app.__dict__.setdefault("_bench_originals", {})  # a rerun re-patches from the originals
     for name, fn in originals.items():
         if not name.startswith("_"):
@@ -85,18 +88,22 @@ def patch(drop: list[str]) -> None:
             if any(fnmatch.fnmatch(str(key), pattern) for pattern in vega_keys):
                 return None
             return chart(*args, key=key, **kwargs)
+
         st.vega_lite_chart = vega_lite_chart
 
 
 if __name__ == "__main__" and "--list" in sys.argv:
     import logging
+
     logging.disable(logging.WARNING)  # st.cache_data outside `streamlit run` says so on every call
     functions, panel_names = droppable()
     print("functions main() calls:", " ".join(functions))
-    print("panels (draw:NAME):", " ".join(f"draw:{p.removeprefix('main:')}" for p in panel_names
-                                         if f"main:{p}" not in panel_names))
+    print(
+        "panels (draw:NAME):", " ".join(f"draw:{p.removeprefix('main:')}" for p in panel_names if f"main:{p}" not in panel_names)
+    )
     print("charts: vega:KEY with a shell pattern, e.g. vega:* or vega:map_*")
 else:
     from dashboard import app as _app
+
     patch([d.strip() for d in os.environ.get("BENCH_DROP", "").split(",") if d.strip()])
     _app.main()

@@ -16,6 +16,7 @@ asked for anything else fails the budget). Each Lighthouse run is killed after `
 Budgets (issue 10): total blocking time ≤ 2× bare's, time to interactive ≤ 1.3× bare's,
 accessibility and best practices 100.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,7 +28,6 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
@@ -63,9 +63,16 @@ def run_once(url: str, out_path: Path) -> dict:
     if not LIGHTHOUSE.exists():
         raise RuntimeError(f"{LIGHTHOUSE} is missing: run `npm ci` (make bench does).")
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    cmd = [str(LIGHTHOUSE), url, "--output=json", f"--output-path={out_path}", "--quiet",
-           f"--only-categories={','.join(CATEGORIES)}", f"--chrome-flags={' '.join(CHROME_FLAGS)}",
-           "--max-wait-for-load=60000"]
+    cmd = [
+        str(LIGHTHOUSE),
+        url,
+        "--output=json",
+        f"--output-path={out_path}",
+        "--quiet",
+        f"--only-categories={','.join(CATEGORIES)}",
+        f"--chrome-flags={' '.join(CHROME_FLAGS)}",
+        "--max-wait-for-load=60000",
+    ]
     env = {**os.environ, "CHROME_PATH": find_chromium()}
     started = time.monotonic()
     try:
@@ -86,10 +93,16 @@ def run_once(url: str, out_path: Path) -> dict:
     for key, audit, _, _ in AUDITS:
         out[key] = report["audits"].get(audit, {}).get("numericValue")
     # What kept accessibility or best practices under 100: the audits that failed.
-    out["failed"] = {cat: [ref["id"] for ref in report["categories"][cat]["auditRefs"]
-                           if ref.get("weight") and (report["audits"][ref["id"]].get("score") or 0) < 1
-                           and report["audits"][ref["id"]].get("scoreDisplayMode") in ("binary", "numeric")]
-                     for cat in ("accessibility", "best-practices")}
+    out["failed"] = {
+        cat: [
+            ref["id"]
+            for ref in report["categories"][cat]["auditRefs"]
+            if ref.get("weight")
+            and (report["audits"][ref["id"]].get("score") or 0) < 1
+            and report["audits"][ref["id"]].get("scoreDisplayMode") in ("binary", "numeric")
+        ]
+        for cat in ("accessibility", "best-practices")
+    }
     requests = (report["audits"].get("network-requests", {}).get("details") or {}).get("items", [])
     out["requests"] = len(requests)
     out["transfer_kb"] = round(sum(r.get("transferSize") or 0 for r in requests) / 1024, 1)
@@ -106,8 +119,10 @@ def flag_undrawn(runs: list[dict]) -> None:
     sizes = [r["dom_elements"] for r in runs if r.get("dom_elements") and not r.get("error")]
     for r in runs:
         if sizes and r.get("dom_elements") and r["dom_elements"] < 0.6 * max(sizes) and not r.get("error"):
-            r["error"] = (f"page not drawn when Lighthouse stopped ({r['dom_elements']:.0f} DOM elements, "
-                          f"other runs {max(sizes):.0f}); not counted")
+            r["error"] = (
+                f"page not drawn when Lighthouse stopped ({r['dom_elements']:.0f} DOM elements, "
+                f"other runs {max(sizes):.0f}); not counted"
+            )
 
 
 def version() -> str:
@@ -128,20 +143,25 @@ def compare(app_url: str, bare_url: str, runs: int = 3, stamp: str | None = None
     raw: dict = {"app": [], "bare": []}
     urls = {"app": app_url.rstrip("/") + "/", "bare": bare_url.rstrip("/") + "/"}
     for i in range(runs):
-        for name in (("app", "bare") if i % 2 == 0 else ("bare", "app")):
+        for name in ("app", "bare") if i % 2 == 0 else ("bare", "app"):
             result = run_once(urls[name], RESULTS / f"lighthouse-{name}-{stamp}-{i + 1}.json")
             if result.get("error"):  # a busy machine can make Chromium miss a protocol deadline: once more
                 print(f"  lighthouse {name} run {i + 1}: {result['error'][:200]}; retrying once", flush=True)
                 result = run_once(urls[name], RESULTS / f"lighthouse-{name}-{stamp}-{i + 1}.json")
             raw[name].append(result)
-            print(f"  lighthouse {name} run {i + 1}/{runs}: "
-                  + (result["error"] if result.get("error") else
-                     f"performance {result['performance']}, TBT {result['tbt_ms']:.0f} ms, "
-                     f"TTI {result['tti_ms'] / 1000:.1f} s ({result['wall_s']} s)"), flush=True)
+            print(
+                f"  lighthouse {name} run {i + 1}/{runs}: "
+                + (
+                    result["error"]
+                    if result.get("error")
+                    else f"performance {result['performance']}, TBT {result['tbt_ms']:.0f} ms, "
+                    f"TTI {result['tti_ms'] / 1000:.1f} s ({result['wall_s']} s)"
+                ),
+                flush=True,
+            )
     for name in raw:
         flag_undrawn(raw[name])
-    a = {k: median_of(raw["app"], k) for k in ("performance", "accessibility", "best-practices",
-                                               *(key for key, *_ in AUDITS))}
+    a = {k: median_of(raw["app"], k) for k in ("performance", "accessibility", "best-practices", *(key for key, *_ in AUDITS))}
     b = {k: median_of(raw["bare"], k) for k in a}
     rows, ok_all = [], True
 
@@ -186,12 +206,14 @@ def compare(app_url: str, bare_url: str, runs: int = 3, stamp: str | None = None
             for w in r.get("warnings") or []:
                 notes.append(f"{name} run {i} warning: {w}")
     header = ["Lighthouse (mobile preset)", "app", "bare", "ratio", "budget", "ok"]
-    text = _table(rows, header)
-    text += (f"\n\nmedians of {runs} run(s) each, alternating; TBT per run: app "
-             f"{[round(r['tbt_ms']) for r in raw['app'] if r.get('tbt_ms') is not None]}, bare "
-             f"{[round(r['tbt_ms']) for r in raw['bare'] if r.get('tbt_ms') is not None]}; TTI per run (s): app "
-             f"{[round(r['tti_ms'] / 1000, 1) for r in raw['app'] if r.get('tti_ms') is not None]}, bare "
-             f"{[round(r['tti_ms'] / 1000, 1) for r in raw['bare'] if r.get('tti_ms') is not None]}")
+    text = table(rows, header)
+    text += (
+        f"\n\nmedians of {runs} run(s) each, alternating; TBT per run: app "
+        f"{[round(r['tbt_ms']) for r in raw['app'] if r.get('tbt_ms') is not None]}, bare "
+        f"{[round(r['tbt_ms']) for r in raw['bare'] if r.get('tbt_ms') is not None]}; TTI per run (s): app "
+        f"{[round(r['tti_ms'] / 1000, 1) for r in raw['app'] if r.get('tti_ms') is not None]}, bare "
+        f"{[round(r['tti_ms'] / 1000, 1) for r in raw['bare'] if r.get('tti_ms') is not None]}"
+    )
     outside = sum(len(r.get("outside_requests") or []) for rs in raw.values() for r in rs)
     text += f"\nrequests outside 127.0.0.1 in the reports: {outside}"
     if notes:
@@ -202,12 +224,15 @@ def compare(app_url: str, bare_url: str, runs: int = 3, stamp: str | None = None
     return text, ok_all, summary
 
 
-def _table(rows, header) -> str:
+def table(rows, header) -> str:
+    """A markdown table with padded columns (bench/run.py prints its tables with it too)."""
     cells = [header] + [[str(c) for c in r] for r in rows]
     widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
-    line = lambda r: "| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |"  # noqa: E731
-    return "\n".join([line(cells[0]), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
-                     + [line(r) for r in cells[1:]])
+
+    def line(r):
+        return "| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |"
+
+    return "\n".join([line(cells[0]), "|" + "|".join("-" * (w + 2) for w in widths) + "|"] + [line(r) for r in cells[1:]])
 
 
 def warm_up(*urls: str) -> None:
@@ -216,6 +241,7 @@ def warm_up(*urls: str) -> None:
     from playwright.sync_api import sync_playwright
 
     from tools.browser import INIT_SCRIPT, context_options, launch_chromium, wait_idle
+
     with sync_playwright() as pw:
         browser = launch_chromium(pw)
         for url in urls:
@@ -236,12 +262,10 @@ def main() -> None:
     opts = parser.parse_args()
     if not 1 <= opts.runs <= 10:
         parser.error("keep it bounded: --runs 1..10")
-    with AppServer(APP, log_dir=RESULTS, name="lh-app") as app, \
-            AppServer(BARE, log_dir=RESULTS, name="lh-bare") as bare:
+    with AppServer(APP, log_dir=RESULTS, name="lh-app") as app, AppServer(BARE, log_dir=RESULTS, name="lh-bare") as bare:
         warm_up(app.url, bare.url)
         text, ok, _ = compare(app.url, bare.url, opts.runs)
-    print(f"\n{time.strftime('%Y-%m-%d %H:%M %Z')}, load average {os.getloadavg()[0]:.2f} "
-          f"on {os.cpu_count()} cores\n")
+    print(f"\n{time.strftime('%Y-%m-%d %H:%M %Z')}, load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores\n")
     print(text)
     sys.exit(0 if ok else 1)
 

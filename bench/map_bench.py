@@ -6,6 +6,7 @@ Prints a small table. "rebuild" is the map for a view not seen before (a new zon
 the per-view cache misses) once the process has built the map's shape; "share" is the size of the
 map's spec as JSON, the part of the page's first render that the map sends.
 """
+
 import json
 import logging
 import statistics
@@ -28,8 +29,11 @@ def main() -> None:
 
     def build(view, highlight):
         return uncached(facts, panels.part("map", view), highlight)
-    views = [state.View(zones, frozenset(), "industrial_revenue", 2024, "zh")
-             for zones in [data.ZONE_IDS, ("ganzhou",), ("yingtan",), ("nanchang", "jian"), ("fuzhou",)]]
+
+    views = [
+        state.View(zones, frozenset(), "industrial_revenue", 2024, "zh")
+        for zones in [data.ZONE_IDS, ("ganzhou",), ("yingtan",), ("nanchang", "jian"), ("fuzhou",)]
+    ]
     build(views[0], False)  # cold: the shape is built once per process
     times = []
     for _ in range(5):
@@ -40,7 +44,9 @@ def main() -> None:
     size_kb = len(json.dumps(build(views[0], False), ensure_ascii=False).encode()) / 1024
     rebuild = statistics.median(times)
     print("| map | measured | budget | ok |\n|---|---|---|---|")
-    print(f"| rebuild on a rerun, warm (ms, median) | {rebuild:.1f} | ≤ {BUDGET_MS} | {'ok' if rebuild <= BUDGET_MS else 'OVER'} |")
+    print(
+        f"| rebuild on a rerun, warm (ms, median) | {rebuild:.1f} | ≤ {BUDGET_MS} | {'ok' if rebuild <= BUDGET_MS else 'OVER'} |"
+    )
     print(f"| share of the first render (KB) | {size_kb:.1f} | ≤ {BUDGET_KB} | {'ok' if size_kb <= BUDGET_KB else 'OVER'} |")
 
 

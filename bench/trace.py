@@ -23,6 +23,7 @@ profiler's samples in that window.
 Writes bench/results/trace-<time>.json (the summary) and trace-<time>.trace.json (the raw trace;
 open it in Chromium's DevTools, Performance panel, "Load profile"). Traffic: 127.0.0.1 only.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,8 +31,8 @@ import asyncio
 import collections
 import json
 import os
-import signal
 import re
+import signal
 import sys
 import time
 from pathlib import Path
@@ -46,10 +47,19 @@ from tools.browser import INIT_SCRIPT, AppServer, context_options, launch_chromi
 from tools.browser import wait_idle_async as wait_idle  # noqa: E402
 
 RESULTS = REPO_ROOT / "bench" / "results"
-CATEGORIES = ",".join([
-    "devtools.timeline", "disabled-by-default-devtools.timeline", "v8.execute", "v8",
-    "disabled-by-default-v8.cpu_profiler", "blink.user_timing", "loading", "toplevel", "blink",
-])
+CATEGORIES = ",".join(
+    [
+        "devtools.timeline",
+        "disabled-by-default-devtools.timeline",
+        "v8.execute",
+        "v8",
+        "disabled-by-default-v8.cpu_profiler",
+        "blink.user_timing",
+        "loading",
+        "toplevel",
+        "blink",
+    ]
+)
 
 # Wraps the one `await EMBED(el, spec, options)` of Streamlit's chart component: times vega-embed
 # (Vega-Lite compile, Vega parse, view set-up) and every later view.runAsync (dataflow + render).
@@ -101,7 +111,7 @@ def instrument_chart_component(source: str) -> str | None:
     for alias in aliases:
         pattern = re.compile(r"await " + re.escape(alias) + r"\((\w+),(\w+),(\w+)\)")
         if len(pattern.findall(source)) == 1:
-            return pattern.sub(lambda m: f"await window.__vegaEmbed({alias},{m.group(1)},{m.group(2)},{m.group(3)})", source)
+            return pattern.sub(lambda m, a=alias: f"await window.__vegaEmbed({a},{m.group(1)},{m.group(2)},{m.group(3)})", source)
     return None
 
 
@@ -111,6 +121,7 @@ def instrument_chart_component(source: str) -> str | None:
 
 def describe_frame(payload: bytes) -> dict:
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
     try:
         msg = ForwardMsg.FromString(payload)
     except Exception:
@@ -142,24 +153,70 @@ def describe_frame(payload: bytes) -> dict:
 # The trace
 
 
-SCRIPTING = {"EvaluateScript", "v8.compile", "v8.compileModule", "v8.evaluateModule", "FunctionCall",
-             "TimerFire", "EventDispatch", "RunMicrotasks", "FireAnimationFrame", "FireIdleCallback",
-             "XHRReadyStateChange", "XHRLoad", "v8.run", "V8.Execute", "v8.produceCache", "v8.produceModuleCache",
-             "CompileScript", "CompileCode", "ParseOnBackground", "ResizeObserverController::DeliverObservations",
-             "IntersectionObserverController::computeIntersections", "WebSocketReceiveHandshakeResponse"}
-STYLE_LAYOUT = {"UpdateLayoutTree", "RecalculateStyles", "Layout", "HitTest", "PrePaint", "UpdateLayer",
-                "UpdateLayerTree", "ScheduleStyleRecalculation", "InvalidateLayout", "LayoutShift"}
-PAINT = {"Paint", "PaintImage", "CompositeLayers", "Layerize", "Commit", "RasterTask", "Decode Image",
-         "PaintSetup", "UpdateLayerTree", "Rasterize"}
-LOADING = {"ParseHTML", "ParseAuthorStyleSheet", "ResourceSendRequest", "ResourceReceiveResponse",
-           "ResourceReceivedData", "ResourceFinish"}
+SCRIPTING = {
+    "EvaluateScript",
+    "v8.compile",
+    "v8.compileModule",
+    "v8.evaluateModule",
+    "FunctionCall",
+    "TimerFire",
+    "EventDispatch",
+    "RunMicrotasks",
+    "FireAnimationFrame",
+    "FireIdleCallback",
+    "XHRReadyStateChange",
+    "XHRLoad",
+    "v8.run",
+    "V8.Execute",
+    "v8.produceCache",
+    "v8.produceModuleCache",
+    "CompileScript",
+    "CompileCode",
+    "ParseOnBackground",
+    "ResizeObserverController::DeliverObservations",
+    "IntersectionObserverController::computeIntersections",
+    "WebSocketReceiveHandshakeResponse",
+}
+STYLE_LAYOUT = {
+    "UpdateLayoutTree",
+    "RecalculateStyles",
+    "Layout",
+    "HitTest",
+    "PrePaint",
+    "UpdateLayer",
+    "UpdateLayerTree",
+    "ScheduleStyleRecalculation",
+    "InvalidateLayout",
+    "LayoutShift",
+}
+PAINT = {
+    "Paint",
+    "PaintImage",
+    "CompositeLayers",
+    "Layerize",
+    "Commit",
+    "RasterTask",
+    "Decode Image",
+    "PaintSetup",
+    "UpdateLayerTree",
+    "Rasterize",
+}
+LOADING = {
+    "ParseHTML",
+    "ParseAuthorStyleSheet",
+    "ResourceSendRequest",
+    "ResourceReceiveResponse",
+    "ResourceReceivedData",
+    "ResourceFinish",
+}
 
 
 def category(name: str) -> str:
     """A main-thread trace event's kind, as DevTools' summary groups them (with the `blink`
     category's finer events: text shaping and layout phases count as style & layout)."""
-    if name in SCRIPTING or name.startswith(("v8.", "V8.Bytecode", "V8.HandleInterrupts", "V8.StackGuard",
-                                             "V8.Deoptimize", "V8.Compile", "V8.Execute", "AsyncTask")):
+    if name in SCRIPTING or name.startswith(
+        ("v8.", "V8.Bytecode", "V8.HandleInterrupts", "V8.StackGuard", "V8.Deoptimize", "V8.Compile", "V8.Execute", "AsyncTask")
+    ):
         return "scripting"
     if "GC" in name or name.startswith("BlinkGC"):
         return "garbage collection"
@@ -174,8 +231,10 @@ def category(name: str) -> str:
 
 def self_times(events: list[dict], t0: float, t1: float) -> dict[str, float]:
     """Self time (µs) per event name of complete ('X') events on one thread, clipped to [t0, t1]."""
-    spans = sorted(((e["ts"], e["ts"] + e.get("dur", 0), e["name"]) for e in events
-                    if e.get("ph") == "X" and e.get("dur")), key=lambda s: (s[0], -s[1]))
+    spans = sorted(
+        ((e["ts"], e["ts"] + e.get("dur", 0), e["name"]) for e in events if e.get("ph") == "X" and e.get("dur")),
+        key=lambda s: (s[0], -s[1]),
+    )
     totals: dict[str, float] = collections.defaultdict(float)
     stack: list[list] = []  # [start, end, name, child_time]
 
@@ -202,8 +261,10 @@ def cpu_profile(events: list[dict], pid: int, tid: int):
     profiles: dict[tuple, dict] = {}  # by (pid, id): ids restart at 0x1 in every process
     for e in events:
         if e.get("name") == "Profile" and e.get("pid") == pid:
-            profiles.setdefault((pid, e["id"]), {"tid": e.get("tid"), "start": e["args"]["data"].get("startTime", 0),
-                                          "nodes": {}, "samples": [], "deltas": []})
+            profiles.setdefault(
+                (pid, e["id"]),
+                {"tid": e.get("tid"), "start": e["args"]["data"].get("startTime", 0), "nodes": {}, "samples": [], "deltas": []},
+            )
     for e in events:
         if e.get("name") != "ProfileChunk" or (e.get("pid"), e.get("id")) not in profiles:
             continue
@@ -216,8 +277,9 @@ def cpu_profile(events: list[dict], pid: int, tid: int):
         prof["deltas"] += data.get("timeDeltas", [])
     if not profiles:
         return {}, []
-    prof = next((p for p in profiles.values() if p["tid"] == tid), None) or \
-        max(profiles.values(), key=lambda p: len(p["samples"]))
+    prof = next((p for p in profiles.values() if p["tid"] == tid), None) or max(
+        profiles.values(), key=lambda p: len(p["samples"])
+    )
     ts, timeline = prof["start"], []
     for node_id, delta in zip(prof["samples"], prof["deltas"]):
         ts += delta
@@ -232,8 +294,7 @@ def short_url(url: str) -> str:
     return path.rsplit("/", 1)[-1] or path
 
 
-def analyse(trace: dict, sync_mark: str, sync_page_ms: float, idle_ms: float, views: list[dict],
-            serial: bool = False) -> dict:
+def analyse(trace: dict, sync_mark: str, sync_page_ms: float, idle_ms: float, views: list[dict], serial: bool = False) -> dict:
     events = trace["traceEvents"] if isinstance(trace, dict) else trace
     mark = next((e for e in events if e.get("name") == sync_mark), None)
     if not mark:
@@ -259,13 +320,23 @@ def analyse(trace: dict, sync_mark: str, sync_page_ms: float, idle_ms: float, vi
             continue
         name = e.get("name")
         if name in ("firstPaint", "firstContentfulPaint", "largestContentfulPaint::Candidate") and e["ts"] >= t0:
-            key = {"firstPaint": "first paint", "firstContentfulPaint": "first contentful paint",
-                   "largestContentfulPaint::Candidate": "largest contentful paint (last candidate)"}[name]
+            key = {
+                "firstPaint": "first paint",
+                "firstContentfulPaint": "first contentful paint",
+                "largestContentfulPaint::Candidate": "largest contentful paint (last candidate)",
+            }[name]
             if key.startswith("largest") or key not in milestones:
                 milestones[key] = rel(e["ts"])
         if name in ("domContentLoadedEventEnd", "loadEventEnd", "MarkDOMContent", "MarkLoad") and t0 <= e["ts"] <= t1:
-            milestones.setdefault({"MarkDOMContent": "DOMContentLoaded", "domContentLoadedEventEnd": "DOMContentLoaded",
-                                   "MarkLoad": "load event", "loadEventEnd": "load event"}[name], rel(e["ts"]))
+            milestones.setdefault(
+                {
+                    "MarkDOMContent": "DOMContentLoaded",
+                    "domContentLoadedEventEnd": "DOMContentLoaded",
+                    "MarkLoad": "load event",
+                    "loadEventEnd": "load event",
+                }[name],
+                rel(e["ts"]),
+            )
     # Requests: when each script finished loading (the chart code is loaded lazily)
     sends, finishes = {}, {}
     for e in events:
@@ -276,8 +347,14 @@ def analyse(trace: dict, sync_mark: str, sync_page_ms: float, idle_ms: float, vi
             sends[data.get("requestId")] = (data["url"], e["ts"])
         elif e.get("name") == "ResourceFinish":
             finishes[data.get("requestId")] = e["ts"]
-    requests = sorted(((short_url(url), rel(ts), rel(finishes[rid]) if rid in finishes else None)
-                       for rid, (url, ts) in sends.items() if ts <= t1), key=lambda r: r[1])
+    requests = sorted(
+        (
+            (short_url(url), rel(ts), rel(finishes[rid]) if rid in finishes else None)
+            for rid, (url, ts) in sends.items()
+            if ts <= t1
+        ),
+        key=lambda r: r[1],
+    )
 
     # Scripting by URL and by function (self time, V8 sampling profiler)
     nodes, samples = cpu_profile(events, pid, tid)
@@ -314,25 +391,31 @@ def analyse(trace: dict, sync_mark: str, sync_page_ms: float, idle_ms: float, vi
     for v in views:
         runs = v.get("runs", [])
         end = max([r[1] for r in runs] + [v.get("embedEnd", v.get("start", 0))])
-        view_rows.append({
-            "key": v.get("key"), "title": (v.get("title") or v.get("description") or "")[:40],
-            "queued_at_ms": round(v.get("queuedAt", 0)), "start_ms": round(v.get("start", 0)),
-            "embed_ms": round(v["embedEnd"] - v["start"], 1) if v.get("embedEnd") else float("nan"),
-            "runs_ms": [round(b - a, 1) for a, b in runs], "drawn_at_ms": round(end),
-            "cpu_ms": round(cpu_between(v.get("start", 0), end), 1) if serial else None, "error": v.get("error"),
-        })
-    layout = {name: {"count": counts.get(name, 0), "self_ms": round(selfs.get(name, 0) / 1000, 1)}
-              for name in ("UpdateLayoutTree", "Layout", "PrePaint", "Paint", "Layerize", "Commit", "HitTest")}
+        view_rows.append(
+            {
+                "key": v.get("key"),
+                "title": (v.get("title") or v.get("description") or "")[:40],
+                "queued_at_ms": round(v.get("queuedAt", 0)),
+                "start_ms": round(v.get("start", 0)),
+                "embed_ms": round(v["embedEnd"] - v["start"], 1) if v.get("embedEnd") else float("nan"),
+                "runs_ms": [round(b - a, 1) for a, b in runs],
+                "drawn_at_ms": round(end),
+                "cpu_ms": round(cpu_between(v.get("start", 0), end), 1) if serial else None,
+                "error": v.get("error"),
+            }
+        )
+    layout = {
+        name: {"count": counts.get(name, 0), "self_ms": round(selfs.get(name, 0) / 1000, 1)}
+        for name in ("UpdateLayoutTree", "Layout", "PrePaint", "Paint", "Layerize", "Commit", "HitTest")
+    }
     return {
         "window_ms": idle_ms,
         "main_thread_ms": {k: round(v, 1) for k, v in sorted(by_category.items(), key=lambda kv: -kv[1])},
         "main_thread_busy_ms": round(sum(by_category.values()), 1),
         "milestones_ms": {k: round(v) for k, v in sorted(milestones.items(), key=lambda kv: kv[1])},
-        "requests": [{"url": u, "sent_ms": round(s), "finished_ms": None if f is None else round(f)}
-                     for u, s, f in requests],
+        "requests": [{"url": u, "sent_ms": round(s), "finished_ms": None if f is None else round(f)} for u, s, f in requests],
         "scripting_by_url_ms": {k: round(v, 1) for k, v in sorted(by_url.items(), key=lambda kv: -kv[1])},
-        "scripting_by_function_ms": {k: round(v, 1) for k, v in
-                                     sorted(by_function.items(), key=lambda kv: -kv[1])[:40]},
+        "scripting_by_function_ms": {k: round(v, 1) for k, v in sorted(by_function.items(), key=lambda kv: -kv[1])[:40]},
         "style_layout_paint": layout,
         "top_events_self_ms": {k: round(v / 1000, 1) for k, v in sorted(selfs.items(), key=lambda kv: -kv[1])[:25]},
         "vega_views": view_rows,
@@ -372,6 +455,7 @@ async def traced_load(server: AppServer, query: str, serial: bool, stamp: str) -
         async def chart_component(route):
             instrumented["done"] = True
             await route.fulfill(status=200, body=patched, content_type="text/javascript; charset=utf-8")
+
         if patched:
             await context.route(component, chart_component)
         page = await context.new_page()
@@ -380,7 +464,9 @@ async def traced_load(server: AppServer, query: str, serial: bool, stamp: str) -
             def frame(payload):
                 data = payload if isinstance(payload, bytes) else payload.encode()
                 frames.append({"size": len(data), **describe_frame(data)})
+
             ws.on("framereceived", frame)
+
         page.on("websocket", on_ws)
         errors: list[str] = []
         page.on("pageerror", lambda err: errors.append(f"page error: {err.message}"))
@@ -399,7 +485,9 @@ async def traced_load(server: AppServer, query: str, serial: bool, stamp: str) -
                     """(n) => { const v = window.__vegaViews || [];
                          return v.length >= n && v.every(x => x.runs.length >= 1 || x.error)
                                 ? Math.max(...v.map(x => Math.max(x.embedEnd || 0, ...x.runs.map(r => r[1])))) : false; }""",
-                    arg=charts_sent, timeout=30_000)
+                    arg=charts_sent,
+                    timeout=30_000,
+                )
                 drawn = float(await handle.json_value())
                 late_ms = drawn - idle_ms if drawn > idle_ms else None
             except Exception:
@@ -430,18 +518,25 @@ async def traced_load(server: AppServer, query: str, serial: bool, stamp: str) -
         by_kind[f["kind"]][0] += 1
         by_kind[f["kind"]][1] += f["size"]
     summary["ws_total_kb"] = round(sum(f["size"] for f in frames) / 1024, 1)
-    summary["ws_by_kind"] = {k: {"count": c, "kb": round(b / 1024, 1)}
-                             for k, (c, b) in sorted(by_kind.items(), key=lambda kv: -kv[1][1])}
-    summary["ws_charts"] = [{k: f.get(k) for k in ("key", "title", "size", "spec_bytes", "data_bytes")}
-                            for f in frames if f["kind"] == "vega_lite_chart"]
+    summary["ws_by_kind"] = {
+        k: {"count": c, "kb": round(b / 1024, 1)} for k, (c, b) in sorted(by_kind.items(), key=lambda kv: -kv[1][1])
+    }
+    summary["ws_charts"] = [
+        {k: f.get(k) for k in ("key", "title", "size", "spec_bytes", "data_bytes")}
+        for f in frames
+        if f["kind"] == "vega_lite_chart"
+    ]
     summary["trace_file"] = str(trace_path.relative_to(REPO_ROOT))
     return summary
 
 
 def report(s: dict, label: str) -> str:
-    out = [f"Cold load traced: {label}",
-           f"window: navigation start → {s['window_ms']:.0f} ms (idle and every Vega view drawn); main thread busy "
-           f"{s['main_thread_busy_ms']:.0f} ms of it; {s['profile_samples']} profiler samples", ""]
+    out = [
+        f"Cold load traced: {label}",
+        f"window: navigation start → {s['window_ms']:.0f} ms (idle and every Vega view drawn); main thread busy "
+        f"{s['main_thread_busy_ms']:.0f} ms of it; {s['profile_samples']} profiler samples",
+        "",
+    ]
     out.append("milestones (ms after navigation start):")
     ms = dict(s["milestones_ms"])
     ms["first script run started (new_session received)"] = s["run_started_ms"]
@@ -456,50 +551,73 @@ def report(s: dict, label: str) -> str:
     scripts = [r for r in s["requests"] if r["url"].endswith(".js")]
     late = [r for r in scripts if r["sent_ms"] > s["run_started_ms"]]
     if late:
-        out.append(f"  scripts requested after the script run started ({len(late)}): "
-                   + ", ".join(f"{r['url']} {r['sent_ms']}→{r['finished_ms']}" for r in late[:8]))
+        out.append(
+            f"  scripts requested after the script run started ({len(late)}): "
+            + ", ".join(f"{r['url']} {r['sent_ms']}→{r['finished_ms']}" for r in late[:8])
+        )
     out += ["", "main thread until idle, by kind (ms, self time):"]
     out += [f"  {v:>7.0f}  {k}" for k, v in s["main_thread_ms"].items()]
     out += ["", "top trace events (ms, self time):"]
     out += [f"  {v:>7.0f}  {k}" for k, v in list(s["top_events_self_ms"].items())[:12]]
-    out += ["", "scripting by script (ms, self time, V8 sampling profiler; a forced layout, e.g. from",
-            "getBoundingClientRect, counts for the script that forced it):"]
+    out += [
+        "",
+        "scripting by script (ms, self time, V8 sampling profiler; a forced layout, e.g. from",
+        "getBoundingClientRect, counts for the script that forced it):",
+    ]
     out += [f"  {v:>7.0f}  {k}" for k, v in list(s["scripting_by_url_ms"].items())[:14]]
     out += ["", "top functions (ms, self time):"]
     out += [f"  {v:>7.0f}  {k}" for k, v in list(s["scripting_by_function_ms"].items())[:20]]
     out += ["", "style, layout, paint (count, self ms):"]
     out += [f"  {v['count']:>5} × {k}: {v['self_ms']:.0f} ms" for k, v in s["style_layout_paint"].items()]
-    out += ["", "Vega views" + (" (serialised: one view at a time)" if s["serial_views"] else
-                                " (interleaved: wall times overlap; --serial-views for clean per-view CPU)") + ":"]
+    out += [
+        "",
+        "Vega views"
+        + (
+            " (serialised: one view at a time)"
+            if s["serial_views"]
+            else " (interleaved: wall times overlap; --serial-views for clean per-view CPU)"
+        )
+        + ":",
+    ]
     if not s["instrumented_vega"]:
         out.append("  (Streamlit's chart component could not be instrumented: per-view times unavailable)")
     if views:
-        out.append("  ms after navigation start: queued (component mounted), start, drawn; durations: embed "
-                   "(compile+parse+view), runs (dataflow+render), cpu (serial only)")
+        out.append(
+            "  ms after navigation start: queued (component mounted), start, drawn; durations: embed "
+            "(compile+parse+view), runs (dataflow+render), cpu (serial only)"
+        )
         out.append(f"  {'title':<26} {'queued':>7} {'start':>7} {'embed':>7} {'runs':>12} {'drawn':>7} {'cpu':>6}")
         for v in sorted(views, key=lambda v: v["start_ms"]):
             runs = "+".join(f"{r:.0f}" for r in v["runs_ms"])
             cpu = "" if v["cpu_ms"] is None else f"{v['cpu_ms']:.0f}"
             name = (v["key"] + " " if v["key"] else "") + v["title"]
-            out.append(f"  {name[:26]:<26} {v['queued_at_ms']:>7} {v['start_ms']:>7} "
-                       f"{v['embed_ms']:>7.0f} {runs:>12} {v['drawn_at_ms']:>7} {cpu:>6}")
+            out.append(
+                f"  {name[:26]:<26} {v['queued_at_ms']:>7} {v['start_ms']:>7} "
+                f"{v['embed_ms']:>7.0f} {runs:>12} {v['drawn_at_ms']:>7} {cpu:>6}"
+            )
         cpu_sum = sum(v["cpu_ms"] or 0 for v in views)
-        out.append(f"  sum: embed {sum(v['embed_ms'] for v in views):.0f} ms, runs "
-                   f"{sum(sum(v['runs_ms']) for v in views):.0f} ms"
-                   + (f", CPU in view windows {cpu_sum:.0f} ms" if s["serial_views"] else "")
-                   + f"; first queued {min(v['queued_at_ms'] for v in views)}, last drawn "
-                   f"{max(v['drawn_at_ms'] for v in views)}")
+        out.append(
+            f"  sum: embed {sum(v['embed_ms'] for v in views):.0f} ms, runs "
+            f"{sum(sum(v['runs_ms']) for v in views):.0f} ms"
+            + (f", CPU in view windows {cpu_sum:.0f} ms" if s["serial_views"] else "")
+            + f"; first queued {min(v['queued_at_ms'] for v in views)}, last drawn "
+            f"{max(v['drawn_at_ms'] for v in views)}"
+        )
     out += ["", f"websocket, first render: {s['ws_total_kb']} KB; by kind (count, KB):"]
     out += [f"  {v['kb']:>7.1f}  {k} ×{v['count']}" for k, v in s["ws_by_kind"].items()]
     if s["ws_charts"]:
         out.append("  charts (key: frame KB = spec KB + data KB):")
         for c in sorted(s["ws_charts"], key=lambda c: -c["size"]):
-            out.append(f"    {c['key'] or '?':<22} {c['size'] / 1024:>6.1f} = {c['spec_bytes'] / 1024:.1f} + "
-                       f"{c['data_bytes'] / 1024:.1f}   {c.get('title') or ''}")
+            out.append(
+                f"    {c['key'] or '?':<22} {c['size'] / 1024:>6.1f} = {c['spec_bytes'] / 1024:.1f} + "
+                f"{c['data_bytes'] / 1024:.1f}   {c.get('title') or ''}"
+            )
     if s.get("views_drawn_after_idle_ms"):
-        out.append(f"NOTE: the last Vega view finished {s['views_drawn_after_idle_ms']:.0f} ms after wait_idle "
-                   "said idle (-1: not within 30 s); the window above runs to the last view drawn. (Seen only "
-                   "with the chart component answered from here; in bench/run.py's loads every chart is drawn at idle.)")
+        out.append(
+            f"NOTE: the last Vega view finished {s['views_drawn_after_idle_ms']:.0f} ms after wait_idle "
+            "said idle (-1: not within 30 s); the window above runs to the last view drawn. (Seen only "
+            "with the chart component answered from here; in bench/run.py's loads every chart is drawn at idle.)"
+        )
     for e in s["errors"]:
         out.append(f"ERROR {e}")
     return "\n".join(out)
