@@ -91,6 +91,9 @@ class Visit:
     tab_server_ms: float | None = None
     tab_ws_bytes: int | None = None
     tab: str = ""  # which tab was opened, or why none was
+    # The page's main thread until idle (Chromium's Performance.getMetrics, ms): busy, of it
+    # scripting, and style + layout. Far less moved by a busy machine than wall time.
+    cpu_ms: dict[str, float] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
 
 
@@ -131,6 +134,8 @@ async def visit(browser, server: AppServer, *, prefer_map: bool, interactions: i
     context = await browser.new_context(**context_options("zh", "light", "desktop"))
     await context.add_init_script(INIT_SCRIPT)
     page = await context.new_page()
+    cdp = await context.new_cdp_session(page)
+    await cdp.send("Performance.enable")
     counting = {"on": True, "rerun": 0}
 
     def on_ws(ws):
@@ -151,6 +156,12 @@ async def visit(browser, server: AppServer, *, prefer_map: bool, interactions: i
     try:
         await page.goto(server.url + "/", timeout=60_000)
         out.load_ms = await wait_idle(page)  # page clock: ms since navigation start
+        metrics = {m["name"]: m["value"] for m in (await cdp.send("Performance.getMetrics"))["metrics"]}
+        out.cpu_ms = {
+            "busy": metrics.get("TaskDuration", 0) * 1000,
+            "script": metrics.get("ScriptDuration", 0) * 1000,
+            "layout": (metrics.get("LayoutDuration", 0) + metrics.get("RecalcStyleDuration", 0)) * 1000,
+        }
         counting["on"] = False
         out.interaction, action = await pick_interaction(page, prefer_map)
         for _ in range(interactions):
@@ -268,6 +279,7 @@ async def bench(loads: int, *, app_script: str = APP, app_env: dict | None = Non
                 loads_ms=[round(v.load_ms) for v in vs],
                 reruns_ms=[round(r) for v in vs for r in v.reruns_ms],
                 tabs_ms=[round(v.tab_ms) for v in tabbed],
+                cpu_ms={k: median([v.cpu_ms.get(k, 0) for v in vs]) for k in ("busy", "script", "layout")},
             )
         lighthouse_text, lighthouse_ok = "", True
         if lighthouse_runs:
@@ -352,6 +364,13 @@ async def bench(loads: int, *, app_script: str = APP, app_env: dict | None = Non
         + (f", app tab {a['tab_ws_kb']:.1f}" if a.get("tab_ws_kb") is not None else "")
     )
     print("app first render by message kind (KB): " + ", ".join(f"{k} {v}" for k, v in list(a["ws_by_kind_kb"].items())[:8]))
+    print(
+        "page main thread until idle (ms, median; busy / scripting / style+layout): "
+        + ", ".join(
+            f"{n} {r['cpu_ms']['busy']:.0f} / {r['cpu_ms']['script']:.0f} / {r['cpu_ms']['layout']:.0f}"
+            for n, r in (("app", a), ("bare", b))
+        )
+    )
     print(f"script cold run (ms): app {a['script']['cold_ms']:.0f}, bare {b['script']['cold_ms']:.0f}")
     for name in ("app", "bare"):
         for err in results[name]["errors"]:
@@ -470,13 +489,18 @@ async def sections(loads: int, variants: list[str]) -> int:
         for server in servers.values():
             server.stop()
     full = median([v.load_ms for v in visits["(full app)"]]) if "(full app)" in visits else None
+    full_busy = median([v.cpu_ms.get("busy", 0) for v in visits["(full app)"]]) if "(full app)" in visits else None
     bare = median([v.load_ms for v in visits["bare"]])
     rows, out = [], {}
     for n in names:
         vs = visits[n]
         load = median([v.load_ms for v in vs])
         ws = median([v.ws_bytes for v in vs]) / 1024
+        busy = median([v.cpu_ms.get("busy", 0) for v in vs])
+        script = median([v.cpu_ms.get("script", 0) for v in vs])
         out[n] = {
+            "busy_ms": busy,
+            "script_ms": script,
             "load_ms": load,
             "loads_ms": [round(v.load_ms) for v in vs],
             "ws_kb": ws,
@@ -488,13 +512,23 @@ async def sections(loads: int, variants: list[str]) -> int:
                 f"{load:.0f}",
                 f"{load / bare:.2f}×",
                 "" if full is None or n == "(full app)" else f"{full - load:+.0f}",
+                f"{busy:.0f}",
+                "" if full_busy is None or n == "(full app)" else f"{full_busy - busy:+.0f}",
+                f"{script:.0f}",
                 f"{ws:.1f}",
                 " ".join(str(round(v.load_ms)) for v in vs),
             ]
         )
     print(f"\nCold load with one part left out (bench/ablate_app.py), medians of {loads}, round robin")
     print(f"started {started_note}\nended   {machine_note()}\n")
-    print(table(rows, ["app without", "load (ms)", "× bare", "saves (ms)", "websocket (KB)", "loads (ms)"]))
+    print(
+        table(
+            rows,
+            ["app without", "load (ms)", "× bare", "saves (ms)", "main thread busy (ms)", "saves (ms)", "of it scripting (ms)"]
+            + ["websocket (KB)", "loads (ms)"],
+        )
+    )
+    print("main thread: the page's renderer until idle (Performance.getMetrics TaskDuration), medians")
     for n, o in out.items():
         for e in o["errors"]:
             print(f"{n} ERROR: {e}")
