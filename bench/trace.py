@@ -426,12 +426,12 @@ def analyse(trace: dict, sync_mark: str, sync_page_ms: float, idle_ms: float, vi
 # --------------------------------------------------------------------------------------------
 
 
-async def traced_load(server: AppServer, query: str, serial: bool, stamp: str) -> dict:
+async def traced_load(server: AppServer, query: str, serial: bool, stamp: str, viewport: str = "desktop") -> dict:
     frames: list[dict] = []
     async with async_playwright() as pw:
         browser = await launch_chromium(pw)
         # Warm-up load, not traced: the server's imports and caches, as in bench/run.py.
-        context = await browser.new_context(**context_options())
+        context = await browser.new_context(**context_options(viewport=viewport))
         await context.add_init_script(INIT_SCRIPT)
         page = await context.new_page()
         await page.goto(f"{server.url}/{query}", timeout=60_000)
@@ -447,7 +447,7 @@ async def traced_load(server: AppServer, query: str, serial: bool, stamp: str) -
             patched = instrument_chart_component(await response.text())
         await context.close()
 
-        context = await browser.new_context(**context_options())
+        context = await browser.new_context(**context_options(viewport=viewport))
         await context.add_init_script(INIT_SCRIPT)
         await context.add_init_script(VEGA_TIMING + (";window.__vegaSerial = true;" if serial else ""))
         instrumented = {"done": False}
@@ -631,14 +631,20 @@ def main() -> None:
     parser.add_argument("--drop", default="", help="sections to leave out (bench/ablate_app.py)")
     parser.add_argument("--query", default="", help="URL query for the traced load, e.g. 'zone=ganzhou'")
     parser.add_argument("--serial-views", action="store_true", help="draw Vega views one at a time")
+    parser.add_argument(
+        "--viewport",
+        choices=("desktop", "phone"),
+        default="desktop",
+        help="desktop 1280×900 (default) or phone 390×844, touch (Lighthouse's mobile run is narrow)",
+    )
     opts = parser.parse_args()
     script, env = ("bench/ablate_app.py", {"BENCH_DROP": opts.drop}) if opts.drop else (opts.script, None)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     query = f"?{opts.query.lstrip('?')}" if opts.query else ""
     with AppServer(script, env=env, log_dir=RESULTS, name="trace") as server:
-        summary = asyncio.run(traced_load(server, query, opts.serial_views, stamp))
+        summary = asyncio.run(traced_load(server, query, opts.serial_views, stamp, opts.viewport))
     load = os.getloadavg()[0]
-    label = f"{script}{' BENCH_DROP=' + opts.drop if opts.drop else ''} {query}".strip()
+    label = f"{script}{' BENCH_DROP=' + opts.drop if opts.drop else ''} {query} ({opts.viewport})".strip()
     summary.update(label=label, when=time.strftime("%Y-%m-%d %H:%M %Z"), load_average=load)
     print(f"{summary['when']}, load average {load:.2f} on {os.cpu_count()} cores")
     print(report(summary, label))
