@@ -3,7 +3,7 @@
 # files in .venv/ and node_modules/).
 #   make run     serve the app on http://localhost:$(PORT) on the bundled data
 #   make test    unit + AppTest + browser tests, in one pytest run (PYTEST_ARGS="-k map" to narrow)
-#   make bench   the app against a bare Streamlit page: load, rerun, bytes, memory (bench/README.md)
+#   make bench   the app against a bare Streamlit page: load, rerun, bytes, memory, Lighthouse (bench/README.md)
 #   make load    10 browser users at once against one server
 #   make hosted  nginx on http://127.0.0.1:$(HOSTED_PORT)/$(BASE_PATH)/ in front of $(REPLICAS)
 #                replicas, as the app is hosted (scripts/hosted.py, deploy/, README "Hosting")
@@ -30,7 +30,7 @@ $(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(PY)
 	$(PY) -m pip install -q -r requirements.txt -r requirements-dev.txt
 	touch $@
 
-# axe-core for the accessibility tests, exactly as package-lock.json pins it.
+# axe-core for the accessibility tests and lighthouse for make bench, exactly as package-lock.json pins them.
 node_modules/.npm-ci.stamp: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
@@ -55,7 +55,8 @@ test: $(VENV)/.dev-deps node_modules/.npm-ci.stamp browser-deps hosting-deps
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests (exit code 5): failing." >&2; fi; \
 	exit $$rc
 
-bench: $(VENV)/.dev-deps browser-deps
+# bench/run.py runs Lighthouse (node_modules, pinned in package.json) after its own loads.
+bench: $(VENV)/.dev-deps node_modules/.npm-ci.stamp browser-deps
 	$(PY) bench/map_bench.py
 	$(PY) bench/upload_bench.py
 	$(PY) bench/run.py
