@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from e2e_harness import REPO_ROOT, RESULTS_DIR, run_count, wait_idle
+from tools.browser import REPO_ROOT, RESULTS_DIR, run_count, wait_idle
 from playwright.sync_api import expect
 
 sys.path.insert(0, str(REPO_ROOT / "scripts"))

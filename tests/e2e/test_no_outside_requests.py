@@ -7,7 +7,7 @@ and the upload box (a file is uploaded and the template downloaded), and all mus
 own host. The harness aborts any outside request anyway; here recording it is a failure.
 """
 
-from e2e_harness import wait_idle
+from tools.browser import wait_idle
 from playwright.sync_api import expect
 
 # Playwright's expect() waits 5 s by default: too short for a first run on a busy 2-core machine.
