@@ -260,7 +260,7 @@ def coverage_section(facts: panels.Facts, view: state.View) -> None:
 
 def profile_section(dataset: data.Dataset, zone_id: str, lang: str) -> None:
     st.subheader(i18n.t("chart.zone_profile", lang, zone=model.zone_labels(dataset.zones, lang)[zone_id]))
-    st.dataframe(panels.zone_profile(dataset, zone_id, lang), hide_index=True, width="stretch")
+    st.table(panels.zone_profile(dataset, zone_id, lang).set_index(i18n.t("profile.field", lang)))  # a plain table: no grid to build
     note = panels.area_note(dataset, zone_id, lang)
     if note:
         st.caption(safe.md(note))
