@@ -54,6 +54,7 @@ class Run:
     messages: int = 0
     refs: int = 0                   # elements sent as a reference to the client's cache
     exceptions: list[str] = field(default_factory=list)  # st.exception boxes on the page
+    alerts: list[str] = field(default_factory=list)      # st.info / st.warning / st.error texts
 
 
 class Session:
@@ -177,6 +178,8 @@ class Session:
                 etype = element.WhichOneof("type")
                 if etype == "exception":
                     run.exceptions.append(f"{element.exception.type}: {element.exception.message}"[:300])
+                elif etype == "alert":
+                    run.alerts.append(element.alert.body[:300])
                 else:
                     widget = getattr(element, etype, None) if etype else None
                     widget_id = getattr(widget, "id", "") if widget is not None else ""
