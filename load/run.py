@@ -20,6 +20,7 @@ import argparse
 import csv
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -56,15 +57,15 @@ def cpu_seconds(pid: int) -> float:
 
 
 @contextmanager
-def servers(setup: str, log_dir: Path):
-    """(url, server pids) for the setup, stopped on exit."""
+def servers(setup: str, log_dir: Path, args: tuple[str, ...] = ()):
+    """(url, server pids, replicas) for the setup, stopped on exit; `args` go to every replica."""
     if setup == "direct":
-        with AppServer("streamlit_app.py", log_dir=log_dir, name="load-direct") as server:
+        with AppServer("streamlit_app.py", args=args, log_dir=log_dir, name="load-direct") as server:
             yield server.url + "/", [server.proc.pid], 1
     else:
         from hosted import Hosted  # scripts/hosted.py (make hosted)
         replicas = int(setup.removeprefix("hosted"))
-        hosted = Hosted(replicas=replicas, port=None, log_dir=log_dir)
+        hosted = Hosted(replicas=replicas, port=None, log_dir=log_dir, args=args)
         hosted.start()
         try:
             yield hosted.url, [r.pid for r in hosted.replicas], replicas
@@ -90,7 +91,8 @@ def locust_stats(prefix: Path) -> dict[str, dict]:
 def run_setup(setup: str, opts, stamp: str) -> dict:
     log_dir = RESULTS / f"load-{stamp}"
     log_dir.mkdir(parents=True, exist_ok=True)
-    with servers(setup, log_dir) as (url, pids, replicas):
+    args = tuple(a for kv in opts.set for a in (f"--{kv.split('=', 1)[0]}", kv.split("=", 1)[1]))
+    with servers(setup, log_dir, args) as (url, pids, replicas):
         warm(url, 3 * replicas)
         prefix = log_dir / setup
         cpu0, load0, t0 = sum(cpu_seconds(p) for p in pids), os.getloadavg()[0], time.monotonic()
@@ -98,6 +100,11 @@ def run_setup(setup: str, opts, stamp: str) -> dict:
                "-u", str(opts.users), "-r", str(opts.spawn_rate), "-t", f"{opts.duration}s",
                "--host", url, "--csv", str(prefix), "--only-summary", "--stop-timeout", "30",
                "--loglevel", "WARNING"]
+        spies = [subprocess.Popen(
+            [str(Path(sys.executable).with_name("py-spy")), "record", "--pid", str(pid), "--gil", "--nonblocking",
+             "--rate", "50", "--duration", str(max(opts.duration - 20, 10)), "--format", "raw",
+             "--output", str(log_dir / f"{setup}-pyspy-{pid}.txt")],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for pid in (pids if opts.profile else [])]
         with open(log_dir / f"{setup}-locust.log", "wb") as log:
             proc = subprocess.Popen(cmd, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
             deadline = time.monotonic() + opts.duration + 120
@@ -111,12 +118,14 @@ def run_setup(setup: str, opts, stamp: str) -> dict:
                     break
                 time.sleep(0.5)
         cpu1, load1, elapsed = sum(cpu_seconds(p) for p in pids), os.getloadavg()[0], time.monotonic() - t0
+        for spy in spies:
+            spy.wait(timeout=60)
     stats = locust_stats(prefix)
     start, zone = stats.get("start", {}), stats.get("zone", {})
     n = lambda row, key: int(row.get(key) or 0)  # noqa: E731
     runs = n(start, "Request Count") + n(zone, "Request Count")
     return {
-        "setup": setup, "replicas": replicas, "url": url, "users": opts.users, "spawn_rate": opts.spawn_rate,
+        "setup": setup, "replicas": replicas, "streamlit_options": opts.set, "url": url, "users": opts.users, "spawn_rate": opts.spawn_rate,
         "duration_s": opts.duration,
         "sessions": n(start, "Request Count") - n(start, "Failure Count"),
         "interactions": n(zone, "Request Count") - n(zone, "Failure Count"),
@@ -128,7 +137,31 @@ def run_setup(setup: str, opts, stamp: str) -> dict:
         "locust_cpu_s": round(usage.ru_utime + usage.ru_stime, 1), "elapsed_s": round(elapsed),
         "load_avg": [round(load0, 2), round(load1, 2)], "locust_exit": status,
         "failures": failures(prefix),
+        "profile": profile(sorted(log_dir.glob(f"{setup}-pyspy-*.txt"))) if opts.profile else None,
     }
+
+
+# Where the server's CPU goes (--profile): py-spy samples of the GIL holder in each replica, while the
+# crowd runs, summed per function (inclusive: a function counts once per sample it is on the stack).
+
+
+def profile(paths: list[Path], top: int = 25) -> dict:
+    inclusive: dict[str, int] = {}
+    total = 0
+    for path in paths:
+        for line in path.read_text().splitlines():
+            stack, _, count = line.rpartition(" ")
+            if not count.isdigit():
+                continue
+            total += int(count)
+            seen = set()
+            for frame in stack.split(";"):
+                name = re.sub(r"^(.*?) \((?:.*/site-packages/|.*/wt-[^/]+/|.*/lib/python3\.\d+/)?(.*?):\d+\)$", r"\2:\1", frame)
+                if name not in seen:
+                    seen.add(name)
+                    inclusive[name] = inclusive.get(name, 0) + int(count)
+    ranked = sorted(inclusive.items(), key=lambda kv: -kv[1])
+    return {"samples": total, "top": [(name, round(100 * n / max(total, 1), 1)) for name, n in ranked[:top]]}
 
 
 def failures(prefix: Path) -> list[str]:
@@ -158,7 +191,12 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=100, help="concurrent sessions (default 100)")
     parser.add_argument("--spawn-rate", type=float, default=2, help="new sessions per second (default 2)")
     parser.add_argument("--duration", type=int, default=120, help="Locust run time per setup in s (default 120)")
+    parser.add_argument("--profile", action="store_true", help="py-spy each replica during the run (--gil, 50 Hz)")
+    parser.add_argument("--set", action="append", default=[], metavar="OPTION=VALUE",
+                        help="a Streamlit option for every replica, e.g. runner.postScriptGC=false (repeatable)")
     opts = parser.parse_args()
+    if any("=" not in kv for kv in opts.set):
+        parser.error("--set takes OPTION=VALUE")
     setups = [s for s in opts.setups.split(",") if s]
     if not set(setups) <= set(SETUPS) or not (1 <= opts.users <= 300 and 0.1 <= opts.spawn_rate <= 50
                                               and 10 <= opts.duration <= 900):
@@ -174,11 +212,18 @@ def main() -> int:
         print(table(rows[-1:]).splitlines()[-1], file=sys.stderr, flush=True)
     (RESULTS / f"load-{stamp}.json").write_text(json.dumps(rows, indent=2))
     print(f"\n{opts.users} protocol users (Locust), {opts.spawn_rate} new per second, each changing the zone filter "
-          f"once per 10 s, {opts.duration} s per setup; cached messages announced as the browser does.\n")
+          f"once per 10 s, {opts.duration} s per setup; cached messages announced as the browser does"
+          + (f"; Streamlit options: {', '.join(opts.set)}" if opts.set else "") + ".\n")
     print(table(rows))
     for r in rows:
         for line in r["failures"][:5]:
             print(f"{r['setup']}: {line}")
+    for r in rows:
+        if r.get("profile"):
+            print(f"\n{r['setup']}: where the replicas' CPU went (py-spy, {r['profile']['samples']} samples holding the GIL; "
+                  "% of samples with the function on the stack):")
+            for name, pct in r["profile"]["top"]:
+                print(f"  {pct:5.1f} %  {name}")
     budget = [r for r in rows if r["setup"] == BUDGET_SETUP]
     ok = all(r["errors"] == 0 for r in rows)
     if budget:
