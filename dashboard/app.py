@@ -1,19 +1,18 @@
 """The page: composes data, filters, map, charts and text. It reads top to bottom like the page.
 
-State: one `Filters` value in st.session_state is the truth. It is seeded once per session from
-the URL (dashboard.state.parse_query), every widget's on_change callback and the map's on_select
-callback replace it, and the URL is rewritten from it at the end of each run (defaults left out),
-so a copied link reproduces the view in either language.
+State: one `Filters` value in st.session_state is the truth (dashboard.state holds every rule of
+it). It is seeded once per session from the URL, each widget's callback and the map's on_select
+callback replace it through a transition in dashboard.state, and the URL is rewritten from it at
+the end of each run (defaults left out), so a copied link reproduces the view in either language.
+Sections below the map are tabs whose code runs only when open.
 """
 from __future__ import annotations
 
 import hashlib
-from dataclasses import replace
 
-import pandas as pd
 import streamlit as st
 
-from dashboard import data, geo, i18n, map_chart, model, panels, safe, state
+from dashboard import data, export, geo, i18n, model, panels, safe, state
 
 DEFAULT_METRIC = "industrial_revenue"
 SELECTABLE_GROUPS = ("output", "enterprises", "industry", "ranking")
@@ -30,24 +29,31 @@ DARK_CSS = "<style>[data-testid='stMultiSelectTagsContainer'] span[title]{color:
 # Data for this session: the bundled (or configured) folder, overlaid with an upload if any
 # ---------------------------------------------------------------------------------------------
 
-def session_facts(dataset: data.Dataset) -> tuple[pd.DataFrame, str]:
-    """The facts this session sees and a token naming them (cache key for panels and downloads)."""
+def session_facts(dataset: data.Dataset) -> panels.Facts:
+    """The facts this session sees: an upload's (kept with the upload, in this session only), or
+    the data folder's own."""
     upload = st.session_state.get("upload")
-    facts = data.overlay(dataset.facts, upload["facts"]) if upload else dataset.facts
-    token = f"{dataset.folder}|{upload['token'] if upload else 'bundled'}"
-    panels.remember(token, facts)
-    return facts, token
+    if upload and upload["facts"].dataset.folder == dataset.folder:
+        return upload["facts"]
+    return panels.Facts(dataset, dataset.facts)
 
 
-def vocabulary(dataset: data.Dataset, facts: pd.DataFrame) -> state.Vocabulary:
-    years = model.metric_years(facts)
-    selectable = dataset.metrics[dataset.metrics["group"].isin(SELECTABLE_GROUPS) & dataset.metrics["metric"].isin(years)]
+@panels.cached(max_entries=16)
+def vocabulary(facts: panels.Facts) -> state.Vocabulary:
+    """What a link may name, from the facts this session sees."""
+    dataset, table = facts.dataset, facts.table
+    years = model.metric_years(table)
+    metrics = dataset.metrics
+    selectable = metrics[metrics["group"].isin(SELECTABLE_GROUPS) & metrics["metric"].isin(years)]
     return state.Vocabulary(zones=data.ZONE_IDS, industries=tuple(dataset.industries["industry"]),
-                            metrics=tuple(selectable["metric"]), default_metric=DEFAULT_METRIC, years=years)
+                            metrics=tuple(selectable["metric"]), default_metric=DEFAULT_METRIC, years=years,
+                            zone_industries=model.zone_industries(dataset, table),
+                            parents=model.industry_parents(dataset.industries),
+                            zone_city=geo.zone_cities(dataset.zones))
 
 
 # ---------------------------------------------------------------------------------------------
-# Filter state: URL → session once; widgets and map → session; session → URL every run
+# Filter state: URL → session once; widgets, map and tabs → a transition in state.py; → URL
 # ---------------------------------------------------------------------------------------------
 
 def query_params() -> dict[str, list[str]]:
@@ -58,49 +64,41 @@ def init_filters(vocab: state.Vocabulary) -> None:
     if "filters" in st.session_state:
         return
     filters, notices = state.parse_query(query_params(), vocab, browser_locale=st.context.locale)
-    st.session_state.filters = filters
     st.session_state.notices = notices
-    sync_widgets(filters, vocab)
+    set_filters(filters, vocab, keep_notices=True)
 
 
-def sync_widgets(filters: state.Filters, vocab: state.Vocabulary) -> None:
-    """Widget values follow the filters (callbacks run before widgets exist, so this is allowed)."""
-    st.session_state.w_lang = filters.lang
-    st.session_state.w_zones = list(filters.zones)
-    st.session_state.w_industries = list(filters.industries)
-    st.session_state.w_metric = filters.metric
-    st.session_state.w_year = state.shown_year(filters, vocab)
-
-
-def set_filters(filters: state.Filters, vocab: state.Vocabulary) -> None:
-    st.session_state.filters = filters
-    st.session_state.notices = []
-    sync_widgets(filters, vocab)
-
-
-def on_widget_change(vocab: state.Vocabulary) -> None:
-    """Every sidebar widget: read them all into one Filters value."""
+def set_filters(filters: state.Filters, vocab: state.Vocabulary, keep_notices: bool = False) -> None:
+    """The new view, and the widgets showing it (callbacks run before widgets exist, so this is allowed)."""
     ss = st.session_state
-    current: state.Filters = ss.filters
-    if ss.w_metric != current.metric:
-        filters = state.select_metric(current, ss.w_metric, vocab)
-    else:
-        year = ss.w_year if ss.w_year != vocab.latest_year(current.metric) else None
-        filters = replace(current, year=year)
-    filters = replace(filters, lang=ss.w_lang or current.lang,
-                      zones=tuple(z for z in vocab.zones if z in ss.w_zones),
-                      industries=tuple(i for i in vocab.industries if i in ss.w_industries))
-    set_filters(filters, vocab)
+    ss.filters = filters
+    if not keep_notices:
+        ss.notices = []
+    ss.w_lang = filters.lang
+    ss.w_zones = list(filters.zones)
+    ss.w_industries = list(filters.industries)
+    ss.w_metric = filters.metric
+    ss.w_year = state.shown_year(filters, vocab)
+    ss.w_tab = i18n.t(f"section.{filters.tab}", filters.lang)
 
 
-def on_map_select(vocab: state.Vocabulary, zone_city: dict[str, int]) -> None:
-    """A map click: a zone point toggles that zone, a city selects its zones, empty space nothing."""
+def on_sidebar(vocab: state.Vocabulary) -> None:
+    ss = st.session_state
+    sidebar = state.Sidebar(lang=ss.w_lang, zones=ss.w_zones, industries=ss.w_industries, metric=ss.w_metric, year=ss.w_year)
+    set_filters(state.after_sidebar(ss.filters, sidebar, vocab), vocab)
+
+
+def on_map_select(vocab: state.Vocabulary) -> None:
     ss = st.session_state
     event = ss.get(map_key())
-    zones = map_chart.zones_after_map_click(event, ss.filters.zones, zone_city)
     ss.map_clicks = ss.get("map_clicks", 0) + 1  # a fresh chart key: the next click starts from empty
-    if zones != ss.filters.zones:
-        set_filters(replace(ss.filters, zones=tuple(z for z in vocab.zones if z in zones)), vocab)
+    set_filters(state.after_map_click(ss.filters, event, vocab), vocab)
+
+
+def on_tab(vocab: state.Vocabulary) -> None:
+    ss = st.session_state
+    labels = {i18n.t(f"section.{tab}", ss.filters.lang): tab for tab in state.TABS}
+    set_filters(state.open_tab(ss.filters, labels.get(ss.w_tab, "")), vocab)
 
 
 def map_key() -> str:
@@ -117,9 +115,9 @@ def write_url(filters: state.Filters, vocab: state.Vocabulary) -> None:
 # The sidebar
 # ---------------------------------------------------------------------------------------------
 
-def sidebar(dataset: data.Dataset, facts: pd.DataFrame, vocab: state.Vocabulary, lang: str) -> None:
-    sb = st.sidebar
-    callback = {"on_change": on_widget_change, "args": (vocab,)}
+def sidebar(facts: panels.Facts, vocab: state.Vocabulary, lang: str) -> None:
+    sb, dataset = st.sidebar, facts.dataset
+    callback = {"on_change": on_sidebar, "args": (vocab,)}
     sb.segmented_control(i18n.t("sidebar.language", lang), ["zh", "en"], key="w_lang",
                          format_func=lambda code: i18n.t(f"lang.{code}", lang), **callback)
     sb.header(i18n.t("sidebar.filters", lang))
@@ -127,7 +125,7 @@ def sidebar(dataset: data.Dataset, facts: pd.DataFrame, vocab: state.Vocabulary,
     sb.multiselect(i18n.t("sidebar.zones", lang), list(vocab.zones), key="w_zones", format_func=zones.get,
                    placeholder=i18n.t("sidebar.zones_all", lang), help=i18n.t("sidebar.zones_help", lang), **callback)
     industries = model.industry_labels(dataset.industries, lang)
-    used = used_industries(dataset, facts)
+    used = set().union(*vocab.zone_industries.values())
     offered = [i for i in vocab.industries if i in used]
     sb.multiselect(i18n.t("sidebar.industries", lang), offered, key="w_industries", format_func=industries.get,
                    placeholder=i18n.t("sidebar.industries_all", lang), help=i18n.t("sidebar.industries_help", lang), **callback)
@@ -136,33 +134,27 @@ def sidebar(dataset: data.Dataset, facts: pd.DataFrame, vocab: state.Vocabulary,
     sb.selectbox(i18n.t("sidebar.metric", lang), list(vocab.metrics), key="w_metric",
                  format_func=lambda m: f"{i18n.t('group.' + group[m], lang)} · {labels[m]}", **callback)
     years = list(reversed(vocab.years_for(st.session_state.filters.metric)))
-    if st.session_state.get("w_year") not in years:
-        st.session_state.w_year = years[0] if years else None
     sb.selectbox(i18n.t("sidebar.year", lang), years, key="w_year", **callback)
-
-
-def used_industries(dataset: data.Dataset, facts: pd.DataFrame) -> set[str]:
-    """Industries a user can pick: lead industries of a zone, or with a zone figure."""
-    lead = {i for ids in dataset.zones["lead_industries"] for i in ids}
-    return lead | set(facts.loc[facts["zone_id"].isin(data.ZONE_IDS), "industry"]) - {""}
 
 
 # ---------------------------------------------------------------------------------------------
 # Upload: a session-only overlay, validated by read_facts; the bundled files are never written
 # ---------------------------------------------------------------------------------------------
 
-def on_upload(folder: str, key: str) -> None:
+def on_upload(dataset: data.Dataset, key: str, vocab: state.Vocabulary) -> None:
     ss = st.session_state
     file = ss.get(key)
     if file is None:
         return
     try:
-        facts = data.read_facts(file, folder)
+        uploaded = data.read_facts(file, dataset.folder)
     except data.DataError as error:
         ss.upload_error = {"name": file.name, "table": error.table(), "count": len(error.problems)}
         return
     ss.upload_error = None
-    ss.upload = {"name": file.name, "facts": facts, "token": hashlib.sha1(file.getvalue()).hexdigest()}
+    digest = hashlib.sha1(file.getvalue()).hexdigest()
+    ss.upload = {"name": file.name, "rows": len(uploaded),
+                 "facts": panels.Facts(dataset, model.overlay(dataset.facts, uploaded), upload=digest)}
     ss.pop("filters", None)  # years and metrics may have changed: re-derive the view from the URL
 
 
@@ -173,14 +165,15 @@ def on_reset_upload() -> None:
     st.session_state.pop("filters", None)
 
 
-def upload_box(dataset: data.Dataset, lang: str) -> None:
+def upload_box(dataset: data.Dataset, vocab: state.Vocabulary, lang: str) -> None:
     ss = st.session_state
     box = st.sidebar.expander(i18n.t("upload.title", lang), expanded=bool(ss.get("upload") or ss.get("upload_error")))
     box.caption(i18n.t("upload.help", lang))
     key = f"w_upload_{ss.get('upload_generation', 0)}"  # a new key empties the uploader on reset
-    box.file_uploader(i18n.t("upload.choose", lang), type=["csv", "xlsx"], key=key, on_change=on_upload, args=(dataset.folder, key))
-    box.download_button(i18n.t("upload.template", lang) + " (CSV)", templates(dataset.folder)[0], "facts_template.csv", "text/csv", key="tpl_csv")
-    box.download_button(i18n.t("upload.template", lang) + " (XLSX)", templates(dataset.folder)[1], "facts_template.xlsx",
+    box.file_uploader(i18n.t("upload.choose", lang), type=["csv", "xlsx"], key=key, on_change=on_upload, args=(dataset, key, vocab))
+    csv_template, xlsx_template = templates(dataset.folder)
+    box.download_button(i18n.t("upload.template", lang) + " (CSV)", csv_template, "facts_template.csv", "text/csv", key="tpl_csv")
+    box.download_button(i18n.t("upload.template", lang) + " (XLSX)", xlsx_template, "facts_template.xlsx",
                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="tpl_xlsx")
     if ss.get("upload"):
         box.button(i18n.t("upload.reset", lang), on_click=on_reset_upload, key="reset_upload")
@@ -189,13 +182,7 @@ def upload_box(dataset: data.Dataset, lang: str) -> None:
 @st.cache_data(show_spinner=False)
 def templates(folder: str) -> tuple[bytes, bytes]:
     dataset = data.load_dataset(folder)
-    return data.template_csv(dataset), data.template_xlsx(dataset)
-
-
-@st.cache_data(show_spinner=False, max_entries=256)
-def csv_download(token: str, view: model.View | None) -> bytes:
-    facts = panels.facts_for(token)
-    return data.to_csv_bytes(model.filtered_facts(facts, view) if view else facts)
+    return export.template_csv(dataset), export.template_xlsx(dataset)
 
 
 def upload_messages(lang: str) -> None:
@@ -208,16 +195,16 @@ def upload_messages(lang: str) -> None:
                                                      "problem": i18n.t("upload.col_problem", lang)}),
                      hide_index=True, width="stretch")
     if ss.get("upload"):
-        st.info(i18n.t("upload.loaded", lang, file=safe.md(ss.upload["name"]), n=len(ss.upload["facts"])))
+        st.info(i18n.t("upload.loaded", lang, file=safe.md(ss.upload["name"]), n=ss.upload["rows"]))
 
 
 # ---------------------------------------------------------------------------------------------
 # Page sections
 # ---------------------------------------------------------------------------------------------
 
-def draw(name: str, dataset: data.Dataset, facts: pd.DataFrame, view: model.View, show_missing: bool = False) -> None:
+def draw(name: str, facts: panels.Facts, view: state.View, show_missing: bool = False) -> None:
     """One panel: its chart (or why there is none), its caption and the zones without a figure."""
-    out = panels.panel(name, dataset.folder, st.session_state.facts_token, view)
+    out = panels.panel(name, facts, view)
     if out.spec is not None:
         st.vega_lite_chart(out.spec, width="stretch", key=f"chart_{name}")
         if out.subtitle:
@@ -229,82 +216,81 @@ def draw(name: str, dataset: data.Dataset, facts: pd.DataFrame, view: model.View
         st.caption(i18n.t("chart.no_data_for", view.lang, zones=sep.join(out.missing)))
 
 
-def headline(dataset, view: model.View) -> None:
-    figures = panels.headline(dataset.folder, st.session_state.facts_token, view)
+def headline(facts: panels.Facts, view: state.View) -> None:
     cols = st.columns(4)
-    for col, (label, value, help_text) in zip(cols, figures):
+    for col, (label, value, help_text) in zip(cols, panels.headline(facts, view)):
         col.metric(label, value, help=help_text or None)
 
 
-def map_section(dataset, view: model.View, vocab, highlight: bool) -> None:
-    spec = panels.map_spec(dataset.folder, st.session_state.facts_token, view, highlight)
-    zone_city = geo.zone_cities(dataset.zones)
-    st.vega_lite_chart(spec, width="stretch", key=map_key(), on_select=lambda: on_map_select(vocab, zone_city),
-                       selection_mode=[map_chart.ZONE_SELECTION, map_chart.CITY_SELECTION])
+def map_section(facts: panels.Facts, view: state.View, vocab: state.Vocabulary, highlight: bool) -> None:
+    spec = panels.map_spec(facts, view, highlight)
+    st.vega_lite_chart(spec, width="stretch", key=map_key(), on_select=lambda: on_map_select(vocab),
+                       selection_mode=[state.ZONE_SELECTION, state.CITY_SELECTION])
     st.caption(i18n.t("map.caption", view.lang))
 
 
-def output_section(dataset, facts, view: model.View) -> None:
-    draw("by_zone", dataset, facts, view, show_missing=True)
-    draw("over_years", dataset, facts, view)
+def enterprise_section(facts: panels.Facts, view: state.View) -> None:
+    draw("enterprises", facts, view, show_missing=True)
 
 
-def industry_section(dataset, facts, view: model.View) -> None:
-    draw("industry_matrix", dataset, facts, view)
+def industry_section(facts: panels.Facts, view: state.View) -> None:
+    draw("industry_matrix", facts, view)
     left, right = st.columns(2)
     with left:
-        draw("industry_revenue", dataset, facts, view)
+        draw("industry_revenue", facts, view)
     with right:
-        draw("industry_shares", dataset, facts, view)
+        draw("industry_shares", facts, view)
 
 
-def ranking_and_context(dataset, facts, view: model.View) -> None:
+def ranking_section(facts: panels.Facts, view: state.View) -> None:
     left, right = st.columns(2)
     with left:
-        draw("national_rank", dataset, facts, view)
+        draw("national_rank", facts, view)
     with right:
-        draw("national_context", dataset, facts, view)
+        draw("national_context", facts, view)
 
 
-def profile_section(dataset, facts, zone_id: str, lang: str) -> None:
-    zone = dataset.zones.set_index("zone_id").loc[zone_id]
-    st.subheader(i18n.t("chart.zone_profile", lang, zone=zone["short_zh" if lang == "zh" else "short_en"]))
-    no_data = i18n.t("value.no_data", lang)
-    area = (f"{i18n.fmt_value(zone['area_km2'], 'km²', 'exact', lang)} ({zone['area_kind_zh' if lang == 'zh' else 'area_kind_en']})"
-            if pd.notna(zone["area_km2"]) else no_data)
-    rows = [
-        (i18n.t("profile.name", lang), zone["name_zh"] if lang == "zh" else zone["name_en"]),
-        (i18n.t("profile.city", lang), zone["city_zh"] if lang == "zh" else zone["city_en"]),
-        (i18n.t("profile.approved", lang), zone["approved_national"] or no_data),
-        (i18n.t("profile.area", lang), area),
-        (i18n.t("profile.lead_industries", lang), zone["lead_industries_zh" if lang == "zh" else "lead_industries_en"]),
-        (i18n.t("profile.location", lang), i18n.t("map.approximate_location", lang)),
-    ]
-    st.dataframe(pd.DataFrame(rows, columns=[i18n.t("profile.field", lang), i18n.t("profile.value", lang)]),
-                 hide_index=True, width="stretch")
-    if pd.notna(zone["area_km2"]) or zone["area_note"]:
-        st.caption(safe.md(zone["area_note"]))
+def coverage_section(facts: panels.Facts, view: state.View) -> None:
+    draw("coverage", facts, view)
 
 
-def table_section(dataset, view: model.View, lang: str) -> None:
-    st.subheader(i18n.t("chart.data_table", lang))
-    table = panels.facts_table(dataset.folder, st.session_state.facts_token, view)
-    st.dataframe(table, hide_index=True, width="stretch", height=320)
+def profile_section(dataset: data.Dataset, zone_id: str, lang: str) -> None:
+    st.subheader(i18n.t("chart.zone_profile", lang, zone=model.zone_labels(dataset.zones, lang)[zone_id]))
+    st.dataframe(panels.zone_profile(dataset, zone_id, lang), hide_index=True, width="stretch")
+    note = panels.area_note(dataset, zone_id, lang)
+    if note:
+        st.caption(safe.md(note))
+
+
+def table_section(facts: panels.Facts, view: state.View) -> None:
+    lang = view.lang
+    st.dataframe(panels.facts_table(facts, view), hide_index=True, width="stretch", height=320)
     left, right = st.columns(2)
-    token = st.session_state.facts_token
-    left.download_button(i18n.t("download.filtered_csv", lang), csv_download(token, view),
+    left.download_button(i18n.t("download.filtered_csv", lang), panels.csv_download(facts, view),
                          "jiangxi_htz_facts_filtered.csv", "text/csv", key="dl_filtered")
-    right.download_button(i18n.t("download.full_csv", lang), csv_download(token, None), "jiangxi_htz_facts_all.csv",
+    right.download_button(i18n.t("download.full_csv", lang), panels.csv_download(facts, None), "jiangxi_htz_facts_all.csv",
                           "text/csv", key="dl_full")
 
 
-def sources_section(dataset, lang: str) -> None:
-    st.subheader(i18n.t("sources.title", lang))
-    st.caption(i18n.t("sources.caption", lang))
-    table = panels.sources_table(dataset.folder, st.session_state.facts_token, lang)
-    link_column = i18n.t("sources.col_link", lang)
+def sources_section(facts: panels.Facts, view: state.View) -> None:
+    st.caption(i18n.t("sources.caption", view.lang))
+    table = panels.sources_table(facts, view)
+    link_column = i18n.t("sources.col_link", view.lang)
     st.dataframe(table, hide_index=True, width="stretch", height=360,
                  column_config={link_column: st.column_config.LinkColumn(link_column)})
+
+
+SECTIONS = {"enterprises": enterprise_section, "industries": industry_section, "ranking": ranking_section,
+            "coverage": coverage_section, "table": table_section, "sources": sources_section}
+
+
+def tabs(facts: panels.Facts, view: state.View, vocab: state.Vocabulary) -> None:
+    """The sections below the map, one tab each; only the open tab's code runs."""
+    labels = [i18n.t(f"section.{tab}", view.lang) for tab in state.TABS]
+    for tab_id, tab in zip(state.TABS, st.tabs(labels, key="w_tab", on_change=on_tab, args=(vocab,))):
+        if tab.open:
+            with tab:
+                SECTIONS[tab_id](facts, view)
 
 
 def share_box(filters: state.Filters, vocab: state.Vocabulary, lang: str) -> None:
@@ -312,6 +298,14 @@ def share_box(filters: state.Filters, vocab: state.Vocabulary, lang: str) -> Non
     base = st.context.url or "http://localhost:8501/"
     st.sidebar.code(state.share_url(base, filters, vocab), language=None, wrap_lines=True)
     st.sidebar.caption(i18n.t("share.link_help", lang))
+
+
+def notices(lang: str) -> None:
+    shown = st.session_state.get("notices", [])
+    for notice in shown[:MAX_NOTICES]:  # a link can hold thousands of bad values: show a few
+        st.warning(safe.md(i18n.notice_text(notice, lang)))
+    if len(shown) > MAX_NOTICES:
+        st.warning(i18n.t("notice.more", lang, n=len(shown) - MAX_NOTICES))
 
 
 def error_page(error: data.DataError) -> None:
@@ -332,46 +326,34 @@ def main() -> None:
     except data.DataError as error:
         error_page(error)
         return
-    facts, st.session_state.facts_token = session_facts(dataset)
-    vocab = vocabulary(dataset, facts)
+    facts = session_facts(dataset)
+    vocab = vocabulary(facts)
     init_filters(vocab)
     filters: state.Filters = st.session_state.filters
     lang = filters.lang
-    view = model.view_of(dataset, facts, filters.zones, filters.industries, filters.metric, state.shown_year(filters, vocab), lang)
+    view = state.resolve(filters, vocab)
 
-    sidebar(dataset, facts, vocab, lang)
-    upload_box(dataset, lang)
+    sidebar(facts, vocab, lang)
+    upload_box(dataset, vocab, lang)
     share_box(filters, vocab, lang)
 
     st.title(i18n.t("app.title", lang))
     st.caption(i18n.t("app.subtitle", lang))
-    notices = st.session_state.get("notices", [])
-    for notice in notices[:MAX_NOTICES]:  # a link can hold thousands of bad values: show a few
-        st.warning(safe.md(i18n.notice_text(notice, lang)))
-    if len(notices) > MAX_NOTICES:
-        st.warning(i18n.t("notice.more", lang, n=len(notices) - MAX_NOTICES))
+    notices(lang)
     upload_messages(lang)
     if not view.zones:
         st.warning(i18n.t("empty.selection", lang))
-    headline(dataset, view)
+    headline(facts, view)
 
     left, right = st.columns([1.1, 1], gap="medium")
     with left:
-        map_section(dataset, view, vocab, highlight=bool(filters.zones or filters.industries))
+        map_section(facts, view, vocab, highlight=bool(filters.zones or filters.industries))
     with right:
-        output_section(dataset, facts, view)
+        draw("by_zone", facts, view, show_missing=True)
+        draw("over_years", facts, view)
 
     if len(view.zones) == 1:
-        profile_section(dataset, facts, view.zones[0], lang)
-    st.header(i18n.t("section.enterprises", lang))
-    draw("enterprises", dataset, facts, view, show_missing=True)
-    st.header(i18n.t("section.industries", lang))
-    industry_section(dataset, facts, view)
-    st.header(i18n.t("section.ranking", lang))
-    ranking_and_context(dataset, facts, view)
-    st.header(i18n.t("section.coverage", lang))
-    draw("coverage", dataset, facts, view)
-    table_section(dataset, view, lang)
-    sources_section(dataset, lang)
+        profile_section(dataset, view.zones[0], lang)
+    tabs(facts, view, vocab)
     st.caption(i18n.t("app.thin_record", lang))
     write_url(filters, vocab)

@@ -81,11 +81,6 @@ def _shape(build, texts: Texts, options: tuple) -> dict:
     return spec
 
 
-def shape_chart(build, texts: Texts, **options) -> alt.Chart:
-    """The Altair chart behind a spec, for validating it (the tests do; the page never needs to)."""
-    return build(texts, **options)
-
-
 def _records(frame: pd.DataFrame) -> list[dict]:
     return frame.astype(object).where(frame.notna(), None).to_dict("records")
 
@@ -238,42 +233,36 @@ def national_bars(table: pd.DataFrame, texts: Texts) -> dict:
 COVERAGE_TIPS = ("zone", "metric_label", "group", "years")
 
 
-def _coverage_heatmap(texts: Texts, zones: tuple[str, ...], metrics: tuple[str, ...]) -> alt.Chart:
+def _coverage_heatmap(texts: Texts) -> alt.Chart:
     base = alt.Chart(_rows()).encode(
         # grid lines on the band edges draw the frame of the empty cells
-        y=alt.Y("metric_label:N", title=None, sort=list(metrics), scale=alt.Scale(domain=list(metrics)),
+        y=alt.Y("metric_label:N", title=None, sort=alt.EncodingSortField("order", op="min"),
                 axis=alt.Axis(labelLimit=260, grid=True, bandPosition=0, labelOverlap=False)),
-        x=alt.X("zone:N", title=None, sort=list(zones), scale=alt.Scale(domain=list(zones)),
+        x=alt.X("zone:N", title=None, sort=alt.EncodingSortField("zone_order", op="min"),
                 axis=alt.Axis(orient="top", labelAngle=-45, labelLimit=160, grid=True, bandPosition=0, labelOverlap=False)),
         tooltip=_tooltips(texts, COVERAGE_TIPS),
     )
-    cells = base.mark_rect(stroke="white", strokeWidth=0.5).encode(
-        color=alt.Color("years:Q", title=texts.axis, scale=alt.Scale(scheme="blues", domainMin=0), legend=alt.Legend(orient="bottom")))
-    labels = base.mark_text(fontSize=10, aria=False).encode(
+    found = base.transform_filter("datum.years > 0")
+    cells = found.mark_rect(stroke="white", strokeWidth=0.5).encode(
+        color=alt.Color("years:Q", title=texts.axis, scale=alt.Scale(scheme="blues", domainMin=0),
+                        legend=alt.Legend(orient="bottom", format="d", tickMinStep=1)),
+        description=DESCRIBE)
+    labels = found.mark_text(fontSize=10, aria=False).encode(
         text="years:Q", color=alt.condition("datum.years >= 3", alt.value("white"), alt.value("#333333")))
-    return _finish(alt.layer(cells, labels), texts, 20 * len(metrics))
-
-
-_ZONES_SLOT = "\u27e6zones\u27e7"  # stands for the shown zones in the cached shape
-
-
-def _put_zones(node, zones: list[str]):
-    """The shape with the shown zones put where the slot stands (scale domain and sort order)."""
-    if isinstance(node, dict):
-        return {key: _put_zones(value, zones) for key, value in node.items()}
-    if isinstance(node, list):
-        return list(zones) if node == [_ZONES_SLOT] else [_put_zones(value, zones) for value in node]
-    return node
+    # an invisible layer over every pair keeps each zone and metric on the axes, found or not
+    frame = base.mark_rect(opacity=0, aria=False).encode(tooltip=alt.value(None))
+    return _finish(alt.layer(frame, cells, labels), texts, alt.Step(20))
 
 
 def coverage_heatmap(table: pd.DataFrame, texts: Texts) -> dict:
     """Zone × metric, coloured by the number of years with a figure: the honest map of the data.
 
-    Only pairs with a figure travel as data; the axes list every zone and metric (explicit scale
-    domains), so a pair without any figure is an empty cell: "none found", never a drawn 0. The
-    zones shown change with the filter, so the shape keeps a slot for them instead of a rebuild.
+    Every pair travels as a row, so every zone and metric stays on the axes; only pairs with a
+    figure are drawn and labelled, so a pair without any figure is an empty cell: "none found",
+    never a drawn 0. The shape does not depend on which zones are shown.
     """
-    metrics = tuple(table.sort_values("order")["metric_label"].drop_duplicates())
-    zones = list(dict.fromkeys(table["zone"]))
-    frame = _frame(table[table["years"] > 0], COVERAGE_TIPS)
-    return _put_zones(_fill(_coverage_heatmap, texts, frame, zones=(_ZONES_SLOT,), metrics=metrics), zones)
+    zone_order = {zone: i for i, zone in reversed(list(enumerate(table["zone"])))}
+    frame = _frame(table.assign(zone_order=table["zone"].map(zone_order)), ["zone", "zone_order", "order", *COVERAGE_TIPS],
+                   aria=COVERAGE_TIPS)
+    frame["aria"] = frame["aria"].where(frame["years"] > 0, "")  # only drawn cells are announced
+    return _fill(_coverage_heatmap, texts, frame)

@@ -19,7 +19,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 import streamlit as st
-from shapely.geometry import MultiPolygon, Point, Polygon, mapping
+from shapely.geometry import MultiPolygon, Polygon, mapping
 
 GEO_DIR = Path(__file__).resolve().parent.parent / "geo"
 PREFECTURES_PATH = GEO_DIR / "jiangxi_prefectures.geojson"
@@ -179,21 +179,9 @@ def main(argv: list[str] | None = None) -> int:
 
 @st.cache_resource(show_spinner=False)
 def _prefecture_collection(path: str = str(PREFECTURES_PATH)) -> dict[str, Any]:
-    """The parsed file, shared read-only by every session: geometry dicts go to the browser as-is."""
+    """The parsed file, shared read-only by every session: the map's city rows take their names
+    from it (the browser fetches the outlines themselves as a static file)."""
     return json.loads(Path(path).read_text(encoding="utf-8"))
-
-
-@st.cache_resource(show_spinner=False)
-def _prefecture_frame(path: str) -> gpd.GeoDataFrame:
-    """Parsed once per process; callers get copies, so no session can alter another's map."""
-    frame = gpd.GeoDataFrame.from_features(_prefecture_collection(path)["features"], crs="EPSG:4326")
-    frame["adcode"] = frame["adcode"].astype("int64")
-    return frame[["adcode", "name_zh", "name_en", "geometry"]].sort_values("adcode", ignore_index=True)
-
-
-def load_prefectures(path: str = str(PREFECTURES_PATH)) -> gpd.GeoDataFrame:
-    """The 11 cities as a GeoDataFrame (adcode, name_zh, name_en, geometry) in EPSG:4326."""
-    return _prefecture_frame(path).copy()
 
 
 def _plain(value: Any) -> Any:
@@ -254,22 +242,9 @@ def prefecture_features(
     return features
 
 
-def city_of_point(lon: float, lat: float, prefectures: gpd.GeoDataFrame | None = None) -> int | None:
-    """Adcode of the city whose polygon covers the point, or None outside Jiangxi."""
-    frame = load_prefectures() if prefectures is None else prefectures
-    hits = frame.loc[frame.geometry.covers(Point(lon, lat)), "adcode"]
-    return int(hits.iloc[0]) if len(hits) else None
-
-
 def zone_cities(zones: pd.DataFrame) -> dict[str, int]:
     """zone_id → host city adcode, as recorded in the zones table (the map's click logic uses it)."""
     return {str(zone): int(code) for zone, code in zip(zones["zone_id"], zones["city_adcode"])}
-
-
-def zones_in_cities(zones: pd.DataFrame, adcodes: Iterable[int]) -> tuple[str, ...]:
-    """Ids of the zones hosted by any of the given cities, in the zones table's order."""
-    wanted = {int(code) for code in adcodes}
-    return tuple(zone for zone, code in zone_cities(zones).items() if code in wanted)
 
 
 if __name__ == "__main__":

@@ -49,9 +49,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "sidebar.metric": {"zh": "指标", "en": "Metric"},
     "sidebar.year": {"zh": "年份", "en": "Year"},
-    "sidebar.year_latest": {"zh": "最新（{year}年）", "en": "Latest ({year})"},
     "sidebar.language": {"zh": "语言", "en": "Language"},
-    "sidebar.reset": {"zh": "恢复默认视图", "en": "Reset the view"},
     # Language names are shown in their own language whatever the UI language.
     "lang.zh": {"zh": "中文", "en": "中文"},
     "lang.en": {"zh": "English", "en": "English"},
@@ -60,6 +58,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "section.industries": {"zh": "产业", "en": "Industries"},
     "section.ranking": {"zh": "全国排名与背景", "en": "National rank and context"},
     "section.coverage": {"zh": "数据覆盖", "en": "Data coverage"},
+    "section.table": {"zh": "数据表", "en": "Data table"},
+    "section.sources": {"zh": "数据来源", "en": "Sources"},
     "headline.coverage": {"zh": "数据覆盖", "en": "Coverage"},
     "headline.national_gdp": {
         "zh": "全国国家高新区生产总值（{year}年）",
@@ -97,7 +97,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "download.filtered_csv": {"zh": "下载筛选后的数据（CSV）", "en": "Download filtered data (CSV)"},
     "download.full_csv": {"zh": "下载完整数据集（CSV）", "en": "Download the full dataset (CSV)"},
     # Sources and trust
-    "sources.title": {"zh": "数据来源", "en": "Sources"},
     "sources.caption": {
         "zh": "每个数字都来自公开资料，下表列出标题、链接、日期与说明。",
         "en": "Every figure comes from a public page; the table gives its title, link, date "
@@ -117,8 +116,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "column.industry": {"zh": "产业", "en": "Industry"},
     "column.value": {"zh": "数值", "en": "Value"},
     "column.source_title": {"zh": "来源", "en": "Source"},
-    "column.source_url": {"zh": "链接", "en": "Link"},
-    "column.source_date": {"zh": "来源日期", "en": "Source date"},
     "column.note": {"zh": "说明", "en": "Note"},
     "column.role": {"zh": "产业地位", "en": "Role"},
     "column.group": {"zh": "指标类别", "en": "Metric group"},
@@ -142,7 +139,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Prefectures shaded by GDP, dots for the national zones; click a zone or a city "
         "to filter.",
     },
-    "map.legend": {"zh": "地级市生产总值（{year}年，亿元）", "en": "Prefecture GDP ({year}, 亿元)"},
+    "map.legend": {"zh": "地级市生产总值（亿元）", "en": "Prefecture GDP (亿元)"},
     "map.city": {"zh": "城市", "en": "City"},
     "map.city_gdp": {"zh": "地区生产总值", "en": "GDP"},
     "map.vintage": {"zh": "数据版本", "en": "Vintage"},
@@ -168,10 +165,14 @@ STRINGS: dict[str, dict[str, str]] = {
     "profile.area": {"zh": "规划面积", "en": "Planned area"},
     "profile.lead_industries": {"zh": "主导产业", "en": "Lead industries"},
     # Chart titles
-    "chart.output_by_zone": {"zh": "各高新区{metric}（{year}年）", "en": "{metric} by zone, {year}"},
+    "chart.output_by_zone": {"zh": "各高新区{metric}", "en": "{metric} by zone"},
     "chart.output_by_zone_desc": {
-        "zh": "{year}年{metric}：{n} 个数字，颜色表示来源类型。",
-        "en": "{metric} in {year}: {n} figures, coloured by source type.",
+        "zh": "各高新区的{metric}，颜色表示来源类型。",
+        "en": "{metric} of each zone, coloured by source type.",
+    },
+    "chart.output_by_zone_caption": {
+        "zh": "{year}年 · {total} 个高新区中 {n} 个有数字",
+        "en": "{year} · {n} of {total} zones have a figure",
     },
     "chart.output_over_years": {"zh": "{metric}历年变化", "en": "{metric} over the years"},
     "chart.output_over_years_desc": {
@@ -241,7 +242,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "A shaded cell means a public figure was found; blank means none was.",
     },
     "chart.zone_profile": {"zh": "{zone}概况", "en": "{zone}: profile"},
-    "chart.data_table": {"zh": "数据表", "en": "Data table"},
     # Empty states
     "empty.selection": {
         "zh": "所选高新区中没有一个涉及所选产业。",
@@ -262,14 +262,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "empty.ranks": {
         "zh": "所选高新区没有全国排名数据。",
         "en": "No national ranks for the selected zones.",
-    },
-    "empty.metric": {
-        "zh": "该指标暂无任何数据。",
-        "en": "This metric has no figures yet.",
-    },
-    "empty.upload_hint": {
-        "zh": "如持有更完整的统计数据，可在侧栏上传。",
-        "en": "If you hold fuller statistics, upload them in the sidebar.",
     },
     # What a link got wrong: one per dashboard.state.NOTICE_CODES, filled from the link itself.
     "notice.title": {"zh": "链接中的部分内容已忽略", "en": "Parts of the link were ignored"},
@@ -314,6 +306,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "已忽略链接中的未知语言：{value}",
         "en": "Ignored unknown language in the link: {value}",
     },
+    "notice.unknown_tab": {
+        "zh": "已忽略链接中的未知栏目：{value}",
+        "en": "Ignored unknown section in the link: {value}",
+    },
     "notice.repeated_key": {
         "zh": "链接中 {key} 只能出现一次，已忽略：{value}",
         "en": "{key} may appear only once in the link; ignored: {value}",
@@ -330,12 +326,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "upload.template": {"zh": "下载模板", "en": "Download the template"},
     "upload.reset": {"zh": "恢复内置数据", "en": "Back to the bundled data"},
     "upload.loaded": {"zh": "{file}：已载入 {n} 条数据", "en": "{file}: {n} figures loaded"},
-    "upload.active": {"zh": "正在使用上传的数据：{file}", "en": "Showing uploaded data: {file}"},
     "upload.failed": {
         "zh": "{file} 未载入：发现 {n} 个问题",
         "en": "{file} was not loaded. Problems found: {n}",
     },
-    "upload.more_problems": {"zh": "另有 {n} 个问题未列出", "en": "{n} more problems not listed"},
     "upload.col_row": {"zh": "行", "en": "Row"},
     "upload.col_column": {"zh": "列", "en": "Column"},
     "upload.col_problem": {"zh": "问题", "en": "Problem"},

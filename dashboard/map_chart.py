@@ -1,16 +1,17 @@
-"""The map: Jiangxi's cities shaded by a city metric, the zones on top, and what a click means.
+"""The map: Jiangxi's cities shaded by a city metric and the zones on top (what a click does to
+the filters is dashboard.state's business).
 
 Pure builders. Altair builds and validates the layered spec once per process with placeholder
 words (~200 ms, DESIGN.md); every rerun copies that small skeleton with the caller's words put
-in and drops this rerun's rows into the top-level `datasets`, a few milliseconds in all. Titles
-that change with the year or metric therefore never trigger a rebuild. Streamlit keeps the
-GeoJSON dataset in the spec and ships the tabular zone rows as Arrow.
+in and drops this rerun's rows into the top-level `datasets`, a few milliseconds in all. The
+outlines are a static file the browser fetches once (GEOMETRY_URL); the city and zone rows travel
+as Arrow beside the spec, so a view that changes only rows leaves the spec as it was and the
+browser updates the drawn map instead of rebuilding it.
 """
 from __future__ import annotations
 
-import json
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from functools import lru_cache
 from typing import Any
@@ -18,13 +19,15 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from dashboard import state
+
 CITY_LAYER = "cities"
 ZONE_LAYER = "zones"
 ZONE_LABEL_LAYER = "zone_labels"
 ZONE_LABEL_HALO_LAYER = "zone_labels_halo"
-# Selection parameter names: the keys of event["selection"] and the values for selection_mode.
-CITY_SELECTION = "city"
-ZONE_SELECTION = "zone"
+# Selection parameter names: the keys of event["selection"], which dashboard.state reads.
+CITY_SELECTION = state.CITY_SELECTION
+ZONE_SELECTION = state.ZONE_SELECTION
 # Vega-Lite names a unit's marks "<name>_marks". Listening only to clicks on those marks keeps a
 # city click from emptying the zone selection (DESIGN.md) and makes empty space send nothing.
 _CLICK_ON = "@{}_marks:click"
@@ -344,86 +347,3 @@ def map_spec(
         ZONE_LAYER: _zone_rows(zone_points),
     }
     return spec
-
-
-def spec_size_bytes(spec: Mapping[str, Any]) -> int:
-    """Bytes of the spec as JSON: roughly what every rerun sends to the browser."""
-    return len(json.dumps(spec, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
-
-
-# ---------------------------------------------------------------------------------------------
-# What a click on the map does to the zone filter
-# ---------------------------------------------------------------------------------------------
-
-def _selected_values(selection: Any, field: str) -> list[Any]:
-    """Values of `field` in one selection entry, whatever shape arrived; junk yields nothing.
-
-    Streamlit reports a point selection as a list of {field: value} dicts, and "nothing selected"
-    as {} or [{}].
-    """
-    if isinstance(selection, Mapping):
-        value = selection.get(field)
-        items = value if isinstance(value, (list, tuple)) else [value]
-        return [item for item in items if item is not None]
-    if isinstance(selection, (list, tuple)):
-        picked = (item.get(field) for item in selection if isinstance(item, Mapping))
-        return [value for value in picked if value is not None]
-    return []
-
-
-def _as_adcode(value: Any) -> int | None:
-    """Adcodes come back as int, float or text depending on the data path; junk becomes None."""
-    if isinstance(value, bool):
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    if not math.isfinite(number) or number != int(number):
-        return None
-    return int(number)
-
-
-def _selection_entry(event: Any, name: str) -> Any:
-    """event["selection"][name] without trusting the event's shape."""
-    try:
-        selection = event.get("selection") if isinstance(event, Mapping) else None
-        return selection.get(name) if isinstance(selection, Mapping) else None
-    except Exception:
-        return None
-
-
-def clicked_zones(event: Any, zone_city: Mapping[str, int]) -> list[str]:
-    """Known zone ids in the zone selection of a map event, first-seen order, no repeats."""
-    values = _selected_values(_selection_entry(event, ZONE_SELECTION), "zone_id")
-    ids = [value for value in values if isinstance(value, str)]
-    return [zone for zone in dict.fromkeys(ids) if zone in zone_city]
-
-
-def clicked_cities(event: Any) -> list[int]:
-    """Adcodes in the city selection of a map event, first-seen order, no repeats."""
-    codes = (_as_adcode(v) for v in _selected_values(_selection_entry(event, CITY_SELECTION), "adcode"))
-    return list(dict.fromkeys(code for code in codes if code is not None))
-
-
-def zones_after_map_click(
-    event: Any, zones: Iterable[str], zone_city: Mapping[str, int]
-) -> tuple[str, ...]:
-    """The zone filter after one map click: a zone click toggles that zone, a city click adds the
-    zones in that city, a click on empty space (or any event we cannot read) changes nothing.
-
-    The event is a selection *state*, not a click, so call this only when the state changes (an
-    `on_select` callback) and start each click from an empty state (a fresh chart key), otherwise a
-    rerun would toggle the same zone again. Order: kept zones first, new ones in `zone_city` order.
-    """
-    current = tuple(zones)
-    toggled = clicked_zones(event, zone_city)
-    if toggled:
-        kept = tuple(zone for zone in current if zone not in toggled)
-        added = tuple(zone for zone in zone_city if zone in toggled and zone not in current)
-        return kept + added
-    cities = set(clicked_cities(event))
-    if cities:
-        added = tuple(zone for zone, code in zone_city.items() if code in cities and zone not in current)
-        return current + added
-    return current

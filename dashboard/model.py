@@ -6,27 +6,15 @@ where a number comes from, and missing figures stay missing (NaN), never 0.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pandas as pd
 
 from dashboard import data, i18n
+from dashboard.state import View
 
 TRUST_KEYS = {"official": "trust.official", "news": "trust.news", "compilation": "trust.compilation",
               "mirror": "trust.mirror", "user": "trust.user_supplied", "derived": "trust.derived"}
 ENTERPRISE_METRICS = ("high_tech_enterprises", "little_giants", "enterprises_10bn", "listed_companies", "above_scale_enterprises")
 SHARE_METRICS = ("industry_share", "capacity_share")
-
-
-@dataclass(frozen=True)
-class View:
-    """What the filters select: zones to show (registry order), industries (with segments), metric, year."""
-
-    zones: tuple[str, ...]
-    industries: frozenset[str]
-    metric: str
-    year: int | None
-    lang: str
 
 
 def label(frame: pd.DataFrame, id_column: str, lang: str, zh: str = "name_zh", en: str = "name_en") -> dict[str, str]:
@@ -51,15 +39,18 @@ def metric_years(facts: pd.DataFrame, zone_ids=data.ZONE_IDS) -> dict[str, tuple
     return {m: tuple(sorted(set(g["year"]))) for m, g in zone_facts.groupby("metric")}
 
 
-def view_of(dataset: data.Dataset, facts: pd.DataFrame, zones: tuple[str, ...], industries: tuple[str, ...],
-            metric: str, year: int | None, lang: str) -> View:
-    """Resolve the filters: no zone means all nine; an industry keeps the zones that have it."""
-    shown = zones or data.ZONE_IDS
-    if industries:
-        with_industry = set(data.zones_for_industries(dataset.zones, facts, dataset.industries, industries))
-        shown = tuple(z for z in shown if z in with_industry)
-    expanded = frozenset(data.expand_industries(dataset.industries, industries)) if industries else frozenset()
-    return View(tuple(shown), expanded, metric, year, lang)
+def zone_industries(dataset: data.Dataset, facts: pd.DataFrame) -> dict[str, frozenset[str]]:
+    """What each zone has to do with industries: its lead industries and every industry it has a
+    sourced figure for (the industry filter keeps a zone with any of them)."""
+    with_figures = facts[facts["zone_id"].isin(data.ZONE_IDS) & facts["industry"].ne("")].groupby("zone_id")["industry"]
+    figures = {zone: set(ids) for zone, ids in with_figures}
+    return {z.zone_id: frozenset(z.lead_industries) | frozenset(figures.get(z.zone_id, ()))
+            for z in dataset.zones.itertuples()}
+
+
+def industry_parents(industries: pd.DataFrame) -> dict[str, str]:
+    """Industry id → the industry it is a segment of (再生铜 → 铜产业), for those that have one."""
+    return {r.industry: r.parent for r in industries.itertuples() if r.parent}
 
 
 def preferred(facts: pd.DataFrame) -> pd.DataFrame:
@@ -212,3 +203,45 @@ def city_context(city_facts: pd.DataFrame, year: int | None) -> pd.DataFrame:
     """Prefecture GDP for one year (preferred vintage), for shading the map."""
     rows = city_facts[(city_facts["metric"] == "gdp") & city_facts["preferred"] & (city_facts["adcode"] != 360000)]
     return rows[rows["year"] == year] if year is not None else rows.iloc[0:0]
+
+
+def overlay(bundled: pd.DataFrame, uploaded: pd.DataFrame) -> pd.DataFrame:
+    """Uploaded figures replace bundled ones for the same zone/year/metric/industry; new ones are added.
+
+    Uploaded rows carry the trust grade 'user' and keep their own sources.
+    """
+    key = ["zone_id", "year", "metric", "industry"]
+    uploaded = uploaded.copy()
+    uploaded["source_id"] = ""
+    uploaded["publisher"] = ""
+    uploaded["trust"] = "user"
+    uploaded["caution"] = False
+    uploaded["preferred"] = ~uploaded.duplicated(subset=key, keep="first")
+    replaced = bundled.set_index(key).index.isin(uploaded.set_index(key).index)
+    return pd.concat([bundled.loc[~replaced], uploaded[bundled.columns]], ignore_index=True)
+
+
+def derived_shares(facts: pd.DataFrame) -> pd.DataFrame:
+    """Industry revenue as a share of the zone's industrial revenue, computed from two exact figures.
+
+    Labelled derived (metric industry_share, qualifier exact, trust 'derived'), only where both
+    figures are exact, preferred, of the same zone and year, and no sourced share exists for it.
+    """
+    preferred = facts[facts["preferred"] & (facts["qualifier"] == "exact")]
+    parts = preferred[preferred["metric"] == "industry_revenue"]
+    totals = preferred[(preferred["metric"] == "industrial_revenue") & (preferred["industry"] == "")]
+    merged = parts.merge(totals, on=["zone_id", "year"], suffixes=("", "_total"))
+    sourced = set(map(tuple, facts.loc[facts["metric"] == "industry_share", ["zone_id", "year", "industry"]].to_numpy()))
+    rows = []
+    for r in merged.itertuples():
+        if (r.zone_id, r.year, r.industry) in sourced or r.value_total <= 0:
+            continue
+        rows.append({
+            "zone_id": r.zone_id, "year": r.year, "metric": "industry_share", "industry": r.industry,
+            "value": round(100 * r.value / r.value_total, 1), "unit": "%", "qualifier": "exact",
+            "source_title": f"{r.source_title}（derived: {r.value:g} ÷ {r.value_total:g}）",
+            "source_url": "", "source_date": r.source_date,
+            "note": f"derived in code: industry revenue {r.value:g} 亿元 ÷ industrial revenue {r.value_total:g} 亿元; scopes may differ",
+            "source_id": r.source_id, "preferred": True, "caution": True, "publisher": r.publisher, "trust": "derived",
+        })
+    return pd.DataFrame(rows, columns=facts.columns)

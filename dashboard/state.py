@@ -5,15 +5,21 @@ the data make valid (a `Vocabulary`), and gets back `Filters` plus the `Notice`s
 this free of Streamlit and of the data layer lets every promise a shared link makes be unit-tested.
 
 The URL carries stable ASCII ids, never labels: `zone` and `industry` repeated, `metric` one id,
-`year` an integer, `lang` zh|en. Only non-default values are written. Anything else in a link is
-dropped and reported, never raised.
+`year` an integer, `lang` zh|en, `tab` the open section's id. Only non-default values are written.
+Anything else in a link is dropped and reported, never raised.
+
+This module is the one home of "what is selected": the URL ↔ `Filters` round trip, every change a
+person can make (sidebar, a click on the map, opening a section), and `resolve`, which turns the
+filters into the `View` the panels draw (no zone = all nine; an industry keeps the zones that have
+it, and brings its segments).
 """
 
 from __future__ import annotations
 
+import math
 import re
 import urllib.parse
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 LANGS = ("zh", "en")
@@ -31,15 +37,20 @@ NOTICE_CODES = (
     "bad_year",
     "year_without_data",
     "unknown_lang",
+    "unknown_tab",
     "repeated_key",
 )
+
+# The sections below the map, in page order (ids: what the URL carries, never the label).
+TABS = ("enterprises", "industries", "ranking", "coverage", "table", "sources")
+DEFAULT_TAB = TABS[0]
 
 # Keys that apps and share sheets append on their own (WeChat adds `from` and `isappinstalled` to
 # every forwarded link). The user did not write them, so telling them "ignored" would only confuse.
 _FOREIGN_KEYS = frozenset({"from", "isappinstalled", "spm", "fbclid", "gclid"})
 _FOREIGN_PREFIX = "utm_"
 
-_KEYS = ("zone", "industry", "metric", "year", "lang")
+KEYS = ("zone", "industry", "metric", "year", "lang", "tab")
 _YEAR = re.compile(r"[0-9]{4}")
 _NOTICE_CHARS = 40
 
@@ -50,7 +61,9 @@ class Vocabulary:
 
     `zones`, `industries` and `metrics` are ids in registry order; that order is the order of
     selections and of the URL, so equal views give equal links. `years` maps a metric to the years
-    it has figures for; a metric missing from it has none.
+    it has figures for; a metric missing from it has none. `zone_industries` maps a zone to the
+    industries it has (lead industries and industries with a sourced figure), `parents` an
+    industry to the industry it is a segment of, `zone_city` a zone to its host city's adcode.
     """
 
     zones: tuple[str, ...]
@@ -58,6 +71,9 @@ class Vocabulary:
     metrics: tuple[str, ...]
     default_metric: str
     years: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+    zone_industries: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    parents: Mapping[str, str] = field(default_factory=dict)
+    zone_city: Mapping[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.default_metric not in self.metrics:
@@ -91,6 +107,31 @@ class Filters:
     metric: str
     year: int | None = None
     lang: str = DEFAULT_LANG
+    tab: str = DEFAULT_TAB
+
+
+@dataclass(frozen=True)
+class View:
+    """What the filters select, resolved: the zones to show (registry order; never empty unless
+    an industry filter leaves none), the industries with their segments, the metric, the year
+    shown (None when the metric has no figures) and the language."""
+
+    zones: tuple[str, ...]
+    industries: frozenset[str]
+    metric: str
+    year: int | None
+    lang: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Sidebar:
+    """The sidebar widgets' values as a person left them (ids, not labels)."""
+
+    lang: str | None
+    zones: Sequence[str]
+    industries: Sequence[str]
+    metric: str
+    year: int | None
 
 
 @dataclass(frozen=True)
@@ -137,7 +178,7 @@ def parse_query(
     for raw_key, raw_values in _items(params):
         key = _text(raw_key)
         items = [_text(v) for v in _as_list(raw_values)]
-        if key in _KEYS:
+        if key in KEYS:
             values.setdefault(key, []).extend(items)
         elif not _is_foreign(key):
             notices.append(_notice("unknown_key", key, items[0] if items else ""))
@@ -150,6 +191,7 @@ def parse_query(
     year_text = _pick_one("year", values.get("year", []), years.__contains__, notices)
     year = int(year_text) if year_text else None
     lang = _pick_one("lang", values.get("lang", []), LANGS.__contains__, notices)
+    tab = _pick_one("tab", values.get("tab", []), TABS.__contains__, notices)
 
     filters = Filters(
         zones=zones,
@@ -157,6 +199,7 @@ def parse_query(
         metric=metric,
         year=None if year == vocab.latest_year(metric) else year,
         lang=initial_lang(lang, browser_locale),
+        tab=tab or DEFAULT_TAB,
     )
     return filters, list(dict.fromkeys(notices))
 
@@ -169,11 +212,12 @@ def to_query(filters: Filters, vocab: Vocabulary) -> dict[str, list[str]]:
     """
     year = filters.year if filters.year != vocab.latest_year(filters.metric) else None
     query = {
-        "zone": [z for z in vocab.zones if z in filters.zones],
-        "industry": [i for i in vocab.industries if i in filters.industries],
+        "zone": list(_in_order(filters.zones, vocab.zones)),
+        "industry": list(_in_order(filters.industries, vocab.industries)),
         "metric": [filters.metric] if filters.metric != vocab.default_metric else [],
         "year": [str(year)] if year is not None else [],
         "lang": [filters.lang] if filters.lang != DEFAULT_LANG else [],
+        "tab": [filters.tab] if filters.tab != DEFAULT_TAB else [],
     }
     return {key: vals for key, vals in query.items() if vals}
 
@@ -190,15 +234,6 @@ def share_url(base_url: str, filters: Filters, vocab: Vocabulary) -> str:
     return urllib.parse.urlunsplit(parts._replace(path=path, query=query, fragment=""))
 
 
-def toggle_zone(filters: Filters, zone: str, vocab: Vocabulary) -> Filters:
-    """Add `zone` to the selection or take it out (a click on the map); the selection stays in
-    registry order. An id the vocabulary does not know changes nothing."""
-    if zone not in vocab.zones:
-        return filters
-    chosen = set(filters.zones) ^ {zone}
-    return replace(filters, zones=tuple(z for z in vocab.zones if z in chosen))
-
-
 def select_metric(filters: Filters, metric: str, vocab: Vocabulary) -> Filters:
     """Switch metric, keeping the chosen year only if the new metric has figures for it; otherwise
     fall back to its latest year rather than show an empty page."""
@@ -210,6 +245,116 @@ def shown_year(filters: Filters, vocab: Vocabulary) -> int | None:
     """The year the page shows: the chosen one, or the latest for the metric (None if it has no
     figures at all)."""
     return filters.year if filters.year is not None else vocab.latest_year(filters.metric)
+
+
+def after_sidebar(filters: Filters, sidebar: Sidebar, vocab: Vocabulary) -> Filters:
+    """The view after a change in the sidebar. A new metric keeps the year only where it has
+    figures for it; a year equal to the latest is spelled None (it follows newer data)."""
+    if sidebar.metric != filters.metric and sidebar.metric in vocab.metrics:
+        filters = select_metric(filters, sidebar.metric, vocab)
+    elif sidebar.year in vocab.years_for(filters.metric):
+        filters = replace(filters, year=None if sidebar.year == vocab.latest_year(filters.metric) else sidebar.year)
+    return replace(
+        filters,
+        lang=sidebar.lang if sidebar.lang in LANGS else filters.lang,
+        zones=_in_order(sidebar.zones, vocab.zones),
+        industries=_in_order(sidebar.industries, vocab.industries),
+    )
+
+
+def after_map_click(filters: Filters, event: object, vocab: Vocabulary) -> Filters:
+    """The view after one click on the map: a zone point toggles that zone, a city adds the zones
+    it hosts, empty space (or any event that cannot be read) changes nothing.
+
+    The event is Streamlit's selection *state*, not a click: call this only when it changes (the
+    chart's on_select callback) and give the chart a fresh key after each click, so that the
+    next click starts from an empty state instead of toggling the same zone again.
+    """
+    zones = _clicked_zones(event, vocab.zone_city)
+    if zones:
+        chosen = set(filters.zones) ^ set(zones)
+    else:
+        cities = set(_clicked_cities(event))
+        chosen = set(filters.zones) | {z for z, code in vocab.zone_city.items() if code in cities}
+    return replace(filters, zones=_in_order(chosen, vocab.zones))
+
+
+def open_tab(filters: Filters, tab: str) -> Filters:
+    """The view with another section open; an unknown id changes nothing."""
+    return replace(filters, tab=tab) if tab in TABS else filters
+
+
+def resolve(filters: Filters, vocab: Vocabulary) -> View:
+    """The view the panels draw: no zone means all nine; an industry keeps the zones that have it
+    (or one of its segments: 铜产业 brings 再生铜 and 铜精深加工), and figures of its segments."""
+    industries = expand_industries(filters.industries, vocab.parents)
+    zones = filters.zones or vocab.zones
+    if industries:
+        zones = tuple(z for z in zones if industries & vocab.zone_industries.get(z, frozenset()))
+    return View(zones, industries, filters.metric, shown_year(filters, vocab), filters.lang)
+
+
+def expand_industries(selected: Iterable[str], parents: Mapping[str, str]) -> frozenset[str]:
+    """The selected industries with all their segments, at any depth."""
+    found = set(selected)
+    grew = True
+    while grew:
+        more = {child for child, parent in parents.items() if parent in found} - found
+        found |= more
+        grew = bool(more)
+    return frozenset(found)
+
+
+def _in_order(chosen: Iterable[str], known: tuple[str, ...]) -> tuple[str, ...]:
+    """The known ids among `chosen`, in registry order (the order of selections and links)."""
+    wanted = set(chosen)
+    return tuple(k for k in known if k in wanted)
+
+
+# What a map event says was clicked. Streamlit reports a point selection as a list of
+# {field: value} dicts under event["selection"][<param>], and "nothing selected" as {} or [{}].
+CITY_SELECTION = "city"
+ZONE_SELECTION = "zone"
+
+
+def _selected_values(event: object, name: str, field_name: str) -> list[object]:
+    """Values of `field_name` in the selection `name` of a map event; junk yields nothing."""
+    try:
+        selection = event.get("selection") if isinstance(event, Mapping) else None
+        entry = selection.get(name) if isinstance(selection, Mapping) else None
+    except Exception:  # an event of an unexpected type must not take the page down
+        return []
+    if isinstance(entry, Mapping):
+        value = entry.get(field_name)
+        items = value if isinstance(value, (list, tuple)) else [value]
+        return [item for item in items if item is not None]
+    if isinstance(entry, (list, tuple)):
+        picked = (item.get(field_name) for item in entry if isinstance(item, Mapping))
+        return [value for value in picked if value is not None]
+    return []
+
+
+def _clicked_zones(event: object, zone_city: Mapping[str, int]) -> list[str]:
+    ids = [v for v in _selected_values(event, ZONE_SELECTION, "zone_id") if isinstance(v, str)]
+    return [zone for zone in dict.fromkeys(ids) if zone in zone_city]
+
+
+def _clicked_cities(event: object) -> list[int]:
+    codes = (_as_adcode(v) for v in _selected_values(event, CITY_SELECTION, "adcode"))
+    return list(dict.fromkeys(code for code in codes if code is not None))
+
+
+def _as_adcode(value: object) -> int | None:
+    """Adcodes come back as int, float or text depending on the data path; junk becomes None."""
+    if isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    if not math.isfinite(number) or number != int(number):
+        return None
+    return int(number)
 
 
 def _pick_ids(
@@ -226,7 +371,7 @@ def _pick_ids(
             notices.append(_notice(f"duplicate_{key}", key, item))
         else:
             seen.add(item)
-    return tuple(k for k in known if k in seen)
+    return _in_order(seen, known)
 
 
 def _pick_one(

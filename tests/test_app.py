@@ -1,4 +1,6 @@
 """The page under streamlit.testing's AppTest: URL in, what the page says out (no browser)."""
+import json
+
 from streamlit.testing.v1 import AppTest
 
 from dashboard import data
@@ -17,8 +19,9 @@ def run(params: dict | None = None, env_dir: str | None = None, monkeypatch=None
     return at
 
 
-def charts(at: AppTest) -> list:
-    return at.get("vega_lite_chart")
+def charts(at: AppTest) -> list[str]:
+    """The names of the charts the page drew, in page order."""
+    return [json.loads(c.proto.spec)["name"] for c in at.get("vega_lite_chart")]
 
 
 def query(at: AppTest) -> dict[str, list[str]]:
@@ -29,7 +32,9 @@ def query(at: AppTest) -> dict[str, list[str]]:
 def test_home_page_in_chinese_with_charts_and_headline():
     at = run()
     assert at.title[0].value == "江西国家高新区"
-    assert len(charts(at)) >= 8
+    # above the fold: the map and the two output charts; below it only the open tab's chart
+    assert charts(at) == ["map", "by_zone", "over_years", "enterprises"]
+    assert [t.label for t in at.tabs] == ["企业", "产业", "全国排名与背景", "数据覆盖", "数据表", "数据来源"]
     values = {m.label: m.value for m in at.metric}
     assert "1,258 亿元" in values.values()  # Yingtan's 2024 industrial revenue, the default view
     assert "19.3 万亿元" in values.values() and "14.3%" in values.values()
@@ -52,8 +57,19 @@ def test_junk_parameter_is_reported_and_the_rest_applies():
     assert at.session_state.filters.zones == ("ganzhou",)
 
 
+def test_every_tab_draws_its_own_charts_only_when_open():
+    expected = {
+        "enterprises": ["enterprises"], "industries": ["industry_matrix", "industry_revenue", "industry_shares"],
+        "ranking": ["national_rank", "national_context"], "coverage": ["coverage"], "table": [], "sources": [],
+    }
+    for tab, tab_charts in expected.items():
+        at = run({"tab": tab})
+        assert charts(at) == ["map", "by_zone", "over_years", *tab_charts], tab
+        assert query(at) == ({} if tab == "enterprises" else {"tab": [tab]})
+
+
 def test_industry_link_keeps_only_zones_with_that_industry():
-    at = run({"industry": "copper"})
+    at = run({"industry": "copper", "tab": "table"})
     assert at.session_state.filters.industries == ("copper",)
     facts_table = next(df.value for df in at.dataframe if "指标" in df.value.columns)
     assert set(facts_table["高新区"]) == {"鹰潭高新区"}

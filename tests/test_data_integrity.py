@@ -2,7 +2,7 @@
 import pandas as pd
 import pytest
 
-from dashboard import data
+from dashboard import data, model
 
 
 def fact(facts: pd.DataFrame, zone: str, year: int, metric: str, industry: str = "") -> pd.DataFrame:
@@ -105,19 +105,19 @@ def test_caveats_are_carried_into_notes(dataset):
 
 
 def test_derived_share_is_computed_and_labelled(dataset):
-    derived = data.derived_shares(dataset.facts)
+    derived = model.derived_shares(dataset.facts)
     copper = derived[(derived.zone_id == "yingtan") & (derived.industry == "copper")].iloc[0]
     assert copper.value == pytest.approx(100 * 1150 / 1258, abs=0.05)
     assert copper.trust == "derived" and "derived" in copper.note
 
 
-def test_industry_filter_keeps_the_zones_with_that_industry(dataset):
+def test_industry_filter_keeps_the_zones_with_that_industry(resolve):
     def zones(*ids):
-        return data.zones_for_industries(dataset.zones, dataset.facts, dataset.industries, ids)
+        return resolve(industries=ids).zones
 
-    assert zones("copper") == ["yingtan"]
-    assert zones("aviation") == ["nanchang", "jingdezhen"]
-    assert zones("rare_earth_magnets") == ["ganzhou"]
+    assert zones("copper") == ("yingtan",)
+    assert zones("aviation") == ("nanchang", "jingdezhen")
+    assert zones("rare_earth_magnets") == ("ganzhou",)
 
 
 def test_overlay_replaces_same_figure_and_adds_new(dataset):
@@ -128,7 +128,7 @@ def test_overlay_replaces_same_figure_and_adds_new(dataset):
         {"zone_id": "fuzhou", "year": 2024, "metric": "gdp", "industry": "", "value": 500.0, "unit": "亿元",
          "qualifier": "exact", "source_title": "my table", "source_url": "", "source_date": "", "note": ""},
     ])
-    merged = data.overlay(dataset.facts, upload)
+    merged = model.overlay(dataset.facts, upload)
     assert fact(merged, "yingtan", 2024, "industrial_revenue").value.tolist() == [1300.0]
     assert fact(merged, "fuzhou", 2024, "gdp").trust.tolist() == ["user"]
     assert len(merged) == len(dataset.facts) + 1

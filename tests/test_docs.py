@@ -2,7 +2,7 @@
 import csv
 import re
 
-from dashboard import data
+from dashboard import data, state
 
 ROOT = data.BUNDLED_DATA_DIR.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -10,8 +10,11 @@ DATA_README = (data.BUNDLED_DATA_DIR / "README.md").read_text(encoding="utf-8")
 
 
 def test_every_url_parameter_is_in_the_readme():
-    for key in ("zone", "industry", "metric", "year", "lang"):
+    assert state.KEYS  # read from the code that parses links, so a new key must be documented
+    for key in state.KEYS:
         assert f"`{key}`" in README, key
+    for tab in state.TABS:
+        assert f"`{tab}`" in README, tab
 
 
 def test_the_two_commands_and_the_data_folder_variable_are_in_the_readme():

@@ -1,4 +1,5 @@
-"""The map spec (layers, scoped selections, honest nulls, size, speed) and what a click does."""
+"""The map spec: layers, scoped selections, honest nulls, size and speed (what a click does to
+the filters: tests/test_state.py)."""
 import dataclasses
 import json
 import logging
@@ -11,7 +12,7 @@ import pandas as pd
 import pytest
 
 from dashboard import geo, map_chart
-from dashboard.map_chart import CITY_SELECTION, ZONE_SELECTION, MapTexts, zones_after_map_click
+from dashboard.map_chart import CITY_SELECTION, ZONE_SELECTION, MapTexts
 
 logging.getLogger("streamlit.runtime.caching.cache_data_api").setLevel(logging.ERROR)
 
@@ -157,7 +158,7 @@ def test_spec_is_valid_vega_lite(spec):
 
 
 def test_spec_small_enough_to_send_every_rerun(spec):
-    assert map_chart.spec_size_bytes(spec) <= 80 * 1024
+    assert len(json.dumps(spec, ensure_ascii=False).encode()) <= 80 * 1024
 
 
 def test_warm_rebuild_is_fast_and_leaves_the_cache_alone():
@@ -190,79 +191,3 @@ def test_labels_clear_their_dots_and_point_away_from_the_centre(spec):
     assert rows["fengcheng"]["label_align"] == "right" and rows["fengcheng"]["label_dx"] < 0
     assert rows["jingdezhen"]["label_align"] == "left" and rows["jingdezhen"]["label_dx"] > 0
     assert abs(rows["nanchang"]["label_dx"]) > abs(rows["xinyu"]["label_dx"]), "bigger dot, wider gap"
-
-
-# --- what a click does --------------------------------------------------------------------------
-
-def zone_click(*ids):
-    return {"selection": {ZONE_SELECTION: [{"zone_id": z} for z in ids], CITY_SELECTION: {}}}
-
-
-def city_click(*codes):
-    return {"selection": {ZONE_SELECTION: {}, CITY_SELECTION: [{"adcode": c} for c in codes]}}
-
-
-def test_clicking_a_zone_toggles_it():
-    assert zones_after_map_click(zone_click("yingtan"), (), ZONE_CITY) == ("yingtan",)
-    assert zones_after_map_click(zone_click("yingtan"), ("nanchang",), ZONE_CITY) == ("nanchang", "yingtan")
-    assert zones_after_map_click(zone_click("yingtan"), ("yingtan", "nanchang"), ZONE_CITY) == ("nanchang",)
-
-
-def test_shift_clicked_zones_toggle_each_once():
-    event = zone_click("yingtan", "nanchang", "yingtan")
-    assert zones_after_map_click(event, ("nanchang",), ZONE_CITY) == ("yingtan",)
-
-
-def test_clicking_a_city_adds_its_zones():
-    assert zones_after_map_click(city_click(360800), (), ZONE_CITY) == ("jian",)
-    assert zones_after_map_click(city_click(360800), ("jian",), ZONE_CITY) == ("jian",)
-    assert zones_after_map_click(city_click(360400, 360900), ("nanchang",), ZONE_CITY) == (
-        "nanchang", "gongqingcheng", "fengcheng")
-
-
-def test_clicking_a_city_without_zones_changes_nothing():
-    assert zones_after_map_click(city_click(360300), ("nanchang",), ZONE_CITY) == ("nanchang",)
-
-
-def test_adcodes_arrive_as_int_float_or_text():
-    for code in (360800, 360800.0, "360800", "360800.0"):
-        assert zones_after_map_click(city_click(code), (), ZONE_CITY) == ("jian",)
-
-
-def test_a_zone_click_wins_over_a_stale_city_selection():
-    event = {"selection": {ZONE_SELECTION: [{"zone_id": "xinyu"}], CITY_SELECTION: [{"adcode": 360100}]}}
-    assert zones_after_map_click(event, (), ZONE_CITY) == ("xinyu",)
-
-
-def test_the_real_streamlit_event_type_is_read():
-    from streamlit.elements.vega_charts import VegaLiteStateSerde
-
-    serde = VegaLiteStateSerde([CITY_SELECTION, ZONE_SELECTION])
-    event = serde.deserialize(json.dumps({"selection": {ZONE_SELECTION: [{"zone_id": "fuzhou"}]}}))
-    assert zones_after_map_click(event, (), ZONE_CITY) == ("fuzhou",)
-    assert zones_after_map_click(serde.deserialize(None), ("fuzhou",), ZONE_CITY) == ("fuzhou",)
-
-
-NOTHING = [
-    None, {}, [], "", 0, 3.5, "zone", object(), {"selection": None}, {"selection": {}},
-    {"selection": []}, {"selection": "zone"},
-    {"selection": {ZONE_SELECTION: {}, CITY_SELECTION: {}}},
-    {"selection": {ZONE_SELECTION: [{}], CITY_SELECTION: [{}]}},
-    {"selection": {ZONE_SELECTION: [], CITY_SELECTION: []}},
-    {"selection": {ZONE_SELECTION: None, CITY_SELECTION: None}},
-    {"selection": {ZONE_SELECTION: "nanchang"}},
-    {"selection": {ZONE_SELECTION: [None, 1, "x", ["nanchang"]]}},
-    {"selection": {ZONE_SELECTION: [{"zone_id": None}, {"zone_id": 5}, {"zone_id": ["nanchang"]}]}},
-    {"selection": {ZONE_SELECTION: [{"zone_id": "atlantis"}]}},
-    {"selection": {ZONE_SELECTION: [{"other": "nanchang"}]}},
-    {"selection": {CITY_SELECTION: [{"adcode": "Nanchang"}, {"adcode": None}, {"adcode": True}]}},
-    {"selection": {CITY_SELECTION: [{"adcode": float("nan")}, {"adcode": float("inf")}, {"adcode": 360100.5}]}},
-    {"selection": {CITY_SELECTION: [{"adcode": {"a": 1}}, {"adcode": [360100]}]}},
-    {"selection": {CITY_SELECTION: [{"adcode": 999999}]}},
-    {"selection": {"brush": {"lon": [1, 2]}}},
-]
-
-
-@pytest.mark.parametrize("event", NOTHING, ids=range(len(NOTHING)))
-def test_empty_or_unreadable_events_change_nothing(event):
-    assert zones_after_map_click(event, ("nanchang", "xinyu"), ZONE_CITY) == ("nanchang", "xinyu")

@@ -1,6 +1,8 @@
-"""The URL contract: a shared link reproduces the view, and nothing in a link can raise."""
+"""What is selected: the URL contract (a shared link reproduces the view, nothing in a link can
+raise), every change a person makes (sidebar, map click, tab) and how filters resolve to a view."""
 
 import itertools
+import json
 import random
 import urllib.parse
 from dataclasses import replace
@@ -8,31 +10,52 @@ from dataclasses import replace
 import pytest
 
 from dashboard.state import (
+    CITY_SELECTION,
+    DEFAULT_TAB,
     LANGS,
     NOTICE_CODES,
+    TABS,
+    ZONE_SELECTION,
     Filters,
     Notice,
+    Sidebar,
+    View,
     Vocabulary,
+    after_map_click,
+    after_sidebar,
     initial_lang,
+    open_tab,
     parse_query,
+    resolve,
     select_metric,
     share_url,
     shown_year,
     to_query,
-    toggle_zone,
 )
 
 ZONES = (
     "nanchang", "xinyu", "jingdezhen", "yingtan", "fuzhou",
     "jian", "ganzhou", "gongqingcheng", "fengcheng",
 )  # fmt: skip
+ZONE_CITY = {
+    "nanchang": 360100, "xinyu": 360500, "jingdezhen": 360200, "yingtan": 360600, "fuzhou": 361000,
+    "jian": 360800, "ganzhou": 360700, "gongqingcheng": 360400, "fengcheng": 360900,
+}  # fmt: skip
 VOCAB = Vocabulary(
     zones=ZONES,
-    industries=("electronics", "aviation", "new_materials", "copper", "稀土"),
+    industries=("electronics", "aviation", "new_materials", "copper", "recycled_copper", "稀土"),
     metrics=("revenue", "gdp", "national_rank", "zone_count"),
     default_metric="revenue",
     # Out of order and repeated on purpose: the vocabulary sorts them.
     years={"revenue": [2024, 2018, 2022, 2023, 2024], "gdp": (2019, 2023), "national_rank": []},
+    zone_industries={
+        "nanchang": frozenset({"electronics", "aviation"}),
+        "jingdezhen": frozenset({"aviation"}),
+        "yingtan": frozenset({"recycled_copper"}),
+        "ganzhou": frozenset({"稀土", "new_materials"}),
+    },
+    parents={"recycled_copper": "copper"},
+    zone_city=ZONE_CITY,
 )
 DEFAULT = Filters(metric="revenue")
 
@@ -327,7 +350,8 @@ def every_valid_filters():
             for zones in zone_sets:
                 for industries in rng.sample(industry_sets, 6):
                     yield Filters(
-                        zones=zones, industries=industries, metric=metric, year=year, lang=lang
+                        zones=zones, industries=industries, metric=metric, year=year, lang=lang,
+                        tab=rng.choice(TABS),
                     )
 
 
@@ -373,17 +397,141 @@ def test_share_url_replaces_a_query_already_on_the_base():
 # --- changing the view --------------------------------------------------------------------------
 
 
-def test_toggle_zone_adds_and_removes_in_registry_order():
-    filters = toggle_zone(DEFAULT, "ganzhou", VOCAB)
-    filters = toggle_zone(filters, "nanchang", VOCAB)
-    assert filters.zones == ("nanchang", "ganzhou")
-    filters = toggle_zone(filters, "ganzhou", VOCAB)
-    assert filters.zones == ("nanchang",)
-    assert toggle_zone(filters, "nanchang", VOCAB) == DEFAULT
+def test_a_tab_link_opens_that_tab_and_the_default_tab_is_left_out():
+    assert parse({"tab": "sources"}) == (Filters(metric="revenue", tab="sources"), [])
+    assert to_query(Filters(metric="revenue", tab="sources"), VOCAB) == {"tab": ["sources"]}
+    assert to_query(Filters(metric="revenue", tab=DEFAULT_TAB), VOCAB) == {}
+    filters, notices = parse({"tab": ["Sources", "table"]})
+    assert filters.tab == "table" and codes(notices) == [("unknown_tab", "tab", "Sources")]
 
 
-def test_toggle_zone_ignores_ids_it_does_not_know():
-    assert toggle_zone(DEFAULT, "jiangxi_all", VOCAB) == DEFAULT
+def test_opening_a_tab_keeps_the_rest_of_the_view():
+    filters = Filters(metric="gdp", zones=("jian",), year=2019)
+    assert open_tab(filters, "coverage") == replace(filters, tab="coverage")
+    assert open_tab(filters, "no-such-tab") == filters
+
+
+def sidebar(filters: Filters, **changes) -> Sidebar:
+    """The sidebar as it shows `filters`, with what the person changed."""
+    values = dict(lang=filters.lang, zones=list(filters.zones), industries=list(filters.industries),
+                  metric=filters.metric, year=shown_year(filters, VOCAB))
+    return Sidebar(**(values | changes))
+
+
+def test_the_sidebar_writes_zones_and_industries_in_registry_order():
+    after = after_sidebar(DEFAULT, sidebar(DEFAULT, zones=["ganzhou", "nanchang", "atlantis"],
+                                           industries=["稀土", "aviation"]), VOCAB)
+    assert after == replace(DEFAULT, zones=("nanchang", "ganzhou"), industries=("aviation", "稀土"))
+
+
+def test_the_sidebar_year_and_metric_follow_each_other():
+    on_2018 = after_sidebar(DEFAULT, sidebar(DEFAULT, year=2018), VOCAB)
+    assert on_2018.year == 2018
+    assert after_sidebar(on_2018, sidebar(on_2018, year=2024), VOCAB).year is None  # latest: follows new data
+    to_gdp = after_sidebar(on_2018, sidebar(on_2018, metric="gdp"), VOCAB)
+    assert (to_gdp.metric, to_gdp.year) == ("gdp", None)  # gdp has no 2018: its latest year
+    assert after_sidebar(DEFAULT, sidebar(DEFAULT, year=1999), VOCAB) == DEFAULT
+
+
+def test_the_sidebar_language_switch_keeps_the_view():
+    filters = Filters(metric="gdp", zones=("jian",), year=2019, tab="table")
+    assert after_sidebar(filters, sidebar(filters, lang="en"), VOCAB) == replace(filters, lang="en")
+    assert after_sidebar(filters, sidebar(filters, lang=None), VOCAB) == filters  # deselected: kept
+
+
+def test_resolving_no_zone_shows_all_nine_and_the_latest_year():
+    assert resolve(DEFAULT, VOCAB) == View(ZONES, frozenset(), "revenue", 2024, "zh")
+
+
+def test_an_industry_keeps_the_zones_that_have_it_or_one_of_its_segments():
+    copper = resolve(Filters(metric="revenue", industries=("copper",)), VOCAB)
+    assert copper.zones == ("yingtan",) and copper.industries == {"copper", "recycled_copper"}
+    aviation = resolve(Filters(metric="gdp", year=2019, industries=("aviation",), zones=("jingdezhen", "ganzhou")), VOCAB)
+    assert aviation == View(("jingdezhen",), frozenset({"aviation"}), "gdp", 2019, "zh")
+    assert resolve(Filters(metric="revenue", industries=("copper",), zones=("nanchang",)), VOCAB).zones == ()
+
+
+# --- a click on the map -------------------------------------------------------------------------
+
+
+def clicked(event, zones=()) -> tuple[str, ...]:
+    return after_map_click(replace(DEFAULT, zones=tuple(zones)), event, VOCAB).zones
+
+
+def zone_click(*ids):
+    return {"selection": {ZONE_SELECTION: [{"zone_id": z} for z in ids], CITY_SELECTION: {}}}
+
+
+def city_click(*codes):
+    return {"selection": {ZONE_SELECTION: {}, CITY_SELECTION: [{"adcode": c} for c in codes]}}
+
+
+def test_clicking_a_zone_toggles_it_and_keeps_registry_order():
+    assert clicked(zone_click("yingtan")) == ("yingtan",)
+    assert clicked(zone_click("nanchang"), ("yingtan",)) == ("nanchang", "yingtan")
+    assert clicked(zone_click("yingtan"), ("nanchang", "yingtan")) == ("nanchang",)
+
+
+def test_a_click_keeps_the_rest_of_the_view():
+    filters = Filters(metric="gdp", year=2019, industries=("aviation",), lang="en", tab="ranking")
+    assert after_map_click(filters, zone_click("ganzhou"), VOCAB) == replace(filters, zones=("ganzhou",))
+
+
+def test_shift_clicked_zones_toggle_each_once():
+    assert clicked(zone_click("yingtan", "nanchang", "yingtan"), ("nanchang",)) == ("yingtan",)
+
+
+def test_clicking_a_city_adds_its_zones():
+    assert clicked(city_click(360800)) == ("jian",)
+    assert clicked(city_click(360800), ("jian",)) == ("jian",)
+    assert clicked(city_click(360400, 360900), ("nanchang",)) == ("nanchang", "gongqingcheng", "fengcheng")
+
+
+def test_clicking_a_city_without_zones_changes_nothing():
+    assert clicked(city_click(360300), ("nanchang",)) == ("nanchang",)
+
+
+def test_adcodes_arrive_as_int_float_or_text():
+    for code in (360800, 360800.0, "360800", "360800.0"):
+        assert clicked(city_click(code)) == ("jian",)
+
+
+def test_a_zone_click_wins_over_a_stale_city_selection():
+    event = {"selection": {ZONE_SELECTION: [{"zone_id": "xinyu"}], CITY_SELECTION: [{"adcode": 360100}]}}
+    assert clicked(event) == ("xinyu",)
+
+
+def test_the_real_streamlit_event_type_is_read():
+    from streamlit.elements.vega_charts import VegaLiteStateSerde
+
+    serde = VegaLiteStateSerde([CITY_SELECTION, ZONE_SELECTION])
+    assert clicked(serde.deserialize(json.dumps({"selection": {ZONE_SELECTION: [{"zone_id": "fuzhou"}]}}))) == ("fuzhou",)
+    assert clicked(serde.deserialize(None), ("fuzhou",)) == ("fuzhou",)
+
+
+NOTHING = [
+    None, {}, [], "", 0, 3.5, "zone", object(), {"selection": None}, {"selection": {}},
+    {"selection": []}, {"selection": "zone"},
+    {"selection": {ZONE_SELECTION: {}, CITY_SELECTION: {}}},
+    {"selection": {ZONE_SELECTION: [{}], CITY_SELECTION: [{}]}},
+    {"selection": {ZONE_SELECTION: [], CITY_SELECTION: []}},
+    {"selection": {ZONE_SELECTION: None, CITY_SELECTION: None}},
+    {"selection": {ZONE_SELECTION: "nanchang"}},
+    {"selection": {ZONE_SELECTION: [None, 1, "x", ["nanchang"]]}},
+    {"selection": {ZONE_SELECTION: [{"zone_id": None}, {"zone_id": 5}, {"zone_id": ["nanchang"]}]}},
+    {"selection": {ZONE_SELECTION: [{"zone_id": "atlantis"}]}},
+    {"selection": {ZONE_SELECTION: [{"other": "nanchang"}]}},
+    {"selection": {CITY_SELECTION: [{"adcode": "Nanchang"}, {"adcode": None}, {"adcode": True}]}},
+    {"selection": {CITY_SELECTION: [{"adcode": float("nan")}, {"adcode": float("inf")}, {"adcode": 360100.5}]}},
+    {"selection": {CITY_SELECTION: [{"adcode": {"a": 1}}, {"adcode": [360100]}]}},
+    {"selection": {CITY_SELECTION: [{"adcode": 999999}]}},
+    {"selection": {"brush": {"lon": [1, 2]}}},
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("event", NOTHING, ids=range(len(NOTHING)))
+def test_empty_or_unreadable_events_change_nothing(event):
+    assert clicked(event, ("nanchang", "xinyu")) == ("nanchang", "xinyu")
 
 
 def test_select_metric_keeps_a_year_only_where_the_new_metric_has_figures():

@@ -10,7 +10,7 @@ import zipfile
 import openpyxl
 import pytest
 
-from dashboard import data, safe
+from dashboard import data, export, safe
 
 HEADER = "zone_id,year,metric,industry,value,unit,qualifier,source_title,source_url,source_date,note"
 ROW = "ganzhou,2023,high_tech_enterprises,,120,家,exact,赣州高新区管委会 年度报告,,2024-01,"
@@ -107,7 +107,7 @@ def test_html_and_formulas_load_as_text_and_leave_escaped():
     assert facts.source_title.item() == "<script>alert(1)</script>"
     shown = safe.md(facts.source_title.item())
     assert "<script>" not in shown and "\\<script\\>" in shown
-    exported = data.to_csv_bytes(facts).decode("utf-8-sig")
+    exported = export.to_csv_bytes(facts).decode("utf-8-sig")
     assert "'=HYPERLINK" in exported and "\n=HYPERLINK" not in exported and ",=HYPERLINK" not in exported
 
 

@@ -10,7 +10,7 @@ import tracemalloc
 import openpyxl
 import pytest
 
-from dashboard import data
+from dashboard import data, facts_file
 
 HEADER = "zone_id,year,metric,industry,value,unit,qualifier,source_title,source_url,source_date,note"
 
@@ -27,16 +27,16 @@ def csv_bytes(lines: list[str], encoding: str = "utf-8") -> bytes:
 
 
 def test_the_limit_is_generous_and_fixed():
-    assert data.MAX_ROWS == 50_000
+    assert facts_file.MAX_ROWS == 50_000
 
 
 def test_a_file_at_the_limit_loads(monkeypatch):
-    monkeypatch.setattr(data, "MAX_ROWS", 5)
+    monkeypatch.setattr(facts_file, "MAX_ROWS", 5)
     assert len(data.read_facts(io.BytesIO(csv_bytes(rows(5))))) == 5
 
 
 def test_one_row_over_the_limit_is_refused_with_the_limit_named(monkeypatch):
-    monkeypatch.setattr(data, "MAX_ROWS", 5)
+    monkeypatch.setattr(facts_file, "MAX_ROWS", 5)
     with pytest.raises(data.DataError) as caught:
         data.read_facts(io.BytesIO(csv_bytes(rows(6))))
     message = str(caught.value)
@@ -45,14 +45,14 @@ def test_one_row_over_the_limit_is_refused_with_the_limit_named(monkeypatch):
 
 
 def test_blank_lines_do_not_count(monkeypatch):
-    monkeypatch.setattr(data, "MAX_ROWS", 5)
+    monkeypatch.setattr(facts_file, "MAX_ROWS", 5)
     lines = rows(5)
     lines[2:2] = ["", ",,,,,,,,,,", "   "]
     assert len(data.read_facts(io.BytesIO(csv_bytes(lines)))) == 5
 
 
 def test_other_problems_before_the_limit_are_listed_too(monkeypatch):
-    monkeypatch.setattr(data, "MAX_ROWS", 4)
+    monkeypatch.setattr(facts_file, "MAX_ROWS", 4)
     lines = rows(2) + ["yingtan,2024,x,,1,,,,,,,,,extra cell"] + rows(3)[1:] + ["yingtan,2022,x"]
     with pytest.raises(data.DataError) as caught:
         data.read_facts(io.BytesIO(csv_bytes(lines)))
@@ -61,7 +61,7 @@ def test_other_problems_before_the_limit_are_listed_too(monkeypatch):
 
 
 def test_an_xlsx_over_the_limit_is_refused(monkeypatch):
-    monkeypatch.setattr(data, "MAX_ROWS", 5)
+    monkeypatch.setattr(facts_file, "MAX_ROWS", 5)
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(HEADER.split(","))
@@ -76,10 +76,10 @@ def test_an_xlsx_over_the_limit_is_refused(monkeypatch):
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
 def test_the_real_limit_stops_a_big_file(encoding):
-    content = csv_bytes(rows(data.MAX_ROWS + 10), encoding)
+    content = csv_bytes(rows(facts_file.MAX_ROWS + 10), encoding)
     with pytest.raises(data.DataError) as caught:
         data.read_facts(io.BytesIO(content))
-    assert f"row {data.MAX_ROWS + 2}: the file has more than 50,000 rows" in str(caught.value)
+    assert f"row {facts_file.MAX_ROWS + 2}: the file has more than 50,000 rows" in str(caught.value)
 
 
 def traced_peak(content: bytes) -> int:
@@ -96,7 +96,7 @@ def traced_peak(content: bytes) -> int:
 
 
 def test_rejecting_a_file_far_over_the_limit_costs_what_the_limit_does(monkeypatch):
-    monkeypatch.setattr(data, "MAX_ROWS", 2_000)
+    monkeypatch.setattr(facts_file, "MAX_ROWS", 2_000)
     data.load_dataset()  # registries cached before tracing
     over = traced_peak(csv_bytes(rows(20_000), "gb18030"))      # ~1.8 MB
     far_over = traced_peak(csv_bytes(rows(100_000), "gb18030"))  # ~9 MB

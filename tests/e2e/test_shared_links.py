@@ -12,11 +12,12 @@ def charts(page):
     return page.get_by_test_id("stVegaLiteChart")
 
 
-def test_home_page_shows_six_charts_and_all_nine_zones(open_app):
+def test_home_page_shows_the_map_two_output_charts_the_first_tab_and_all_nine_zones(open_app):
     page = open_app("/", locale="zh")
-    assert charts(page).count() >= 6
+    expect(charts(page)).to_have_count(4)  # the map, the two output charts, the enterprises tab's chart
     for chart in charts(page).all():
         expect(chart.locator("svg").first).to_be_visible()
+    expect(page.get_by_role("tab", selected=True)).to_have_text("企业")
     the_map = charts(page).first  # the map comes first; each zone point is labelled "<zone>: <value>"
     labels = the_map.locator("path[aria-label]").evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
     zones = {label.split(":")[0] for label in labels if label.split(":")[0].endswith("高新区")}
@@ -86,3 +87,15 @@ def test_hostile_links_run_no_script_and_raise_nothing(open_app, new_page):
         expect(page.locator('a[href^="javascript"]')).to_have_count(0)
         expect(page.get_by_test_id("stAlert").first).to_be_visible()
     assert dialogs == []
+
+
+def test_a_tab_link_opens_that_tab_in_a_fresh_browser(open_app, new_page):
+    page = open_app("/?zone=yingtan", locale="zh")
+    page.get_by_role("tab", name="全国排名与背景").click()
+    page.wait_for_url("**tab=ranking**")
+    assert query(page) == {"zone": ["yingtan"], "tab": ["ranking"]}
+    expect(charts(page)).to_have_count(5)  # the map, two output charts, rank and national context
+    link = page.locator('[data-testid="stCode"]').inner_text().strip()
+    fresh = open_app("/?" + urlsplit(link).query, page=new_page(locale="zh"))
+    expect(fresh.get_by_role("tab", selected=True)).to_have_text("全国排名与背景")
+    expect(charts(fresh)).to_have_count(5)
