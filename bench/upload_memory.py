@@ -152,8 +152,9 @@ def retained(opts) -> dict:
                 time.sleep(2)
                 out["after_first_mb"] = round(rss_mb(srv), 1)
                 out["metrics_after_first"] = metrics(srv)
-                if opts.tracemalloc:
+                if opts.tracemalloc:  # its malloc_trim lowers RSS: measure the rest from here
                     out["tracemalloc_after_first"] = tracemalloc_report(srv, "first")
+                    out["after_first_trimmed_mb"] = round(rss_mb(srv), 1)
         time.sleep(opts.ttl + 2)
         visit(srv)  # a later visit: Streamlit reaps expired disconnected sessions on its next disconnect
         time.sleep(2)
@@ -228,7 +229,8 @@ def main() -> int:
         for label in ("tracemalloc_after_first", "tracemalloc_after_all"):
             if r.get(label):
                 t = r[label]
-                print(f"{label}: Python heap {t['current_mb']} MB traced; top sites: "
+                print(f"{label}: Python heap {t['current_mb']} MB traced, pyarrow pool {t['pyarrow_mb']} MB; "
+                      f"RSS {t['rss_mb']} MB, {t['rss_after_malloc_trim_mb']} MB after malloc_trim(0); top sites: "
                       + "; ".join(f"{s['where']} {s['mb']} MB" for s in t["top"][:6]))
     return 0 if ok else 1
 
