@@ -19,8 +19,8 @@ from functools import lru_cache
 import altair as alt
 import pandas as pd
 
-TRUST_ORDER = ["official", "news", "compilation", "mirror", "derived", "user"]
-TRUST_COLOURS = ["#1f5fa8", "#3d8bd4", "#c77c12", "#8a8a8a", "#7a4fb0", "#1d8a5a"]
+TRUST_ORDER = ["official", "news", "compilation", "mirror", "unverified", "derived", "user"]
+TRUST_COLOURS = ["#1f5fa8", "#3d8bd4", "#c77c12", "#8a8a8a", "#b5a642", "#7a4fb0", "#1d8a5a"]
 ROWS = "rows"  # the named dataset every chart draws from
 DESCRIBE = alt.Description("aria:N")
 ORDER = alt.EncodingSortField("order", op="min")

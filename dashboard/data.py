@@ -143,7 +143,11 @@ def load_facts(folder: str) -> pd.DataFrame:
         facts["source_id"] = ""
     facts["preferred"] = _bool_column(facts, "preferred", "facts.csv", True)
     facts["caution"] = _bool_column(facts, "caution", "facts.csv", False)
-    columns = FACT_COLUMNS + ["source_id", "preferred", "caution"]
+    facts["baseline"] = _bool_column(facts, "baseline", "facts.csv", False)  # before 2018: context only
+    for column in ("note_zh", "quote"):  # Chinese caveat; the source's sentence, for audit
+        if column not in facts:
+            facts[column] = ""
+    columns = FACT_COLUMNS + ["source_id", "preferred", "caution", "baseline", "note_zh", "quote"]
     return _with_sources(facts[columns], load_sources(folder), "facts.csv")
 
 

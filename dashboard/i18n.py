@@ -109,6 +109,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "trust.mirror": {"zh": "转载镜像", "en": "mirror"},
     "trust.user_supplied": {"zh": "用户上传", "en": "user-supplied"},
     "trust.derived": {"zh": "推算", "en": "derived"},
+    "trust.unverified": {"zh": "无法核实", "en": "unverified"},
     # Table columns (data table, sources, downloads)
     "column.zone": {"zh": "高新区", "en": "Zone"},
     "column.year": {"zh": "年份", "en": "Year"},

@@ -12,7 +12,7 @@ from dashboard import data, i18n
 from dashboard.state import View
 
 TRUST_KEYS = {"official": "trust.official", "news": "trust.news", "compilation": "trust.compilation",
-              "mirror": "trust.mirror", "user": "trust.user_supplied", "derived": "trust.derived"}
+              "mirror": "trust.mirror", "user": "trust.user_supplied", "derived": "trust.derived", "unverified": "trust.unverified"}
 ENTERPRISE_METRICS = ("high_tech_enterprises", "little_giants", "enterprises_10bn", "listed_companies", "above_scale_enterprises")
 SHARE_METRICS = ("industry_share", "capacity_share")
 
@@ -216,6 +216,9 @@ def overlay(bundled: pd.DataFrame, uploaded: pd.DataFrame) -> pd.DataFrame:
     uploaded["publisher"] = ""
     uploaded["trust"] = "user"
     uploaded["caution"] = False
+    uploaded["baseline"] = False  # an upload's note is shown as written: no note_zh, no quote
+    uploaded["note_zh"] = ""
+    uploaded["quote"] = ""
     uploaded["preferred"] = ~uploaded.duplicated(subset=key, keep="first")
     replaced = bundled.set_index(key).index.isin(uploaded.set_index(key).index)
     return pd.concat([bundled.loc[~replaced], uploaded[bundled.columns]], ignore_index=True)

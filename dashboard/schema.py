@@ -18,7 +18,7 @@ QUALIFIERS = {"exact": "exact", "over": "over", "about": "about", "under": "unde
               "": "exact", "超过": "over", "突破": "over", "≥": "over", ">": "over",
               "约": "about", "~": "about", "不足": "under", "<": "under"}
 NEGATIVE_FORBIDDEN = {"count", "rank"}  # metric kinds that cannot be below zero
-TRUST_GRADES = ("official", "news", "compilation", "mirror")
+TRUST_GRADES = ("official", "news", "compilation", "mirror", "unverified")  # unverified: no URL, no kept copy
 GROUPS = ("output", "enterprises", "industry", "ranking", "context")
 KINDS = ("amount", "count", "share", "growth", "rank", "rank_change")
 
@@ -109,8 +109,20 @@ METRICS_SCHEMA = pa.DataFrameSchema(
         "kind": pa.Column(str, pa.Check.isin(KINDS)),
         "period": pa.Column(str),
         "order": pa.Column(int),
+        # the denominator of a share (kind share): an id with zh/en labels, empty for other kinds
+        "share_of": pa.Column(str, pa.Check.str_matches(r"^[a-z0-9_]*$"), required=False),
+        "share_of_zh": pa.Column(str, required=False),
+        "share_of_en": pa.Column(str, required=False),
     },
-    checks=[_ids_unique("metric")],
+    checks=[
+        _ids_unique("metric"),
+        pa.Check(lambda df: ((df["kind"] == "share") == df["share_of"].ne("")).rename("share_of") if "share_of" in df else df["kind"].eq(df["kind"]),
+                 error="a share metric needs share_of (its denominator); other metrics leave it empty", name="share_of_for_shares"),
+        pa.Check(lambda df: (df["share_of"].eq("") | (df["share_of_zh"].ne("") & df["share_of_en"].ne(""))).rename("share_of_zh") if "share_of" in df else df["kind"].eq(df["kind"]),
+                 error="share_of needs zh and en labels", name="share_of_labelled"),
+        pa.Check(lambda df: (df.groupby("share_of")[["share_of_zh", "share_of_en"]].transform("nunique").max(axis=1) <= 1).rename("share_of_zh") if "share_of" in df else df["kind"].eq(df["kind"]),
+                 error="one share_of id has different labels", name="share_of_one_label"),
+    ],
     coerce=True,
 )
 

@@ -91,12 +91,13 @@ def test_coverage_counts_years_and_keeps_empty_pairs(dataset, view):
     table = model.coverage(dataset.facts, dataset, view)
     nanchang_gdp = table[(table.zone_id == "nanchang") & (table.metric == "gdp")].years.item()
     assert nanchang_gdp == 4
-    assert table[(table.zone_id == "fuzhou")].years.sum() == 0  # nothing found for Fuzhou: shown, honestly
+    fuzhou_gdp = table[(table.zone_id == "fuzhou") & (table.metric == "gdp")].years.item()
+    assert fuzhou_gdp == 0  # no GDP found for Fuzhou: the pair is shown, honestly, with 0 years
     assert len(table) == 9 * table.metric.nunique()
     spec = (charts.coverage_heatmap(table, TEXTS))
     rows = data_of(spec)
     assert len({r["zone"] for r in rows}) == 9  # every zone has a column ...
-    assert {r["years"] for r in rows if r["zone"] == "抚州高新区"} == {0}
+    assert {r["years"] for r in rows if (r["zone"], r["metric_label"]) == ("抚州高新区", "地区生产总值（GDP）")} == {0}
     cells = spec["layer"][1]
     assert cells["mark"]["type"] == "rect" and cells["transform"] == [{"filter": "datum.years > 0"}]  # ... empty, not a 0 cell
     legend = cells["encoding"]["color"]["legend"]
@@ -105,7 +106,7 @@ def test_coverage_counts_years_and_keeps_empty_pairs(dataset, view):
 
 def test_specs_are_json_and_small(dataset, view):
     coverage = charts.coverage_heatmap(model.coverage(dataset.facts, dataset, view), TEXTS)
-    assert len(json.dumps((coverage))) < 80_000
+    assert len(json.dumps(coverage, ensure_ascii=False).encode()) < 80_000  # as UTF-8, as it travels
 
 
 def test_national_context_tooltip_adds_share_and_count(dataset):
@@ -117,7 +118,9 @@ def test_national_context_tooltip_adds_share_and_count(dataset):
 def test_industry_filter_narrows_industry_figures(dataset, resolve):
     view = resolve(industries=("copper",), metric="industrial_revenue", year=2024)
     assert view.zones == ("yingtan",)
-    figures = model.industry_figures(dataset.facts, dataset, view, model.SHARE_METRICS)
+    # each share's denominator is its own metric id (metrics.csv share_of): segment shares of copper
+    shares = dataset.metrics[(dataset.metrics.group == "industry") & (dataset.metrics.kind == "share")].metric
+    figures = model.industry_figures(dataset.facts, dataset, view, tuple(shares))
     assert set(figures.industry) == {"copper_deep_processing", "recycled_copper"}
     assert sorted(figures.value) == [28, 52.8]
     revenue = model.industry_figures(dataset.facts, dataset, view, ("industry_revenue",))

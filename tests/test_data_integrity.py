@@ -25,7 +25,7 @@ def test_the_nine_zones_in_registry_order(dataset):
 def test_every_fact_has_a_source_and_a_trust_grade(dataset):
     for frame in (dataset.facts, dataset.city_facts):
         assert frame.source_title.str.strip().ne("").all()
-        assert frame.trust.isin(["official", "news", "compilation", "mirror"]).all()
+        assert frame.trust.isin(["official", "news", "compilation", "mirror", "unverified"]).all()
         assert frame.source_id.isin(dataset.sources.source_id).all()
 
 
@@ -80,13 +80,14 @@ def test_seed_article_yingtan(dataset):
     assert the_value(f, "yingtan", 2024, "industrial_revenue") == 1258
     assert the_value(f, "yingtan", 2024, "national_rank") == 80
     assert the_value(f, "yingtan", 2024, "industry_revenue", "copper") == 1150
-    assert the_value(f, "yingtan", 2024, "industry_share", "copper_deep_processing") == 52.8
-    assert the_value(f, "yingtan", 2024, "industry_share", "recycled_copper") == 28
+    assert the_value(f, "yingtan", 2024, "segment_share", "copper_deep_processing") == 52.8  # of copper revenue
+    assert the_value(f, "yingtan", 2024, "segment_share", "recycled_copper") == 28
 
 
 def test_seed_article_nanchang(dataset):
-    assert the_value(dataset.facts, "nanchang", 2024, "little_giants") == 18
-    assert the_value(dataset.facts, "nanchang", 2024, "enterprises_10bn") == 9
+    # '目前拥有' in an article of March 2025: filed under the publication year (data/README.md)
+    assert the_value(dataset.facts, "nanchang", 2025, "little_giants") == 18
+    assert the_value(dataset.facts, "nanchang", 2025, "enterprises_10bn") == 9
 
 
 def test_seed_article_national(dataset):
@@ -133,3 +134,16 @@ def test_overlay_replaces_same_figure_and_adds_new(dataset):
     assert fact(merged, "fuzhou", 2024, "gdp").trust.tolist() == ["user"]
     assert len(merged) == len(dataset.facts) + 1
     pd.testing.assert_frame_equal(dataset.facts, before)  # the bundled frame is untouched
+
+
+def test_no_rank_exceeds_the_number_ranked_that_year(dataset):
+    """Every rank against the pool of its own evaluation (the rank-year rule in data/README.md)."""
+    f = dataset.facts
+    for rank_metric, pool_metric, pool_zone in (("national_rank", "zones_ranked", "national"),
+                                                ("provincial_rank", "provincial_zones_ranked", "jiangxi_all")):
+        pools = f[(f.metric == pool_metric) & (f.zone_id == pool_zone)].groupby("year").value.max()
+        ranks = f[f.metric == rank_metric]
+        assert len(ranks) and len(pools)
+        for r in ranks.itertuples():
+            if r.year in pools.index:
+                assert r.value <= pools[r.year], f"{r.zone_id} {r.year}: rank {r.value} of {pools[r.year]} ranked"

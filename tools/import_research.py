@@ -7,6 +7,31 @@ row of a duplicate pair is preferred. Run: python tools/import_research.py ../sh
 Hand edits made after the import (not reproduced by running this again): the `zones_ranked`
 metric and its five `national` rows (pool sizes stated in sources already cited), and the unit
 个 instead of 家 for `zone_count` and `zones_ranked`.
+
+Round 2 (issue 13). `round2_rows()` below reproduces the 28 rows added from round2-facts.csv
+(`--round2` prints them; tests/test_data_round2.py checks data/facts.csv holds them). Hand edits
+made in the same round, not reproduced by this script (data/README.md states each rule):
+- facts.csv gained `note_zh` (every note translated by hand), `quote` (the research's evidence
+  phrase, matched on zone, year, metric, industry, value and URL; two `zones_ranked` quotes taken
+  from the evidence of the rank row of the same source) and `baseline` (year < 2018).
+- Share denominators: metrics.csv gained `share_of`, `share_of_zh`, `share_of_en` and the metrics
+  `industry_share_of_city` (Nanchang 2022 and Ji'an 2021 electronic information, moved from
+  `industry_share`) and `segment_share` (Yingtan 2024 copper segments, moved from `industry_share`);
+  `industry_share` now means a share of the zone's industrial revenue; `revenue` is relabelled
+  营业总收入（园区总收入）. Sixteen metrics were added (round-2 scopes and ranks).
+- Rank years by evaluation: Gongqingcheng's rank 159 moved from 2018 to 2019 (caution); every
+  national_rank note names its evaluation and the source's own label.
+- 目前 rule: the seed's Nanchang enterprises_10bn, little_giants and clusters_100bn moved from 2024
+  to 2025; the notes of the seed's current figures say so.
+- Nanchang zone GDP 2019/2022/2023/2024 carry a "different bases, not one series" sentence; the 2020
+  `revenue` (>5000) and `industrial_revenue` (>3000) rows are no longer preferred (the exact round-2
+  values are).
+- `caution` was set by hand on every facts and city_facts row (the CAUTION regex below was the first
+  version's rule and is superseded); the flagged rows are listed in tests/test_data_round2.py.
+- sources.csv: src090–src094 added (ROUND2_NEW_SOURCES), `note_zh` added, and src019, src033 and
+  src049 (no URL, no kept copy) graded `unverified`, superseding NO_URL below.
+- zones.csv gained `area_note_zh` and `coord_note_zh`; Ganzhou's area (101.88 km², already there)
+  got the round-2 confirmation in its note. city_facts.csv gained `note_zh` and `quote`.
 """
 from __future__ import annotations
 
@@ -318,5 +343,122 @@ def main(research: Path) -> None:
     write("sources.csv", rows, ["source_id", "title", "publisher", "date", "url", "host", "trust", "note"])
 
 
+# ---------------------------------------------------------------------------------------------
+# Round 2 (research/round2-facts.csv, round2-notes.md): 27 research rows -> 26 facts rows, 2 pool
+# rows and a zone-registry fact. `python tools/import_research.py --round2 ../shared/research`
+# prints the rows this mapping makes; tests/test_data_round2.py checks data/facts.csv holds them.
+# ---------------------------------------------------------------------------------------------
+
+# research `metric` description -> (metric id, industry id)
+ROUND2_METRICS: dict[str, tuple[str, str]] = {
+    "revenue (开发区营业收入, provincial-evaluation scope)": ("revenue_provincial", ""),
+    "industrial_enterprises (工业企业数, all sizes)": ("industrial_enterprises", ""),
+    "employees (从业人员, industrial companies)": ("industrial_employees", ""),
+    "revenue (主营业务收入)": ("main_business_revenue", ""),
+    "revenue_growth": ("main_business_revenue_growth", ""),  # both rows: growth of 主营业务收入
+    "exports": ("exports", ""),
+    "high_tech_industry_va_share (高新技术产业增加值占工业增加值比重)": ("high_tech_industry_va_share", ""),
+    "provincial_rank (全省开发区争先创优综合考评)": ("provincial_rank", ""),
+    "revenue_h1 (主营业务收入, Jan-Jun)": ("main_business_revenue_h1", ""),
+    "high_tech_enterprises": ("high_tech_enterprises", ""),
+    "enterprises (落户企业数)": ("enterprises", ""),
+    "above_scale_enterprises (规上工业企业, 'large industrial companies')": ("above_scale_enterprises", ""),
+    "industry_output [循环经济产业, 循环经济产业园]": ("industry_output", "circular_economy"),
+    "industry_output [资源循环利用产业基地]": ("industry_output", "circular_economy"),
+    "profit (利润总额)": ("profit", ""),
+    "revenue (园区总收入)": ("revenue", ""),  # the exact value behind the 'over 5000' 园区营业总收入 row
+    "industrial_revenue (园区工业营业收入)": ("industrial_revenue", ""),
+    "national_rank": ("national_rank", ""),
+    "industrial_output_rank (工业总产值单项排名)": ("industrial_output_rank", ""),
+    "above_scale_enterprises (规上工业企业)": ("above_scale_enterprises", ""),
+}
+ROUND2_NOT_FACTS = {"planned_area_km2 (一区三园 total)"}  # Ganzhou's area: data/zones.csv
+ROUND2_UNITS = {"人": "人"}
+# research source URL -> existing or new source id (new ones are appended to data/sources.csv)
+ROUND2_SOURCES = {
+    "http://jx.cnipai.com/news/detail/291619.html": "src090",
+    "http://investinchina.chinadaily.com.cn/s/201907/08/WS5d22fe0f498e054923eaf9e0/fuzhou-high-tech-industrial-development-zone.html": "src072",
+    "http://m.jizihe.com/page/2021/0412/21228835.shtml": "src017",
+    "http://investinchina.chinadaily.com.cn/a/201907/08/WS5d22fd01498e054923eaf9df.html": "src076",
+    "http://investinchina.chinadaily.com.cn/s/201907/08/WS5d2301cf498e054923eaf9e3/yichun-fengcheng-high-tech-industrial-development-zone.html": "src089",
+    "https://menafn.com/1110572397/Jiangxi-Fengcheng-Hosts-Circular-Economy-Industry-Innovation-And-Development-Conference-Sharing-Experience-In-Green-Transformation-Of-Chinas-Counties": "src091",
+    "https://pressreader.com/hong-kong/china-daily/20240716/281651080335080": "src092",
+    "http://nchdz.nc.gov.cn/ncgxq/yhyshj/202105/fdea53b299a747c5ad80fc6058b52b1c.shtml": "src093",
+    "http://ycahj.com/a/nanchangxinwen/2020/0504/228449.html": "src002",
+    "http://www.handmsg.com/page/2025/0227/25681161.shtml": "src094",
+    "https://jsmbw.com/zhaoshang/518293.html": "src005",
+}
+ROUND2_NEW_SOURCES = [  # grades by the rule above: a repost on an unrelated domain is a mirror
+    {"source_id": "src090", "publisher": "江西日报（转载）", "trust": "mirror",
+     "note": "copy on an unrelated domain; check against the original"},
+    {"source_id": "src091", "publisher": "MENAFN（会议新闻稿转发；新华每日电讯、新华社江西分社协办）", "trust": "news",
+     "note": "press release of a conference, distributed by MENAFN (also on GlobeNewswire 2026-01-08)"},
+    {"source_id": "src092", "publisher": "China Daily（PressReader 版面）", "trust": "news",
+     "note": "China Daily print edition as published on PressReader"},
+    {"source_id": "src093", "publisher": "南昌高新区管委会官网", "trust": "official", "note": ""},
+    {"source_id": "src094", "publisher": "杂志稿（转载，原刊未显示）", "trust": "mirror",
+     "note": "copy on an unrelated domain; check against the original"},
+]
+# Which row of a (zone, year, metric, industry) pair the charts use: (zone, year, metric, source id)
+ROUND2_NOT_PREFERRED = {("nanchang", "2024", "national_rank", "src094")}  # the seed row stays preferred
+# Rows whose note says the figure is uncertain (reference year not stated, scope not stated, an
+# interpretation): see the caution rule in data/README.md
+ROUND2_CAUTION = {
+    ("fuzhou", "2019", "industrial_enterprises"), ("fuzhou", "2019", "industrial_employees"),
+    ("jian", "2019", "high_tech_enterprises"), ("jian", "2019", "enterprises"),
+    ("fengcheng", "2019", "above_scale_enterprises"), ("fengcheng", "2019", "high_tech_enterprises"),
+    ("fengcheng", "2024", "industry_output"), ("fengcheng", "2023", "industry_output"),
+    ("nanchang", "2020", "above_scale_enterprises"),
+}
+# The pool sizes of the provincial evaluation, from the quotes of the rank rows of the same sources
+ROUND2_POOLS = [
+    ("2019", "99", "http://ycahj.com/a/nanchangxinwen/2020/0504/228449.html", "在全省99个开发区中位列全省第一",
+     "2019年度 provincial 开发区争先创优综合考评: number of Jiangxi development zones (all levels, not only the nine national high-tech zones) evaluated, from the same report as Nanchang's first place"),
+    ("2020", "98", "http://nchdz.nc.gov.cn/ncgxq/yhyshj/202105/fdea53b299a747c5ad80fc6058b52b1c.shtml", "在全省98个开发区中位列全省第一",
+     "2020年度 provincial 开发区争先创优综合考评: number of Jiangxi development zones (all levels, not only the nine national high-tech zones) evaluated, from the same report as Nanchang's first place"),
+]
+BASELINE_BEFORE = 2018  # rows before the dashboard's range (2018-2025) are baselines only
+
+
+def round2_rows(research: Path, sources: dict[str, dict]) -> list[dict]:
+    """The facts rows round 2 adds, in research order, then the two provincial pool rows.
+
+    `sources` maps source id -> its sources.csv row (title, date). Values are kept as the research
+    wrote them; `quote` is the research's quote; `note_zh` is written by hand in data/facts.csv.
+    """
+    rows = []
+    for r in read(research / "round2-facts.csv"):
+        if r["metric"] in ROUND2_NOT_FACTS:
+            continue
+        metric, industry = ROUND2_METRICS[r["metric"]]
+        sid = ROUND2_SOURCES[r["source_url"]]
+        key = (r["zone_id"], r["year"], metric)
+        rows.append({
+            "zone_id": r["zone_id"], "year": r["year"], "metric": metric, "industry": industry,
+            "value": r["value"], "unit": r["unit"], "qualifier": r["qualifier"],
+            "source_title": sources[sid]["title"], "source_url": r["source_url"],
+            "source_date": r["source_date"] or sources[sid]["date"], "note": r["note"], "source_id": sid,
+            "preferred": "false" if key + (sid,) in ROUND2_NOT_PREFERRED else "true",
+            "caution": "true" if key in ROUND2_CAUTION else "false",
+            "quote": r["quote"], "baseline": "true" if int(r["year"]) < BASELINE_BEFORE else "false",
+        })
+    for year, value, url, quote, note in ROUND2_POOLS:
+        sid = ROUND2_SOURCES[url]
+        rows.append({
+            "zone_id": "jiangxi_all", "year": year, "metric": "provincial_zones_ranked", "industry": "",
+            "value": value, "unit": "个", "qualifier": "exact", "source_title": sources[sid]["title"],
+            "source_url": url, "source_date": sources[sid]["date"], "note": note, "source_id": sid,
+            "preferred": "true", "caution": "false", "quote": quote, "baseline": "false",
+        })
+    return rows
+
+
 if __name__ == "__main__":
-    main(Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/research"))
+    if sys.argv[1:2] == ["--round2"]:
+        research = Path(sys.argv[2] if len(sys.argv) > 2 else "../shared/research")
+        known = {r["source_id"]: r for r in read(DATA / "sources.csv")}
+        out = csv.DictWriter(sys.stdout, fieldnames=list(round2_rows(research, known)[0]), lineterminator="\n")
+        out.writeheader()
+        out.writerows(round2_rows(research, known))
+    else:
+        main(Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/research"))
