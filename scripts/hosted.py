@@ -53,6 +53,9 @@ DEFAULT_PORT = 8080
 DEFAULT_BASE_PATH = "jx-zones"
 ROUTE_COOKIE = "jxroute"          # the cookie deploy/nginx/jx-zones.conf hashes on
 REPLICA_HEADER = "X-Jx-Replica"   # added to the local copy only: which replica answered
+# "server-*.log": tests/e2e/conftest.py lists (and clears) these in test-results/.
+NGINX_ERROR_LOG = "server-hosted-nginx-error.log"
+NGINX_ACCESS_LOG = "server-hosted-nginx-access.log"
 BASE_PATH_RE = re.compile(r"^[A-Za-z0-9._~-]+(/[A-Za-z0-9._~-]+)*$")
 
 
@@ -117,11 +120,11 @@ def render_main(prefix: Path, site: Path, *, log_dir: Path) -> str:
         "daemon off;",
         "worker_processes 1;",
         f"pid {prefix / 'nginx.pid'};",
-        f"error_log {log_dir / 'nginx-error.log'} notice;",
+        f"error_log {log_dir / NGINX_ERROR_LOG} notice;",
         "events { worker_connections 1024; }",
         "http {",
         "    default_type application/octet-stream;",
-        f"    access_log {log_dir / 'nginx-access.log'};",
+        f"    access_log {log_dir / NGINX_ACCESS_LOG};",
         *(f"    {name}_temp_path {path};" for name, path in temp.items()),
         f"    include {site};",
         "}",
@@ -131,7 +134,7 @@ def render_main(prefix: Path, site: Path, *, log_dir: Path) -> str:
 
 def nginx_command(nginx: str, prefix: Path, conf: Path, log_dir: Path, *extra: str) -> list[str]:
     # -e: the error log before the configuration is read (Debian's default is /var/log/nginx).
-    return [nginx, "-p", str(prefix), "-c", str(conf), "-e", str(log_dir / "nginx-error.log"), *extra]
+    return [nginx, "-p", str(prefix), "-c", str(conf), "-e", str(log_dir / NGINX_ERROR_LOG), *extra]
 
 
 # --------------------------------------------------------------------------------------------
@@ -200,12 +203,10 @@ class Hosted:
         self.cookie_secret = (self.env.get("STREAMLIT_SERVER_COOKIE_SECRET")
                               or os.environ.get("STREAMLIT_SERVER_COOKIE_SECRET")
                               or secrets.token_hex(32))
-        self._tmp = Path(tempfile.mkdtemp(prefix="jx-hosted-"))
-        os.chmod(self._tmp, 0o755)  # nginx's workers (nobody/www-data when run as root) use it
-        self.prefix = self._tmp / "nginx"
-        self.prefix.mkdir()
-        self.log_dir = Path(log_dir) if log_dir else self._tmp / "logs"
-        self.log_dir.mkdir(parents=True, exist_ok=True)
+        self._log_dir_arg = Path(log_dir) if log_dir else None
+        self._tmp: Path | None = None
+        self.prefix: Path | None = None
+        self.log_dir: Path | None = self._log_dir_arg
         self.replicas: list[Replica] = []
         self.nginx: subprocess.Popen | None = None
         self._routes: dict[int, str] = {}   # replica index -> a cookie value routed to it
@@ -217,6 +218,12 @@ class Hosted:
         deadline = time.monotonic() + timeout
         try:
             nginx = find_nginx()
+            self._tmp = Path(tempfile.mkdtemp(prefix="jx-hosted-"))
+            os.chmod(self._tmp, 0o755)  # nginx's workers (nobody/www-data when run as root) use it
+            self.prefix = self._tmp / "nginx"
+            self.prefix.mkdir()
+            self.log_dir = self._log_dir_arg or self._tmp / "logs"
+            self.log_dir.mkdir(parents=True, exist_ok=True)
             used = {self.port}
             for i in range(self.n_replicas):
                 port = free_port()
@@ -282,7 +289,7 @@ class Hosted:
                                capture_output=True, text=True, stdin=subprocess.DEVNULL)
         if check.returncode != 0:
             raise RuntimeError(f"nginx -t refused the configuration:\n{check.stderr}")
-        self._nginx_log = open(self.log_dir / "nginx-stderr.log", "wb")
+        self._nginx_log = open(self.log_dir / "server-hosted-nginx-stderr.log", "wb")
         self.nginx = subprocess.Popen(nginx_command(nginx, self.prefix, conf, self.log_dir),
                                       stdout=self._nginx_log, stderr=subprocess.STDOUT,
                                       stdin=subprocess.DEVNULL, start_new_session=True,
@@ -290,7 +297,7 @@ class Hosted:
         while time.monotonic() < deadline:
             if self.nginx.poll() is not None:
                 raise RuntimeError(f"nginx exited with code {self.nginx.returncode} (is port {self.port} "
-                                   f"in use?)\n{self.log_tail(self.log_dir / 'nginx-error.log')}")
+                                   f"in use?)\n{self.log_tail(self.log_dir / NGINX_ERROR_LOG)}")
             try:
                 socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
                 return
@@ -314,7 +321,7 @@ class Hosted:
                 return
         missing = sorted(live - set(self._routes))
         raise TimeoutError(f"replicas {missing} never answered through nginx at {self.url}\n"
-                           f"{self.log_tail(self.log_dir / 'nginx-error.log')}")
+                           f"{self.log_tail(self.log_dir / NGINX_ERROR_LOG)}")
 
     # -- use ----------------------------------------------------------------------------------
 
@@ -370,7 +377,9 @@ class Hosted:
             if log:
                 log.close()
         self._logs.clear()
-        shutil.rmtree(self._tmp, ignore_errors=True)
+        if self._tmp:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+            self._tmp = None
 
     def __enter__(self) -> "Hosted":
         return self.start()
@@ -389,6 +398,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=int(os.environ.get("HOSTED_PORT") or DEFAULT_PORT))
     parser.add_argument("--base-path", default=os.environ.get("BASE_PATH") or DEFAULT_BASE_PATH)
     parser.add_argument("--log-dir", default=None, help="keep the replicas' and nginx's logs here")
+    parser.add_argument("--script", default="streamlit_app.py", help="the Streamlit script (tests use a tiny one)")
     opts = parser.parse_args(argv)
 
     def on_signal(signum, frame):
@@ -396,7 +406,13 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    hosted = Hosted(opts.replicas, opts.port, opts.base_path, log_dir=opts.log_dir)
+    # SIGTERM to `make hosted` ends make, not this process: ask for SIGTERM when the parent dies.
+    parent = os.getppid()
+    if (set_pdeathsig := _pdeathsig()) is not None:
+        set_pdeathsig()
+        if os.getppid() != parent:  # it died before we asked
+            return 0
+    hosted = Hosted(opts.replicas, opts.port, opts.base_path, log_dir=opts.log_dir, script=opts.script)
     try:
         hosted.start()
         for r in hosted.replicas:

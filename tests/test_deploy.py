@@ -7,9 +7,13 @@ Each tool is also shown a broken file, so a tool that silently accepts everythin
 from __future__ import annotations
 
 import difflib
+import os
 import re
+import signal
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -43,6 +47,8 @@ def nginx() -> str:
     try:
         return hosted.find_nginx()
     except RuntimeError as exc:  # make test installs it (scripts/ensure-hosting-deps.sh)
+        if os.environ.get("E2E_REQUIRED") == "1":  # a full `make test`: missing is a failure
+            pytest.fail(str(exc))
         pytest.skip(str(exc))
 
 
@@ -224,3 +230,89 @@ def test_the_cluster_follows_the_same_rules_as_the_tested_nginx():
     assert pod["securityContext"]["runAsNonRoot"] is True
     assert f"--uid {pod['securityContext']['runAsUser']}" in DOCKERFILE.read_text()
     assert container["ports"][0]["containerPort"] == 8501
+
+
+# --------------------------------------------------------------------------------------------
+# scripts/hosted.py: the interface `make hosted` and the load test rely on
+
+
+def children_of(pid: int) -> set[int]:
+    """Every process below `pid` (from /proc)."""
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.parametrize("stop_with", [signal.SIGTERM, signal.SIGINT])
+def test_hosted_prints_ready_once_healthy_through_nginx_and_a_signal_stops_everything(nginx, stop_with):
+    port = hosted.free_port()
+    proc = subprocess.Popen(
+        [sys.executable, str(REPO / "scripts" / "hosted.py"), "--replicas", "2", "--port", str(port),
+         "--base-path", "probe-path", "--script", "tests/e2e/apps/harness_probe.py"],
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
+    try:
+        line = proc.stdout.readline()
+        assert line == f"READY http://127.0.0.1:{port}/probe-path/\n", proc.stderr.read() if not line else line
+        started = children_of(proc.pid)
+        assert len(started) >= 4  # two replicas, nginx's master and worker
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/probe-path/_stcore/health", timeout=5) as resp:
+            assert resp.status == 200
+            cookies = resp.headers.get_all("Set-Cookie")
+            assert any(c.startswith(f"{hosted.ROUTE_COOKIE}=") for c in cookies), cookies  # first visit
+        proc.send_signal(stop_with)
+        assert proc.wait(timeout=30) == 0
+        deadline = time.monotonic() + 10
+        while any(alive(pid) for pid in started) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert [pid for pid in started if alive(pid)] == []
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        for pid in children_of(proc.pid):
+            os.kill(pid, signal.SIGKILL)
+
+
+def test_hosted_as_a_context_manager_routes_each_cookie_to_one_replica_and_routes_around_a_stopped_one(nginx):
+    with hosted.Hosted(replicas=2, base_path="probe-path", script="tests/e2e/apps/harness_probe.py") as running:
+        assert running.url == f"http://127.0.0.1:{running.port}/probe-path/"
+        assert [(r.index, r.alive()) for r in running.replicas] == [(0, True), (1, True)]
+        assert all(r.pid and r.port for r in running.replicas)
+        cookies = [running.route_cookie(0), running.route_cookie(1)]
+        assert [running.replica_for(c) for c in cookies] == [0, 1]
+        assert [running.replica_for(c) for c in cookies] == [0, 1]  # sticky: same answer again
+        running.stop_replica(0)
+        assert not running.replicas[0].alive()
+        assert [running.replica_for(c) for c in cookies] == [1, 1]  # replica 0's browsers move on
+    assert not running.replicas[1].alive() and not running.alive()
+
+
+def test_with_three_replicas_a_stopped_ones_browsers_spread_over_the_others_and_stay_put(nginx):
+    """`hash … consistent`: each browser of the stopped replica moves to the next replica on the
+    ring, the same one whether nginx finds out by a refused connection (the first request) or
+    already knows it is down (later ones), so its reconnected session keeps one home."""
+    with hosted.Hosted(replicas=3, base_path="probe-path", script="tests/e2e/apps/harness_probe.py") as running:
+        on_0 = [c for c in (f"browser-{k}" for k in range(300)) if running.replica_for(c) == 0][:20]
+        assert len(on_0) == 20
+        running.stop_replica(0)
+        first = [running.replica_for(c) for c in on_0]      # nginx learns by a refused connection
+        second = [running.replica_for(c) for c in on_0]     # nginx has marked replica 0 down
+        assert first == second
+        assert set(first) == {1, 2}
