@@ -2,9 +2,10 @@
 # The hosted setup (make hosted, tests/e2e/test_hosted.py, tests/test_deploy.py) needs Debian's nginx.
 # Installs it when missing and root (CI: no stdin, so non-interactive); otherwise says what to run.
 # Only the binary is used: scripts/hosted.py runs it with its own prefix, pid file and logs in a temp
-# dir, so the system's nginx configuration and port 80 are never touched. Images that forbid
-# starting services at install time (policy-rc.d) keep it that way; elsewhere Debian's package may
-# start the system nginx on port 80, which this project doesn't use.
+# dir, so the system's nginx configuration and port 80 are never touched. Debian's package would
+# start the system nginx on port 80 after installing it; a policy-rc.d that says "no" (Debian's own
+# mechanism, exit code 101) keeps it stopped. Where the machine has a policy-rc.d already, it is
+# left as it is; otherwise ours is removed again afterwards.
 set -euo pipefail
 
 have_nginx() { [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1; }
@@ -18,6 +19,12 @@ if [ "$(id -u)" -ne 0 ]; then
     exit 1
 fi
 echo "Installing Debian package: nginx"
+POLICY=/usr/sbin/policy-rc.d
+if [ ! -e "$POLICY" ]; then
+    printf '#!/bin/sh\n# temporary, scripts/ensure-hosting-deps.sh: no service starts\nexit 101\n' > "$POLICY"
+    chmod +x "$POLICY"
+    trap 'rm -f "$POLICY"' EXIT
+fi
 # Another apt-get (e.g. the browser's install) may hold the lock: wait for it instead of failing.
 apt-get -o DPkg::Lock::Timeout=600 update
 DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y nginx </dev/null

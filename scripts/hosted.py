@@ -27,9 +27,11 @@ From Python (tests, load tools), with scripts/ on sys.path:
 
 Create and stop it from one thread (PR_SET_PDEATHSIG follows the thread that started a child).
 """
+
 from __future__ import annotations
 
 import argparse
+import contextlib
 import ctypes
 import os
 import re
@@ -51,8 +53,8 @@ NGINX_SITE = REPO_ROOT / "deploy" / "nginx" / "jx-zones.conf"
 DEFAULT_REPLICAS = 3
 DEFAULT_PORT = 8080
 DEFAULT_BASE_PATH = "jx-zones"
-ROUTE_COOKIE = "jxroute"          # the cookie deploy/nginx/jx-zones.conf hashes on
-REPLICA_HEADER = "X-Jx-Replica"   # added to the local copy only: which replica answered
+ROUTE_COOKIE = "jxroute"  # the cookie deploy/nginx/jx-zones.conf hashes on
+REPLICA_HEADER = "X-Jx-Replica"  # added to the local copy only: which replica answered
 # "server-*.log": tests/e2e/conftest.py lists (and clears) these in test-results/.
 NGINX_ERROR_LOG = "server-hosted-nginx-error.log"
 NGINX_ACCESS_LOG = "server-hosted-nginx-access.log"
@@ -69,15 +71,16 @@ def find_nginx() -> str:
     for path in (os.environ.get("NGINX"), shutil.which("nginx"), "/usr/sbin/nginx"):
         if path and os.path.isfile(path) and os.access(path, os.X_OK):
             return path
-    raise RuntimeError("nginx is not installed. As root: `bash scripts/ensure-hosting-deps.sh` "
-                       "(Debian package nginx); `make hosted` and `make test` run it for you.")
+    raise RuntimeError(
+        "nginx is not installed. As root: `bash scripts/ensure-hosting-deps.sh` "
+        "(Debian package nginx); `make hosted` and `make test` run it for you."
+    )
 
 
 def check_base_path(base_path: str) -> str:
     base_path = base_path.strip("/")
     if not BASE_PATH_RE.match(base_path):
-        raise ValueError(f"base path must be one or more URL path segments like 'jx-zones', "
-                         f"not {base_path!r}")
+        raise ValueError(f"base path must be one or more URL path segments like 'jx-zones', not {base_path!r}")
     return base_path
 
 
@@ -85,8 +88,9 @@ def check_base_path(base_path: str) -> str:
 # nginx configuration
 
 
-def render_site(template: str, *, ports: list[int], listen_port: int, base_path: str = DEFAULT_BASE_PATH,
-                replica_header: bool = True) -> str:
+def render_site(
+    template: str, *, ports: list[int], listen_port: int, base_path: str = DEFAULT_BASE_PATH, replica_header: bool = True
+) -> str:
     """deploy/nginx/jx-zones.conf with this run's replicas, port and base path.
 
     Changes nothing else: the upstream servers between the "replicas" markers, `listen 80` →
@@ -95,8 +99,12 @@ def render_site(template: str, *, ports: list[int], listen_port: int, base_path:
     """
     base_path = check_base_path(base_path)
     servers = "".join(f"    server 127.0.0.1:{port};\n" for port in ports)
-    text, n = re.subn(r"(# replicas: begin\n).*?(\s*# replicas: end)",
-                      lambda m: m.group(1) + servers.rstrip("\n") + m.group(2), template, flags=re.S)
+    text, n = re.subn(
+        r"(# replicas: begin\n).*?(\s*# replicas: end)",
+        lambda m: m.group(1) + servers.rstrip("\n") + m.group(2),
+        template,
+        flags=re.S,
+    )
     if n != 1:
         raise ValueError("the nginx template has no '# replicas: begin/end' block")
     text, n = re.subn(r"^(\s*)listen 80;$", rf"\g<1>listen 127.0.0.1:{listen_port};", text, flags=re.M)
@@ -104,9 +112,12 @@ def render_site(template: str, *, ports: list[int], listen_port: int, base_path:
         raise ValueError("the nginx template has no 'listen 80;' line")
     text = text.replace("/jx-zones", "/" + base_path)
     if replica_header:
-        text, n = re.subn(r"^(\s*)(add_header Set-Cookie .*)$",
-                          rf"\g<1>\g<2>\n\g<1>add_header {REPLICA_HEADER} $upstream_addr always;",
-                          text, flags=re.M)
+        text, n = re.subn(
+            r"^(\s*)(add_header Set-Cookie .*)$",
+            rf"\g<1>\g<2>\n\g<1>add_header {REPLICA_HEADER} $upstream_addr always;",
+            text,
+            flags=re.M,
+        )
         if n != 1:
             raise ValueError("the nginx template has no 'add_header Set-Cookie' line")
     return text
@@ -116,20 +127,22 @@ def render_main(prefix: Path, site: Path, *, log_dir: Path) -> str:
     """A whole nginx.conf of our own: no daemon, pid, logs and temp files under `prefix`/`log_dir`,
     and the site file included in `http { }` as /etc/nginx/conf.d/ would."""
     temp = {name: prefix / name for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")}
-    return "\n".join([
-        "daemon off;",
-        "worker_processes 1;",
-        f"pid {prefix / 'nginx.pid'};",
-        f"error_log {log_dir / NGINX_ERROR_LOG} notice;",
-        "events { worker_connections 1024; }",
-        "http {",
-        "    default_type application/octet-stream;",
-        f"    access_log {log_dir / NGINX_ACCESS_LOG};",
-        *(f"    {name}_temp_path {path};" for name, path in temp.items()),
-        f"    include {site};",
-        "}",
-        "",
-    ])
+    return "\n".join(
+        [
+            "daemon off;",
+            "worker_processes 1;",
+            f"pid {prefix / 'nginx.pid'};",
+            f"error_log {log_dir / NGINX_ERROR_LOG} notice;",
+            "events { worker_connections 1024; }",
+            "http {",
+            "    default_type application/octet-stream;",
+            f"    access_log {log_dir / NGINX_ACCESS_LOG};",
+            *(f"    {name}_temp_path {path};" for name, path in temp.items()),
+            f"    include {site};",
+            "}",
+            "",
+        ]
+    )
 
 
 def nginx_command(nginx: str, prefix: Path, conf: Path, log_dir: Path, *extra: str) -> list[str]:
@@ -188,10 +201,18 @@ class Replica:
 class Hosted:
     """nginx + N Streamlit replicas, as `make hosted` runs them (see the module docstring)."""
 
-    def __init__(self, replicas: int = DEFAULT_REPLICAS, port: int | None = None,
-                 base_path: str = DEFAULT_BASE_PATH, *, log_dir: str | Path | None = None,
-                 env: dict | None = None, script: str = "streamlit_app.py", args: tuple[str, ...] = (),
-                 python: str = sys.executable):
+    def __init__(
+        self,
+        replicas: int = DEFAULT_REPLICAS,
+        port: int | None = None,
+        base_path: str = DEFAULT_BASE_PATH,
+        *,
+        log_dir: str | Path | None = None,
+        env: dict | None = None,
+        script: str = "streamlit_app.py",
+        args: tuple[str, ...] = (),
+        python: str = sys.executable,
+    ):
         if replicas < 1:
             raise ValueError("at least one replica")
         self.n_replicas = replicas
@@ -200,21 +221,23 @@ class Hosted:
         self.url = f"http://127.0.0.1:{self.port}/{self.base_path}/"
         self.script, self.args, self.python = script, tuple(args), python
         self.env = dict(env or {})
-        self.cookie_secret = (self.env.get("STREAMLIT_SERVER_COOKIE_SECRET")
-                              or os.environ.get("STREAMLIT_SERVER_COOKIE_SECRET")
-                              or secrets.token_hex(32))
+        self.cookie_secret = (
+            self.env.get("STREAMLIT_SERVER_COOKIE_SECRET")
+            or os.environ.get("STREAMLIT_SERVER_COOKIE_SECRET")
+            or secrets.token_hex(32)
+        )
         self._log_dir_arg = Path(log_dir) if log_dir else None
         self._tmp: Path | None = None
         self.prefix: Path | None = None
         self.log_dir: Path | None = self._log_dir_arg
         self.replicas: list[Replica] = []
         self.nginx: subprocess.Popen | None = None
-        self._routes: dict[int, str] = {}   # replica index -> a cookie value routed to it
+        self._routes: dict[int, str] = {}  # replica index -> a cookie value routed to it
         self._logs: list = []
 
     # -- start ------------------------------------------------------------------------------
 
-    def start(self, timeout: float = 120.0) -> "Hosted":
+    def start(self, timeout: float = 120.0) -> Hosted:
         deadline = time.monotonic() + timeout
         try:
             nginx = find_nginx()
@@ -242,34 +265,58 @@ class Hosted:
 
     def _start_replica(self, index: int, port: int) -> Replica:
         cmd = [
-            self.python, "-m", "streamlit", "run", self.script,
-            "--server.headless", "true",
-            "--server.address", "127.0.0.1",
-            "--server.port", str(port),
-            "--server.baseUrlPath", self.base_path,
-            "--client.toolbarMode", "viewer",
-            "--browser.gatherUsageStats", "false",
-            "--server.fileWatcherType", "none",
+            self.python,
+            "-m",
+            "streamlit",
+            "run",
+            self.script,
+            "--server.headless",
+            "true",
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(port),
+            "--server.baseUrlPath",
+            self.base_path,
+            "--client.toolbarMode",
+            "viewer",
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.fileWatcherType",
+            "none",
             *self.args,
         ]
-        env = {**os.environ, "PYTHONUNBUFFERED": "1", **self.env,
-               # server.cookieSecret cannot be given on the command line; the same on every replica
-               # so any of them accepts the XSRF cookie another one set.
-               "STREAMLIT_SERVER_COOKIE_SECRET": self.cookie_secret}
+        env = {
+            **os.environ,
+            "PYTHONUNBUFFERED": "1",
+            **self.env,
+            # server.cookieSecret cannot be given on the command line; the same on every replica
+            # so any of them accepts the XSRF cookie another one set.
+            "STREAMLIT_SERVER_COOKIE_SECRET": self.cookie_secret,
+        }
         log_path = self.log_dir / f"server-hosted-r{index}-{port}.log"
-        log = open(log_path, "wb")
+        log = open(log_path, "wb")  # noqa: SIM115  (held open while the replica runs; closed in stop())
         self._logs.append(log)
-        proc = subprocess.Popen(cmd, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True,
-                                preexec_fn=_pdeathsig())
+        proc = subprocess.Popen(
+            cmd,
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            preexec_fn=_pdeathsig(),
+        )
         return Replica(index, port, proc, log_path)
 
     def _wait_direct_health(self, replica: Replica, deadline: float) -> None:
         url = f"http://{replica.address}/{self.base_path}/_stcore/health"
         while time.monotonic() < deadline:
             if not replica.alive():
-                raise RuntimeError(f"replica {replica.index} exited with code {replica.proc.returncode} "
-                                   f"before it was healthy\n{self.log_tail(replica.log_path)}")
+                raise RuntimeError(
+                    f"replica {replica.index} exited with code {replica.proc.returncode} "
+                    f"before it was healthy\n{self.log_tail(replica.log_path)}"
+                )
             try:
                 with _get(url) as resp:
                     if resp.status == 200:
@@ -281,23 +328,33 @@ class Hosted:
 
     def _start_nginx(self, nginx: str, deadline: float) -> None:
         site = self.prefix / "jx-zones.conf"
-        site.write_text(render_site(NGINX_SITE.read_text(), ports=[r.port for r in self.replicas],
-                                    listen_port=self.port, base_path=self.base_path))
+        site.write_text(
+            render_site(
+                NGINX_SITE.read_text(), ports=[r.port for r in self.replicas], listen_port=self.port, base_path=self.base_path
+            )
+        )
         conf = self.prefix / "nginx.conf"
         conf.write_text(render_main(self.prefix, site, log_dir=self.log_dir))
-        check = subprocess.run(nginx_command(nginx, self.prefix, conf, self.log_dir, "-t"),
-                               capture_output=True, text=True, stdin=subprocess.DEVNULL)
+        check = subprocess.run(
+            nginx_command(nginx, self.prefix, conf, self.log_dir, "-t"), capture_output=True, text=True, stdin=subprocess.DEVNULL
+        )
         if check.returncode != 0:
             raise RuntimeError(f"nginx -t refused the configuration:\n{check.stderr}")
-        self._nginx_log = open(self.log_dir / "server-hosted-nginx-stderr.log", "wb")
-        self.nginx = subprocess.Popen(nginx_command(nginx, self.prefix, conf, self.log_dir),
-                                      stdout=self._nginx_log, stderr=subprocess.STDOUT,
-                                      stdin=subprocess.DEVNULL, start_new_session=True,
-                                      preexec_fn=_pdeathsig())
+        self._nginx_log = open(self.log_dir / "server-hosted-nginx-stderr.log", "wb")  # noqa: SIM115  (closed in stop())
+        self.nginx = subprocess.Popen(
+            nginx_command(nginx, self.prefix, conf, self.log_dir),
+            stdout=self._nginx_log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            preexec_fn=_pdeathsig(),
+        )
         while time.monotonic() < deadline:
             if self.nginx.poll() is not None:
-                raise RuntimeError(f"nginx exited with code {self.nginx.returncode} (is port {self.port} "
-                                   f"in use?)\n{self.log_tail(self.log_dir / NGINX_ERROR_LOG)}")
+                raise RuntimeError(
+                    f"nginx exited with code {self.nginx.returncode} (is port {self.port} "
+                    f"in use?)\n{self.log_tail(self.log_dir / NGINX_ERROR_LOG)}"
+                )
             try:
                 socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
                 return
@@ -320,8 +377,9 @@ class Hosted:
             if live <= set(self._routes):
                 return
         missing = sorted(live - set(self._routes))
-        raise TimeoutError(f"replicas {missing} never answered through nginx at {self.url}\n"
-                           f"{self.log_tail(self.log_dir / NGINX_ERROR_LOG)}")
+        raise TimeoutError(
+            f"replicas {missing} never answered through nginx at {self.url}\n{self.log_tail(self.log_dir / NGINX_ERROR_LOG)}"
+        )
 
     # -- use ----------------------------------------------------------------------------------
 
@@ -367,10 +425,9 @@ class Hosted:
         procs = ([self.nginx] if self.nginx else []) + [r.proc for r in self.replicas]
         for proc in procs:
             if proc.poll() is None:
-                try:
-                    proc.send_signal(signal.SIGTERM)  # nginx: fast shutdown (SIGQUIT would wait
-                except ProcessLookupError:            # for every open websocket)
-                    pass
+                # nginx: fast shutdown (SIGQUIT would wait for every open websocket)
+                with contextlib.suppress(ProcessLookupError):
+                    proc.send_signal(signal.SIGTERM)
         for proc in procs:
             _terminate(proc)
         for log in self._logs + [getattr(self, "_nginx_log", None)]:
@@ -381,7 +438,7 @@ class Hosted:
             shutil.rmtree(self._tmp, ignore_errors=True)
             self._tmp = None
 
-    def __enter__(self) -> "Hosted":
+    def __enter__(self) -> Hosted:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -416,8 +473,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         hosted.start()
         for r in hosted.replicas:
-            print(f"replica {r.index}: pid {r.pid}, http://{r.address}/{hosted.base_path}/ "
-                  f"(log {r.log_path})", file=sys.stderr)
+            print(f"replica {r.index}: pid {r.pid}, http://{r.address}/{hosted.base_path}/ (log {r.log_path})", file=sys.stderr)
         print(f"nginx: pid {hosted.nginx.pid}, logs in {hosted.log_dir}", file=sys.stderr)
         print(f"READY {hosted.url}", flush=True)
         reported = set()
@@ -428,8 +484,11 @@ def main(argv: list[str] | None = None) -> int:
             for r in hosted.replicas:
                 if not r.alive() and r.index not in reported:
                     reported.add(r.index)
-                    print(f"replica {r.index} (pid {r.pid}) exited with code {r.proc.returncode}; "
-                          f"nginx sends its sessions to the others.", file=sys.stderr)
+                    print(
+                        f"replica {r.index} (pid {r.pid}) exited with code {r.proc.returncode}; "
+                        f"nginx sends its sessions to the others.",
+                        file=sys.stderr,
+                    )
             time.sleep(0.5)
     except KeyboardInterrupt as stop:
         print(f"stopping ({stop or 'SIGINT'})", file=sys.stderr)

@@ -4,6 +4,7 @@ setup that `make hosted` runs and tests/e2e/test_hosted.py drives in a browser.
 
 Each tool is also shown a broken file, so a tool that silently accepts everything can't pass here.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -33,8 +34,7 @@ MANIFESTS = sorted((DEPLOY / "k8s").glob("*.yaml"))
 
 
 def run(cmd, **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run([str(c) for c in cmd], capture_output=True, text=True, stdin=subprocess.DEVNULL,
-                          timeout=120, **kwargs)
+    return subprocess.run([str(c) for c in cmd], capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120, **kwargs)
 
 
 def manifests() -> dict[str, dict]:
@@ -74,8 +74,7 @@ def test_nginx_accepts_the_configuration_a_person_copies(nginx, tmp_path):
 
 
 def test_nginx_accepts_the_configuration_make_hosted_runs(nginx, tmp_path):
-    site = hosted.render_site(NGINX_SITE.read_text(), ports=[41001, 41002], listen_port=41000,
-                              base_path="apps/jx-zones")
+    site = hosted.render_site(NGINX_SITE.read_text(), ports=[41001, 41002], listen_port=41000, base_path="apps/jx-zones")
     result = nginx_t(nginx, site, tmp_path)
     assert result.returncode == 0, result.stderr
 
@@ -90,14 +89,23 @@ def test_nginx_t_refuses_a_broken_configuration(nginx, tmp_path):
 def test_make_hosted_changes_only_ports_listen_base_path_and_the_replica_header():
     template = NGINX_SITE.read_text()
     site = hosted.render_site(template, ports=[41001, 41002], listen_port=41000, base_path="jx-zones")
-    changed = [line for line in difflib.unified_diff(template.splitlines(), site.splitlines(), lineterm="", n=0)
-               if line[:1] in "+-" and not line.startswith(("+++", "---"))]
-    assert sorted(changed) == sorted([
-        "-    server 127.0.0.1:8501;", "-    server 127.0.0.1:8502;", "-    server 127.0.0.1:8503;",
-        "+    server 127.0.0.1:41001;", "+    server 127.0.0.1:41002;",
-        "-    listen 80;", "+    listen 127.0.0.1:41000;",
-        "+        add_header X-Jx-Replica $upstream_addr always;",
-    ])
+    changed = [
+        line
+        for line in difflib.unified_diff(template.splitlines(), site.splitlines(), lineterm="", n=0)
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+    assert sorted(changed) == sorted(
+        [
+            "-    server 127.0.0.1:8501;",
+            "-    server 127.0.0.1:8502;",
+            "-    server 127.0.0.1:8503;",
+            "+    server 127.0.0.1:41001;",
+            "+    server 127.0.0.1:41002;",
+            "-    listen 80;",
+            "+    listen 127.0.0.1:41000;",
+            "+        add_header X-Jx-Replica $upstream_addr always;",
+        ]
+    )
 
 
 def test_another_base_path_moves_the_redirect_location_and_cookie_path():
@@ -115,17 +123,17 @@ def test_the_nginx_rules_the_hosting_facts_ask_for():
     """../shared/DESIGN.md "Hosting facts": each line here is a way hosting broke or can break."""
     conf = NGINX_SITE.read_text()
     rules = [
-        r"hash \$jx_zones_route consistent;",                            # sticky, without nginx Plus
-        r'""\s+\$request_id;',                                           # first request: a fresh key ...
-        r'""\s+"jxroute=\$request_id; Path=/jx-zones;',                 # ... that goes back as the cookie
+        r"hash \$jx_zones_route consistent;",  # sticky, without nginx Plus
+        r'""\s+\$request_id;',  # first request: a fresh key ...
+        r'""\s+"jxroute=\$request_id; Path=/jx-zones;',  # ... that goes back as the cookie
         r"add_header Set-Cookie \$jx_zones_set_route always;",
-        r"proxy_set_header Host \$http_host;",                           # websocket Origin check
+        r"proxy_set_header Host \$http_host;",  # websocket Origin check
         r"proxy_set_header Upgrade \$http_upgrade;",
         r"proxy_set_header Connection \$jx_zones_connection_upgrade;",
         r"proxy_http_version 1\.1;",
         r"proxy_read_timeout 86400s;",
-        r"return 301 /jx-zones/\$is_args\$args;",                        # the shared view survives
-        r"proxy_pass http://jx_zones;",                                  # path passed unchanged
+        r"return 301 /jx-zones/\$is_args\$args;",  # the shared view survives
+        r"proxy_pass http://jx_zones;",  # path passed unchanged
         r"client_max_body_size 25m;",
     ]
     missing = [r for r in rules if not re.search(r, conf)]
@@ -162,8 +170,12 @@ def test_the_dockerfile_is_in_the_shape_of_streamlits_tutorial():
 
 
 def test_the_dockerfile_copies_files_that_exist_and_everything_the_app_reads():
-    sources = [s for line in re.findall(r"^COPY (.+)$", DOCKERFILE.read_text(), re.M)
-               for s in line.split()[:-1] if not s.startswith("--")]
+    sources = [
+        s
+        for line in re.findall(r"^COPY (.+)$", DOCKERFILE.read_text(), re.M)
+        for s in line.split()[:-1]
+        if not s.startswith("--")
+    ]
     missing = [s for s in sources if not (REPO / s).exists()]
     assert not missing
     copied = {s.rstrip("/").removeprefix("./") for s in sources}
@@ -264,12 +276,27 @@ def alive(pid: int) -> bool:
 def test_hosted_prints_ready_once_healthy_through_nginx_and_a_signal_stops_everything(nginx, stop_with):
     port = hosted.free_port()
     proc = subprocess.Popen(
-        [sys.executable, str(REPO / "scripts" / "hosted.py"), "--replicas", "2", "--port", str(port),
-         "--base-path", "probe-path", "--script", "tests/e2e/apps/harness_probe.py"],
-        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
+        [
+            sys.executable,
+            str(REPO / "scripts" / "hosted.py"),
+            "--replicas",
+            "2",
+            "--port",
+            str(port),
+            "--base-path",
+            "probe-path",
+            "--script",
+            "tests/e2e/apps/harness_probe.py",
+        ],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+    )
     try:
         line = proc.stdout.readline()
-        assert line == f"READY http://127.0.0.1:{port}/probe-path/\n", proc.stderr.read() if not line else line
+        assert line == f"READY http://127.0.0.1:{port}/probe-path/\n", line or proc.stderr.read()
         started = children_of(proc.pid)
         assert len(started) >= 4  # two replicas, nginx's master and worker
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/probe-path/_stcore/health", timeout=5) as resp:
@@ -312,7 +339,7 @@ def test_with_three_replicas_a_stopped_ones_browsers_spread_over_the_others_and_
         on_0 = [c for c in (f"browser-{k}" for k in range(300)) if running.replica_for(c) == 0][:20]
         assert len(on_0) == 20
         running.stop_replica(0)
-        first = [running.replica_for(c) for c in on_0]      # nginx learns by a refused connection
-        second = [running.replica_for(c) for c in on_0]     # nginx has marked replica 0 down
+        first = [running.replica_for(c) for c in on_0]  # nginx learns by a refused connection
+        second = [running.replica_for(c) for c in on_0]  # nginx has marked replica 0 down
         assert first == second
         assert set(first) == {1, 2}

@@ -5,14 +5,20 @@ Behind a proxy at https://example.org/jx-zones/ Streamlit reports `st.context.ur
 `/jx-zones?zone=ganzhou` only works through a redirect that keeps the query (see
 ../shared/DESIGN.md, "Hosting facts").
 """
+
 import urllib.parse
 
 import pytest
 
 from dashboard.state import Filters, Vocabulary, share_url
 
-VOCAB = Vocabulary(zones=("nanchang", "ganzhou"), industries=("copper",), metrics=("revenue",),
-                   default_metric="revenue", years={"revenue": (2023, 2024)})
+VOCAB = Vocabulary(
+    zones=("nanchang", "ganzhou"),
+    industries=("copper",),
+    metrics=("revenue",),
+    default_metric="revenue",
+    years={"revenue": (2023, 2024)},
+)
 GANZHOU = Filters(zones=("ganzhou",), metric="revenue")
 
 
@@ -30,10 +36,13 @@ def test_a_deeper_sub_path_keeps_every_segment():
     assert urllib.parse.urlsplit(url).path == "/apps/jx-zones/"
 
 
-@pytest.mark.parametrize("base, expected", [
-    ("https://x.streamlit.app", "https://x.streamlit.app?zone=ganzhou"),
-    ("https://x.streamlit.app/", "https://x.streamlit.app/?zone=ganzhou"),
-    ("http://localhost:8501/", "http://localhost:8501/?zone=ganzhou"),
-])
+@pytest.mark.parametrize(
+    "base, expected",
+    [
+        ("https://x.streamlit.app", "https://x.streamlit.app?zone=ganzhou"),
+        ("https://x.streamlit.app/", "https://x.streamlit.app/?zone=ganzhou"),
+        ("http://localhost:8501/", "http://localhost:8501/?zone=ganzhou"),
+    ],
+)
 def test_a_root_link_is_left_as_it_was(base, expected):
     assert share_url(base, GANZHOU, VOCAB) == expected

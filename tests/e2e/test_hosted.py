@@ -6,6 +6,7 @@ its pages reconnect through the proxy to another one and show the same view.
 nginx adds `X-Jx-Replica` (the replica's address) to every response in this local setup only; the
 tests read it to know which replica served what.
 """
+
 from __future__ import annotations
 
 import os
@@ -16,9 +17,8 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.sync_api import expect
-
 from e2e_harness import REPO_ROOT, RESULTS_DIR, run_count, wait_idle
+from playwright.sync_api import expect
 
 sys.path.insert(0, str(REPO_ROOT / "scripts"))
 import hosted as hosting  # noqa: E402  (scripts/hosted.py)
@@ -26,6 +26,8 @@ import hosted as hosting  # noqa: E402  (scripts/hosted.py)
 BASE = "jx-zones"
 REPLICAS = 2  # the issue asks for 2-3; two keep this module near a minute on a 2-core machine
 MAP = '[data-testid="stVegaLiteChart"]:has([aria-label^="赣州高新区:"])'
+# Playwright's expect() waits 5 s by default: too short for a first run on a busy 2-core machine.
+WAIT = 30_000
 HEADER = "zone_id,year,metric,industry,value,unit,qualifier,source_title,source_url,source_date,note"
 
 
@@ -47,7 +49,7 @@ class Served:
     def __init__(self, page, hosted):
         self.origin = f"http://127.0.0.1:{hosted.port}"
         self.hosted = hosted
-        self.responses: list[tuple[str, int, str]] = []   # (url, status, replica index)
+        self.responses: list[tuple[str, int, str]] = []  # (url, status, replica index)
         self.requests: list[str] = []
         self.websockets: list[str] = []
         page.context.on("request", lambda r: self.requests.append(r.url))
@@ -67,28 +69,34 @@ class Served:
 
     def outside(self) -> list[str]:
         own = ("data:", "blob:", self.origin + "/")
-        return [u for u in self.requests + [w.replace("ws://", "http://", 1) for w in self.websockets]
-                if not u.startswith(own)]
+        return [u for u in self.requests + [w.replace("ws://", "http://", 1) for w in self.websockets] if not u.startswith(own)]
 
 
-def open_hosted(new_page, hosted, path_and_query: str = "", *, route_to: int | None = None, url: str | None = None,
-                idle: bool = True, **options):
+def open_hosted(
+    new_page,
+    hosted,
+    path_and_query: str = "",
+    *,
+    route_to: int | None = None,
+    url: str | None = None,
+    idle: bool = True,
+    **options,
+):
     """A page in a fresh browser context on the hosted app (at hosted.url + path_and_query, or
     `url`). `route_to` gives the context the route cookie of that replica before the first request
     (else nginx picks one and sets the cookie). `idle=False` returns once the app is connected and
     has run, without waiting for every chart to draw."""
     page = new_page(**options)
     if route_to is not None:
-        page.context.add_cookies([{"name": hosting.ROUTE_COOKIE, "value": hosted.route_cookie(route_to),
-                                   "url": hosted.url}])
+        page.context.add_cookies([{"name": hosting.ROUTE_COOKIE, "value": hosted.route_cookie(route_to), "url": hosted.url}])
     served = Served(page, hosted)
     page.goto(url or hosted.url + path_and_query)
     if idle:
         wait_idle(page)
     else:
         app = page.get_by_test_id("stApp")
-        expect(app).to_have_attribute("data-test-connection-state", "CONNECTED")
-        expect(app).to_have_attribute("data-test-script-state", "notRunning")
+        expect(app).to_have_attribute("data-test-connection-state", "CONNECTED", timeout=WAIT)
+        expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=WAIT)
     return page, served
 
 
@@ -115,8 +123,7 @@ def eventually(probe, page, timeout: float = 15.0):
 
 
 def city_names(page) -> set[str]:
-    labels = page.locator(f"{MAP} path[aria-label*='市']").evaluate_all(
-        "els => els.map(e => e.getAttribute('aria-label'))")
+    labels = page.locator(f"{MAP} path[aria-label*='市']").evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
     return {label.split(":")[0] for label in labels if label.split(":")[0].endswith("市")}
 
 
@@ -138,24 +145,24 @@ def test_the_page_map_click_share_link_language_and_download_work_under_the_sub_
     # The map's outlines: a static file under the sub-path, fetched and drawn (Vega fetches it
     # after the chart's first draw, so wait for both).
     outlines_url = f"{origin}/{BASE}/app/static/jiangxi_prefectures.geojson"
-    assert eventually(lambda: [(u, s) for u, s, _ in served.responses if u.endswith("jiangxi_prefectures.geojson")],
-                      page) == [(outlines_url, 200)]
+    assert eventually(lambda: [(u, s) for u, s, _ in served.responses if u.endswith("jiangxi_prefectures.geojson")], page) == [
+        (outlines_url, 200)
+    ]
     assert eventually(lambda: len(city_names(page)) == 11, page), city_names(page)
 
     # A click on a zone point writes the view into the URL under the sub-path.
     page.locator(f'{MAP} path[aria-label^="赣州高新区:"]').first.click(force=True)
     page.wait_for_url(f"{origin}/{BASE}/?zone=ganzhou")
     wait_idle(page)
-    expect(page.get_by_role("heading", name="赣州高新区概况")).to_be_visible()
+    expect(page.get_by_role("heading", name="赣州高新区概况")).to_be_visible(timeout=WAIT)
     # The copy-link box shows the public URL with the sub-path, exactly as the browser shows it.
-    expect(page.get_by_test_id("stSidebar").get_by_test_id("stCode")).to_have_text(
-        f"{origin}/{BASE}/?zone=ganzhou")
+    expect(page.get_by_test_id("stSidebar").get_by_test_id("stCode")).to_have_text(f"{origin}/{BASE}/?zone=ganzhou", timeout=WAIT)
 
     # Language switch.
     page.get_by_test_id("stButtonGroup").get_by_text("English").click()
     page.wait_for_url(re.compile(r"lang=en"))
     wait_idle(page)
-    expect(page.get_by_role("heading", level=1)).to_have_text("Jiangxi National High-tech Zones")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Jiangxi National High-tech Zones", timeout=WAIT)
     assert query(page) == {"zone": ["ganzhou"], "lang": ["en"]}
     assert share_link(page) == f"{origin}/{BASE}/?zone=ganzhou&lang=en"
 
@@ -172,8 +179,9 @@ def test_the_page_map_click_share_link_language_and_download_work_under_the_sub_
 
     # Sticky: page, assets, static file, download all came from one replica; no outside host.
     assert len(served.replicas()) == 1 and None not in served.replicas(), served.responses
-    assert served.websockets and all(w.startswith(f"ws://127.0.0.1:{hosted.port}/{BASE}/_stcore/stream")
-                                     for w in served.websockets)
+    assert served.websockets and all(
+        w.startswith(f"ws://127.0.0.1:{hosted.port}/{BASE}/_stcore/stream") for w in served.websockets
+    )
     assert served.outside() == []
 
 
@@ -182,7 +190,7 @@ def test_a_link_without_the_slash_keeps_its_query_and_a_copied_link_opens_the_sa
     # A link typed or shared without the slash: the redirect keeps the query, so the view too.
     first, _ = open_hosted(new_page, hosted, url=f"{origin}/{BASE}?zone=jian", locale="zh")
     assert first.url == f"{origin}/{BASE}/?zone=jian"
-    expect(first.get_by_role("heading", name="吉安高新区概况")).to_be_visible()
+    expect(first.get_by_role("heading", name="吉安高新区概况")).to_be_visible(timeout=WAIT)
     # The copy-link box, pasted into a fresh browser: nothing carried over, the same view.
     link = share_link(first)
     assert link == f"{origin}/{BASE}/?zone=jian"
@@ -190,8 +198,8 @@ def test_a_link_without_the_slash_keeps_its_query_and_a_copied_link_opens_the_sa
     second.goto(link)
     wait_idle(second)
     assert second.url == link
-    expect(second.get_by_role("heading", name="吉安高新区概况")).to_be_visible()
-    expect(second.get_by_test_id("stMultiSelect").first).to_contain_text("吉安高新区")
+    expect(second.get_by_role("heading", name="吉安高新区概况")).to_be_visible(timeout=WAIT)
+    expect(second.get_by_test_id("stMultiSelect").first).to_contain_text("吉安高新区", timeout=WAIT)
 
 
 def test_uploads_succeed_in_six_fresh_sessions_spread_over_every_replica(new_page, hosted):
@@ -204,9 +212,10 @@ def test_uploads_succeed_in_six_fresh_sessions_spread_over_every_replica(new_pag
         csv = f"{HEADER}\nyingtan,2024,industrial_revenue,,{value},亿元,exact,会话 {n} 的统计,,2025-02,测试数据\n"
         box = upload_box(page)
         box.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
-            files=[{"name": f"session{n}.csv", "mimeType": "text/csv", "buffer": csv.encode("gb18030")}])
-        expect(page.get_by_test_id("stAlert").filter(has_text=f"session{n}.csv")).to_contain_text("1")
-        expect(page.get_by_test_id("stMetric").first).to_contain_text(f"{value:,} 亿元")
+            files=[{"name": f"session{n}.csv", "mimeType": "text/csv", "buffer": csv.encode("gb18030")}]
+        )
+        expect(page.get_by_test_id("stAlert").filter(has_text=f"session{n}.csv")).to_contain_text("1", timeout=WAIT)
+        expect(page.get_by_test_id("stMetric").first).to_contain_text(f"{value:,} 亿元", timeout=WAIT)
         uploads = [(s, i) for u, s, i in served.responses if "/_stcore/upload_file/" in u]
         assert uploads and all(s < 300 for s, _ in uploads), uploads
         assert len(served.replicas()) == 1, f"session {n} was served by several replicas: {served.responses}"
@@ -219,8 +228,7 @@ def test_uploads_succeed_in_six_fresh_sessions_spread_over_every_replica(new_pag
 
 
 def connected_again(page) -> None:
-    expect(page.get_by_test_id("stApp")).to_have_attribute("data-test-connection-state", "CONNECTED",
-                                                            timeout=60_000)
+    expect(page.get_by_test_id("stApp")).to_have_attribute("data-test-connection-state", "CONNECTED", timeout=60_000)
     wait_idle(page, timeout=60_000)
 
 
@@ -246,7 +254,7 @@ def test_when_a_replica_stops_its_pages_reconnect_to_another_with_the_same_view(
     other.get_by_test_id("stButtonGroup").get_by_text("English").click()
     other.wait_for_url(re.compile(r"lang=en"))
     wait_idle(other)
-    expect(other.get_by_role("heading", name="Yingtan HTZ: profile")).to_be_visible()
+    expect(other.get_by_role("heading", name="Yingtan HTZ: profile")).to_be_visible(timeout=WAIT)
     assert len(other_served.websockets) == 1
 
     # The page on replica 0 reconnects through the proxy to another replica ...
@@ -258,8 +266,8 @@ def test_when_a_replica_stops_its_pages_reconnect_to_another_with_the_same_view(
     runs = run_count(doomed)
     doomed.locator("body").press("r")
     wait_idle(doomed, min_runs=runs + 1, timeout=60_000)
-    expect(doomed.get_by_role("heading", name="赣州高新区概况")).to_be_visible()
-    expect(doomed.get_by_test_id("stMultiSelect").first).to_contain_text("赣州高新区")
+    expect(doomed.get_by_role("heading", name="赣州高新区概况")).to_be_visible(timeout=WAIT)
+    expect(doomed.get_by_test_id("stMultiSelect").first).to_contain_text("赣州高新区", timeout=WAIT)
     assert query(doomed) == {"zone": ["ganzhou"]}
     # Requests to the app itself (not the browser's cached static files) now reach another replica.
     after = {i for url, status, i in doomed_served.responses[before:] if "/_stcore/" in url}
@@ -269,5 +277,5 @@ def test_when_a_replica_stops_its_pages_reconnect_to_another_with_the_same_view(
     doomed.get_by_test_id("stButtonGroup").get_by_text("English").click()
     doomed.wait_for_url(re.compile(r"lang=en"))
     wait_idle(doomed)
-    expect(doomed.get_by_role("heading", name="Ganzhou HTZ: profile")).to_be_visible()
+    expect(doomed.get_by_role("heading", name="Ganzhou HTZ: profile")).to_be_visible(timeout=WAIT)
     print(f"reconnected to replica {sorted(after)} {reconnect_s:.1f} s after replica 0 stopped")
