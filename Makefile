@@ -2,7 +2,7 @@
 # second time: installs are redone only when requirements*.txt or package-lock.json change (stamp
 # files in .venv/ and node_modules/).
 #   make run     serve the app on http://localhost:$(PORT) on the bundled data
-#   make test    unit + AppTest + browser tests, in one pytest run (PYTEST_ARGS="-k map" to narrow)
+#   make test    ruff (lint, format), then unit + AppTest + browser tests in one pytest run (PYTEST_ARGS="-k map" to narrow)
 #   make bench   the app against a bare Streamlit page: load, rerun, bytes, memory, Lighthouse (bench/README.md)
 #   make load    capacity without browsers (Locust protocol users: one replica, then nginx + 1/2/3
 #                replicas) and memory under uploads (load/README.md); LOAD_ARGS="--users 30" narrows
@@ -54,6 +54,8 @@ run: $(VENV)/.run-deps
 # and a full run (no PYTEST_ARGS) in which no browser test passed fails too (E2E_REQUIRED, see
 # tests/e2e/conftest.py), so a broken collection or a skipped browser can't look green.
 test: $(VENV)/.dev-deps node_modules/.npm-ci.stamp browser-deps hosting-deps
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	@rc=0; E2E_REQUIRED=$(if $(strip $(PYTEST_ARGS)),0,1) $(PY) -m pytest $(PYTEST_ARGS) || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests (exit code 5): failing." >&2; fi; \
 	exit $$rc

@@ -33,9 +33,8 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
-sys.path.insert(0, str(REPO_ROOT / "tests" / "e2e"))
 
-from e2e_harness import AppServer  # noqa: E402
+from tools.browser import AppServer  # noqa: E402
 
 from load.protocol import Session  # noqa: E402
 

@@ -3,7 +3,7 @@
     python load/run.py                       # direct, hosted 1, 2 and 3 replicas; 100 users each
     python load/run.py --setups direct,hosted2 --users 30 --duration 60
 
-For each setup it starts the servers (tests/e2e/e2e_harness.AppServer for one replica on its own;
+For each setup it starts the servers (tools/browser.AppServer for one replica on its own;
 scripts/hosted.py's Hosted for nginx + N replicas under /jx-zones/), warms each replica with a few
 sessions (not counted), runs `locust --headless` with CSV stats, stops everything, and prints one
 table row: sessions started, zone changes, errors, p50/p95 of the script round trip (start and
@@ -29,10 +29,9 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
-sys.path.insert(0, str(REPO_ROOT / "tests" / "e2e"))
 sys.path.insert(0, str(REPO_ROOT / "scripts"))
 
-from e2e_harness import AppServer  # noqa: E402
+from tools.browser import AppServer  # noqa: E402
 
 from load.protocol import Session  # noqa: E402
 
