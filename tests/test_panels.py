@@ -84,7 +84,8 @@ class Recording(state.View):
 
 PARTS = {**{name: lambda f, v, name=name: panels.BUILDERS[name](f.dataset, f.table, v) for name in CHARTS},
          "headline": panels._headline.__wrapped__, "map": lambda f, v: panels._map_spec.__wrapped__(f, v, True),
-         "table": panels._facts_table.__wrapped__, "sources": lambda f, v: panels._sources_table.__wrapped__(f, v.lang)}
+         "table": panels._facts_table.__wrapped__, "sources": lambda f, v: panels._sources_table.__wrapped__(f, v, False),
+         "profile": panels._zone_figures.__wrapped__}
 
 
 @pytest.mark.parametrize("name", PARTS)
