@@ -208,9 +208,9 @@ def upload_messages(lang: str) -> None:
 # Page sections
 # ---------------------------------------------------------------------------------------------
 
-def draw(name: str, facts: panels.Facts, view: state.View, show_missing: bool = False) -> None:
+def draw(name: str, facts: panels.Facts, view: state.View, show_missing: bool = False, shown: tuple[str, ...] = ()) -> list[str]:
     """One panel: its chart (or why there is none), its caption, the zones without a figure and
-    the caveats of its flagged figures."""
+    the caveats of its flagged figures (those not `shown` just above); returns the caveats."""
     out = panels.panel(name, facts, view)
     if out.spec is not None:
         st.vega_lite_chart(out.spec, width="stretch", key=f"chart_{name}")
@@ -222,7 +222,9 @@ def draw(name: str, facts: panels.Facts, view: state.View, show_missing: bool = 
         sep = "、" if view.lang == "zh" else ", "
         st.caption(i18n.t("chart.no_data_for", view.lang, zones=sep.join(out.missing)))
     for note in out.notes:
-        st.caption(safe.md(note))
+        if note not in shown:
+            st.caption(safe.md(note))
+    return out.notes
 
 
 def headline(facts: panels.Facts, view: state.View) -> None:
@@ -373,8 +375,8 @@ def main() -> None:
     with left:
         map_section(facts, view, vocab, highlight=bool(filters.zones or filters.industries))
     with right:
-        draw("by_zone", facts, view, show_missing=True)
-        draw("over_years", facts, view)
+        shown = draw("by_zone", facts, view, show_missing=True)
+        draw("over_years", facts, view, shown=tuple(shown))
 
     if len(view.zones) == 1:
         profile_section(facts, view)

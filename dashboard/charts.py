@@ -65,7 +65,7 @@ def _count_axis(title: str, integer: bool, **kwargs) -> alt.Axis:
 def _year_axis(**kwargs) -> alt.X:
     """Years on a continuous axis: a year without a figure keeps its place as a gap (an ordinal
     axis would hold only the years present); ticks are whole years."""
-    return alt.X("year:Q", title=None, scale=alt.Scale(zero=False, nice=False, padding=24),
+    return alt.X("year:Q", title=None, scale=alt.Scale(zero=False, nice=False, padding=32),
                  axis=alt.Axis(format="d", tickMinStep=1, labelAngle=0, labelOverlap=True), **kwargs)
 
 

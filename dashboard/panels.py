@@ -161,7 +161,8 @@ def enterprises(dataset, facts, view: View) -> Panel:
     if not len(table):
         empty = i18n.t("empty.enterprises", lang) if view.year is None else i18n.t("empty.enterprises_until", lang, year=view.year)
         return Panel(None, empty=empty, missing=missing)
-    table = table.assign(label_text=[f"{v} ({y})" for v, y in zip(table["label_text"], table["year"])])
+    table = table.assign(label_text=[f"{v} ({y})" for v, y in zip(table["label_text"], table["year"])],
+                         item=[f"{z} · {m}" for z, m in zip(table["zone"], table["metric_label"])])
     texts = Texts(i18n.t("chart.enterprises", lang), i18n.t("chart.enterprises_desc", lang),
                   axis=i18n.fmt_axis_unit("家", lang), tooltip=tooltip_titles(lang))
     return Panel(charts.grouped_bars(table, texts), subtitle=caption, missing=missing, notes=flagged_notes(table, lang))
