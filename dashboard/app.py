@@ -246,11 +246,8 @@ def enterprise_section(facts: panels.Facts, view: state.View) -> None:
 
 def industry_section(facts: panels.Facts, view: state.View) -> None:
     draw("industry_matrix", facts, view)
-    left, right = st.columns(2)
-    with left:
-        draw("industry_revenue", facts, view)
-    with right:
-        draw("industry_shares", facts, view)
+    draw("industry_revenue", facts, view)
+    draw("industry_shares", facts, view)  # full width: each bar's denominator must be readable
 
 
 def ranking_section(facts: panels.Facts, view: state.View) -> None:
@@ -302,7 +299,7 @@ def sources_section(facts: panels.Facts, view: state.View) -> None:
     st.caption(i18n.t("sources.count_all", lang, total=total) if everything
                else i18n.t("sources.count", lang, n=shown, total=total))
     link_column = i18n.t("sources.col_link", lang)
-    st.dataframe(table, hide_index=True, width="stretch", height=360,
+    st.dataframe(table, hide_index=True, width="stretch", height=min(360, 35 * (len(table) + 1) + 3),
                  column_config={link_column: st.column_config.LinkColumn(link_column)})
 
 

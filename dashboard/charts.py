@@ -240,7 +240,7 @@ def _share_bars(texts: Texts) -> alt.Chart:
     )
     bars = base.mark_bar().encode(
         color=alt.Color("share_of_label:N", title=texts.name("share_of_label"), sort=alt.EncodingSortField("share_order", op="min"),
-                        scale=alt.Scale(range=SHARE_COLOURS), legend=alt.Legend(orient="bottom", columns=1, labelLimit=320)),
+                        scale=alt.Scale(range=SHARE_COLOURS), legend=alt.Legend(orient="bottom", columns=1, labelLimit=600)),
         description=DESCRIBE)
     return _finish(alt.layer(bars, _value_labels(base, "label_text", align="left", dx=3)), texts, alt.Step(24))
 
@@ -260,13 +260,13 @@ NATIONAL_TIPS = ("year", "value_text", "share_text", "zones_text", "source")
 def _national_bars(texts: Texts) -> alt.Chart:
     # bars from year − 0.3 to year + 0.3 on a continuous axis: a year without a figure stays a gap
     base = alt.Chart(_rows()).transform_calculate(start="datum.year - 0.3", end="datum.year + 0.3").encode(
-        y=alt.Y("value:Q", title=texts.axis),
+        y=alt.Y("value:Q", title=texts.axis, scale=alt.Scale(zero=True)),
         tooltip=_tooltips(texts, NATIONAL_TIPS),
     )
     bars = base.mark_bar(color="#1f5fa8").encode(
         x=alt.X("start:Q", title=None, scale=alt.Scale(zero=False, nice=False),
                 axis=alt.Axis(format="d", tickMinStep=1, labelAngle=0, labelOverlap=True)),
-        x2="end:Q", description=DESCRIBE)
+        x2="end:Q", y2=alt.datum(0), description=DESCRIBE)
     labels = _value_labels(base, dy=-8).encode(x=alt.X("year:Q"))
     return _finish(alt.layer(bars, labels), texts, 280)
 

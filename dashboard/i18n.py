@@ -324,9 +324,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "No {metric} figures for {year}.",
     },
     "empty.latest": {
-        "zh": "所选高新区没有{metric}的数字（2018 年以前的基期数字只在选定该年份时显示）。",
-        "en": "The selected zones have no {metric} figure (baseline figures from before 2018 show "
-        "only when their year is chosen).",
+        "zh": "所选高新区没有{metric}的数字。",
+        "en": "The selected zones have no {metric} figure.",
+    },
+    "empty.latest_baseline": {
+        "zh": "所选高新区没有 2018 年以来的{metric}数字；更早的基期数字只在选定该年份时显示。",
+        "en": "The selected zones have no {metric} figure from 2018 on; earlier baseline figures "
+        "show only when their year is chosen.",
     },
     "empty.industries": {
         "zh": "所选产业没有数据。",

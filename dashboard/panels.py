@@ -125,8 +125,9 @@ def by_zone(dataset, facts, view: View) -> Panel:
     table, missing = model.metric_by_zone(facts, dataset, view)
     label, metric = _metric(dataset, view.metric, lang)
     if not len(table):
+        baselines = facts[(facts["metric"] == view.metric) & facts["zone_id"].isin(view.zones) & facts["baseline"].astype(bool)]
         empty = (i18n.t("empty.year", lang, metric=label, year=view.year) if view.year is not None
-                 else i18n.t("empty.latest", lang, metric=label))
+                 else i18n.t("empty.latest_baseline" if len(baselines) else "empty.latest", lang, metric=label))
         return Panel(None, empty=empty, missing=missing)
     texts = Texts(i18n.t("chart.output_by_zone", lang, metric=label), i18n.t("chart.output_by_zone_desc", lang, metric=label),
                   axis=i18n.fmt_axis_unit(metric["unit"], lang), tooltip=tooltip_titles(lang), trust_domain=trust_domain(lang))
