@@ -162,3 +162,23 @@ def test_a_broken_facts_file_in_a_data_folder_names_file_row_and_column(tmp_path
     assert problems.iloc[0]["file"] == "facts.csv"
     assert (problems.iloc[0]["row"], problems.iloc[0]["column"]) == (4, "zone_id")
     assert (data.BUNDLED_DATA_DIR / "facts.csv").read_text(encoding="utf-8").count("nanchang_old") == 0
+
+
+def test_the_sources_tab_shows_the_sources_in_view_and_all_one_click_away():
+    """Issue 13.11: ?zone=yingtan lists Yingtan's sources, not all of them Nanchang's first."""
+    at = run({"zone": "yingtan", "tab": "sources"})
+    table = next(df.value for df in at.dataframe if "用于哪些数字" in df.value.columns)
+    assert len(table) == 3 and not table["用于哪些数字"].str.contains("南昌").any()
+    assert any("用到 2 个来源" in c.value for c in at.caption)
+    at.toggle(key="w_all_sources").set_value(True).run()
+    table = next(df.value for df in at.dataframe if "用于哪些数字" in df.value.columns)
+    assert len(table) > 80
+
+
+def test_a_one_zone_page_shows_its_caveats_in_chinese():
+    """Issue 13.14: area and location notes and every figure's caveat in Chinese on the Chinese page."""
+    at = run({"zone": "fuzhou"})
+    captions = " ".join(c.value for c in at.caption)
+    assert "2013年省政府核准的开发面积" in captions and "Approved" not in captions
+    figures = next(df.value for df in at.dataframe if "说明" in df.value.columns and "高新区" not in df.value.columns)
+    assert len(figures) == 6 and figures["说明"].str.contains("基期数字（2017年）").sum() == 3
