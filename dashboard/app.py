@@ -93,21 +93,17 @@ def on_sidebar(vocab: state.Vocabulary) -> None:
     set_filters(state.after_sidebar(ss.filters, sidebar, vocab), vocab)
 
 
-def on_map_select(vocab: state.Vocabulary) -> None:
+def on_map_select(vocab: state.Vocabulary, key: str) -> None:
     ss = st.session_state
-    event = ss.get(map_key())
-    ss.map_clicks = ss.get("map_clicks", 0) + 1  # a fresh chart key: the next click starts from empty
-    set_filters(state.after_map_click(ss.filters, event, vocab), vocab)
+    event, before = ss.get(key), ss.get("map_before", {}).get(key)
+    ss.map_before = {key: event}  # the selection state this click left, to compare the next one with
+    set_filters(state.after_map_click(ss.filters, event, before, vocab), vocab)
 
 
 def on_tab(vocab: state.Vocabulary) -> None:
     ss = st.session_state
     labels = {i18n.t(f"section.{tab}", ss.filters.lang): tab for tab in state.TABS}
     set_filters(state.open_tab(ss.filters, labels.get(ss.w_tab, "")), vocab)
-
-
-def map_key() -> str:
-    return f"map_{st.session_state.get('map_clicks', 0)}"
 
 
 def write_url(filters: state.Filters, vocab: state.Vocabulary) -> None:
@@ -235,7 +231,8 @@ def headline(facts: panels.Facts, view: state.View) -> None:
 
 def map_section(facts: panels.Facts, view: state.View, vocab: state.Vocabulary, highlight: bool) -> None:
     spec = panels.map_spec(facts, view, highlight)
-    st.vega_lite_chart(spec, width="stretch", key=map_key(), on_select=lambda: on_map_select(vocab),
+    key = f"map_{view.lang}_{view.metric}"  # new exactly when the spec is: the drawn map starts with no selection
+    st.vega_lite_chart(spec, width="stretch", key=key, on_select=lambda: on_map_select(vocab, key),
                        selection_mode=[state.ZONE_SELECTION, state.CITY_SELECTION])
     st.caption(panels.map_caption(facts, view) + " " + i18n.t("map.caption", view.lang))
 
@@ -317,10 +314,11 @@ def tabs(facts: panels.Facts, view: state.View, vocab: state.Vocabulary) -> None
 
 
 def share_box(filters: state.Filters, vocab: state.Vocabulary, lang: str) -> None:
-    st.sidebar.subheader(i18n.t("share.copy_link", lang))
+    """The link of this view, in a text box a person can select and copy (st.code would do too, but
+    it makes every first load fetch and run Streamlit's 1.5 MB syntax highlighter: bench/README.md)."""
     base = st.context.url or "http://localhost:8501/"
-    st.sidebar.code(state.share_url(base, filters, vocab), language=None, wrap_lines=True)
-    st.sidebar.caption(i18n.t("share.link_help", lang))
+    st.session_state.w_share = state.share_url(base, filters, vocab)  # one box, its text follows the view
+    st.sidebar.text_input(i18n.t("share.copy_link", lang), key="w_share", help=i18n.t("share.link_help", lang))
 
 
 def notices(lang: str) -> None:

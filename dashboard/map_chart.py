@@ -30,6 +30,8 @@ CITY_SELECTION = state.CITY_SELECTION
 ZONE_SELECTION = state.ZONE_SELECTION
 # Vega-Lite names a unit's marks "<name>_marks". Listening only to clicks on those marks keeps a
 # city click from emptying the zone selection (DESIGN.md) and makes empty space send nothing.
+# Every click toggles its mark in the selection (toggle="true"), so each click changes the
+# selection state Streamlit reports, and the map never needs a fresh key (a rebuild) per click.
 _CLICK_ON = "@{}_marks:click"
 
 # Served by Streamlit's static file serving (server.enableStaticServing): static/ holds a byte-for-byte
@@ -120,7 +122,7 @@ def _text(value: Any) -> str:
 def _cities_layer(texts: MapTexts) -> alt.Chart:
     """Cities shaded by `value`; grey where it is null (mark.invalid="show" keeps them drawn)."""
     select = alt.selection_point(
-        name=CITY_SELECTION, fields=["adcode"], on=_CLICK_ON.format(CITY_LAYER), clear=False
+        name=CITY_SELECTION, fields=["adcode"], on=_CLICK_ON.format(CITY_LAYER), clear=False, toggle="true"
     )
     # The outlines come from the app's static file (fetched once, cached by the browser); each
     # rerun sends only the small per-city rows, joined to the outlines by adcode in the browser.
@@ -159,7 +161,7 @@ def _cities_layer(texts: MapTexts) -> alt.Chart:
 def _zones_layer(texts: MapTexts) -> alt.Chart:
     """Zone points: area ∝ value where known, a fixed hollow dot where not, a dark ring if selected."""
     select = alt.selection_point(
-        name=ZONE_SELECTION, fields=["zone_id"], on=_CLICK_ON.format(ZONE_LAYER), clear=False
+        name=ZONE_SELECTION, fields=["zone_id"], on=_CLICK_ON.format(ZONE_LAYER), clear=False, toggle="true"
     )
     size_legend = (
         alt.Legend(title=texts.zone_size_title, format=",.0f", tickCount=3, **_LEGEND_PLACE)

@@ -259,19 +259,19 @@ def after_sidebar(filters: Filters, sidebar: Sidebar, vocab: Vocabulary) -> Filt
     )
 
 
-def after_map_click(filters: Filters, event: object, vocab: Vocabulary) -> Filters:
+def after_map_click(filters: Filters, event: object, before: object, vocab: Vocabulary) -> Filters:
     """The view after one click on the map: a zone point toggles that zone, a city adds the zones
     it hosts, empty space (or any event that cannot be read) changes nothing.
 
-    The event is Streamlit's selection *state*, not a click: call this only when it changes (the
-    chart's on_select callback) and give the chart a fresh key after each click, so that the
-    next click starts from an empty state instead of toggling the same zone again.
+    Streamlit reports the map's selection *state*, not the click: each click toggles its mark in
+    that state, so what was clicked is what differs between `event` and the state `before` it
+    (None for a freshly drawn map).
     """
-    zones = _clicked_zones(event, vocab.zone_city)
+    zones = set(_clicked_zones(event, vocab.zone_city)) ^ set(_clicked_zones(before, vocab.zone_city))
     if zones:
-        chosen = set(filters.zones) ^ set(zones)
+        chosen = set(filters.zones) ^ zones
     else:
-        cities = set(_clicked_cities(event))
+        cities = set(_clicked_cities(event)) ^ set(_clicked_cities(before))
         chosen = set(filters.zones) | {z for z, code in vocab.zone_city.items() if code in cities}
     return replace(filters, zones=_in_order(chosen, vocab.zones))
 

@@ -460,8 +460,8 @@ def test_an_industry_keeps_the_zones_that_have_it_or_one_of_its_segments():
 # --- a click on the map -------------------------------------------------------------------------
 
 
-def clicked(event, zones=()) -> tuple[str, ...]:
-    return after_map_click(replace(DEFAULT, zones=tuple(zones)), event, VOCAB).zones
+def clicked(event, zones=(), before=None) -> tuple[str, ...]:
+    return after_map_click(replace(DEFAULT, zones=tuple(zones)), event, before, VOCAB).zones
 
 
 def zone_click(*ids):
@@ -480,7 +480,16 @@ def test_clicking_a_zone_toggles_it_and_keeps_registry_order():
 
 def test_a_click_keeps_the_rest_of_the_view():
     filters = Filters(metric="gdp", year=2019, industries=("aviation",), lang="en", tab="ranking")
-    assert after_map_click(filters, zone_click("ganzhou"), VOCAB) == replace(filters, zones=("ganzhou",))
+    assert after_map_click(filters, zone_click("ganzhou"), None, VOCAB) == replace(filters, zones=("ganzhou",))
+
+
+def test_what_was_clicked_is_what_changed_in_the_selection_state():
+    # each click toggles its mark in the map's selection state; the state before it is remembered
+    assert clicked(zone_click("ganzhou", "yingtan"), ("ganzhou",), before=zone_click("ganzhou")) == ("yingtan", "ganzhou")
+    assert clicked(zone_click("ganzhou"), ("ganzhou", "yingtan"), before=zone_click("ganzhou", "yingtan")) == ("ganzhou",)
+    assert clicked(zone_click(), ("ganzhou",), before=zone_click("ganzhou")) == ()  # clicked again: off
+    assert clicked(city_click(), ("jian",), before=city_click(360800)) == ("jian",)  # a city click only adds
+    assert clicked(zone_click("ganzhou"), ("nanchang",), before=zone_click("ganzhou")) == ("nanchang",)  # no change
 
 
 def test_shift_clicked_zones_toggle_each_once():

@@ -62,3 +62,12 @@ def test_the_map_shows_eleven_cities_and_nine_zones(open_app):
     assert nine <= names
     cities = page.locator(f"{MAP} path[aria-label*='市']").evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
     assert len({c.split(":")[0] for c in cities if c.split(":")[0].endswith("市")}) == 11
+
+
+def test_clicks_in_a_row_add_and_remove_zones_on_the_same_drawn_map(open_app):
+    page = open_app("/", locale="zh")
+    click_until(page, zone_point(page, "赣州高新区"), r"\?zone=ganzhou$")
+    click_until(page, zone_point(page, "鹰潭高新区"), r"\?zone=yingtan&zone=ganzhou$")
+    click_until(page, zone_point(page, "赣州高新区"), r"\?zone=yingtan$")
+    assert query(page) == {"zone": ["yingtan"]}
+    expect(page.get_by_role("heading", name="鹰潭高新区概况")).to_be_visible()
