@@ -193,7 +193,9 @@ def _industry_matrix(texts: Texts) -> alt.Chart:
         tooltip=_tooltips(texts, MATRIX_TIPS),
     )
     cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
-        color=alt.Color("role:N", title=None, scale=alt.Scale(range=["#1f5fa8", "#9cc3e6"]), legend=alt.Legend(orient="bottom")),
+        # first industry dark in either language (sorted by role_order, not by the label's spelling)
+        color=alt.Color("role:N", title=None, sort=alt.EncodingSortField("role_order", op="min"),
+                        scale=alt.Scale(range=["#1f5fa8", "#9cc3e6"]), legend=alt.Legend(orient="bottom")),
         description=DESCRIBE)
     return _finish(cells, texts, alt.Step(30))
 
@@ -201,7 +203,7 @@ def _industry_matrix(texts: Texts) -> alt.Chart:
 def industry_matrix(matrix: pd.DataFrame, texts: Texts) -> dict:
     """Zone × lead industry, from the registry: filled where the industry is a lead industry,
     darker for the stated first industry (首位产业)."""
-    frame = _frame(matrix, ["zone", "industry_label", "role"], aria=MATRIX_TIPS, order="zone")
+    frame = _frame(matrix, ["zone", "industry_label", "role", "role_order"], aria=MATRIX_TIPS, order="zone")
     first = {value: i for i, value in reversed(list(enumerate(frame["industry_label"])))}
     frame["column"] = frame["industry_label"].map(first)
     return _fill(_industry_matrix, texts, frame)

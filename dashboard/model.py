@@ -216,8 +216,9 @@ def industry_matrix(dataset: data.Dataset, view: View) -> pd.DataFrame:
             first = industry == z.first_industry
             rows.append({"zone_id": z.zone_id, "zone": labels[z.zone_id], "industry": industry,
                          "industry_label": names[industry], "position": position,
-                         "role": i18n.t("industry.first" if first else "industry.lead", view.lang)})
-    return pd.DataFrame(rows, columns=["zone_id", "zone", "industry", "industry_label", "position", "role"])
+                         "role": i18n.t("industry.first" if first else "industry.lead", view.lang),
+                         "role_order": 0 if first else 1})
+    return pd.DataFrame(rows, columns=["zone_id", "zone", "industry", "industry_label", "position", "role", "role_order"])
 
 
 def industry_figures(facts: pd.DataFrame, dataset: data.Dataset, view: View, metrics: tuple[str, ...]) -> pd.DataFrame:

@@ -286,3 +286,14 @@ def test_without_a_year_in_the_link_the_view_is_latest_available(vocab):
     filters, notices = state.parse_query({}, vocab)
     assert filters.year is None and not notices
     assert state.resolve(filters, vocab).year is None
+
+
+def test_the_first_industry_is_the_dark_cell_in_both_languages(facts, resolve):
+    """The matrix says "the darker cell is its first industry": true in Chinese too, where 主导产业
+    sorts before 首位产业 and used to take the dark colour."""
+    for lang in ("zh", "en"):
+        spec = panels.panel("industry_matrix", facts, resolve(lang=lang)).spec
+        colour = spec["encoding"]["color"] if "encoding" in spec else spec["layer"][0]["encoding"]["color"]
+        assert colour["sort"] == {"field": "role_order", "op": "min"} and colour["scale"]["range"][0] == "#1f5fa8"
+        first = [r for r in rows(panels.panel("industry_matrix", facts, resolve(lang=lang))) if r["role_order"] == 0]
+        assert first and {r["role"] for r in first} == {"首位产业" if lang == "zh" else "first industry"}
