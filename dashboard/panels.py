@@ -312,13 +312,14 @@ def zone_figures(facts: Facts, view: View) -> pd.DataFrame:
 @cached(max_entries=64)
 def _zone_figures(facts: Facts, view: View) -> pd.DataFrame:
     lang = view.lang
-    columns = [i18n.t(k, lang) for k in ("column.metric", "column.industry", "column.year", "column.value",
-                                         "column.source_title", "column.note")]
+    # what and how much first: on a phone the first two columns are what fits
+    columns = [i18n.t(k, lang) for k in ("column.metric", "column.value", "column.year", "column.source_title", "column.note")]
     if len(view.zones) != 1:
         return pd.DataFrame(columns=columns)
     shown = model.zone_figures(facts.table, facts.dataset, view.zones[0], lang)
-    return pd.DataFrame(dict(zip(columns, (shown["metric_label"], shown["industry_label"], shown["year"],
-                                           shown["value_text"], shown["source"], shown["caveat"])))).reset_index(drop=True)
+    what = [f"{m} · {i}" if i else m for m, i in zip(shown["metric_label"], shown["industry_label"])]
+    return pd.DataFrame(dict(zip(columns, (what, shown["value_text"], shown["year"], shown["source"],
+                                           shown["caveat"])))).reset_index(drop=True)
 
 
 def part(name: str, view: View) -> View:
