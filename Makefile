@@ -3,15 +3,20 @@
 # files in .venv/ and node_modules/).
 #   make run     serve the app on http://localhost:$(PORT) on the bundled data
 #   make test    unit + AppTest + browser tests, in one pytest run (PYTEST_ARGS="-k map" to narrow)
-#   make bench   the app against a bare Streamlit page: load, rerun, bytes, memory (bench/README.md)
+#   make bench   the app against a bare Streamlit page: load, rerun, bytes, memory, Lighthouse (bench/README.md)
 #   make load    10 browser users at once against one server
+#   make hosted  nginx on http://127.0.0.1:$(HOSTED_PORT)/$(BASE_PATH)/ in front of $(REPLICAS)
+#                replicas, as the app is hosted (scripts/hosted.py, deploy/, README "Hosting")
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 PYTEST_ARGS ?=
+REPLICAS ?= 3
+HOSTED_PORT ?= 8080
+BASE_PATH ?= jx-zones
 
-.PHONY: run test bench load browser-deps
+.PHONY: run test bench load browser-deps hosting-deps hosted
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -25,7 +30,7 @@ $(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(PY)
 	$(PY) -m pip install -q -r requirements.txt -r requirements-dev.txt
 	touch $@
 
-# axe-core for the accessibility tests, exactly as package-lock.json pins it.
+# axe-core for the accessibility tests and lighthouse for make bench, exactly as package-lock.json pins them.
 node_modules/.npm-ci.stamp: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
@@ -34,21 +39,32 @@ node_modules/.npm-ci.stamp: package.json package-lock.json
 browser-deps:
 	@bash scripts/ensure-browser-deps.sh
 
+# Debian's nginx for the hosted setup (make hosted, tests/e2e/test_hosted.py, nginx -t in
+# tests/test_deploy.py): checked every time, installed when missing and root.
+hosting-deps:
+	@bash scripts/ensure-hosting-deps.sh
+
 run: $(VENV)/.run-deps
 	$(PY) -m streamlit run streamlit_app.py --server.port $(PORT) --server.headless true
 
 # One pytest run for everything. Exit code 5 ("no tests collected") is a failure like any other,
 # and a full run (no PYTEST_ARGS) in which no browser test passed fails too (E2E_REQUIRED, see
 # tests/e2e/conftest.py), so a broken collection or a skipped browser can't look green.
-test: $(VENV)/.dev-deps node_modules/.npm-ci.stamp browser-deps
+test: $(VENV)/.dev-deps node_modules/.npm-ci.stamp browser-deps hosting-deps
 	@rc=0; E2E_REQUIRED=$(if $(strip $(PYTEST_ARGS)),0,1) $(PY) -m pytest $(PYTEST_ARGS) || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests (exit code 5): failing." >&2; fi; \
 	exit $$rc
 
-bench: $(VENV)/.dev-deps browser-deps
+# bench/run.py runs Lighthouse (node_modules, pinned in package.json) after its own loads.
+bench: $(VENV)/.dev-deps node_modules/.npm-ci.stamp browser-deps
 	$(PY) bench/map_bench.py
 	$(PY) bench/upload_bench.py
 	$(PY) bench/run.py
 
 load: $(VENV)/.dev-deps browser-deps
 	$(PY) bench/run.py --load
+
+# In the foreground until Ctrl-C / SIGTERM, which stops every process it started. Prints
+# `READY http://127.0.0.1:$(HOSTED_PORT)/$(BASE_PATH)/` once every replica answers through nginx.
+hosted: $(VENV)/.run-deps hosting-deps
+	exec $(PY) scripts/hosted.py --replicas $(REPLICAS) --port $(HOSTED_PORT) --base-path $(BASE_PATH)

@@ -4,6 +4,7 @@ One multiselect, one slider, one line chart and a few metrics, on made-up data b
 so the numbers say what Streamlit itself costs on this machine. Keep it this small: if it grows,
 every ratio in the benchmark silently gets easier.
 """
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -16,8 +17,7 @@ picked = st.multiselect("Zones", zones, default=zones[:3])
 year = st.slider("Year", 2010, 2024, 2020)
 
 rng = np.random.default_rng(year)
-frame = pd.DataFrame(rng.normal(1, 0.1, (year - 2009, len(zones))).cumsum(axis=0), columns=zones,
-                     index=range(2010, year + 1))
+frame = pd.DataFrame(rng.normal(1, 0.1, (year - 2009, len(zones))).cumsum(axis=0), columns=zones, index=range(2010, year + 1))
 
 cols = st.columns(3)
 cols[0].metric("Zones", len(picked))

@@ -6,6 +6,7 @@ Runs the script once (cold: imports, data loading, cache fill), then `--runs` mo
 caches, and prints JSON: {"cold_ms": ..., "runs_ms": [...], "median_ms": ...}. bench/run.py calls it
 in a fresh process per script so the two scripts' imports and caches don't mix.
 """
+
 import argparse
 import json
 import os

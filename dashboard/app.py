@@ -65,10 +65,13 @@ def query_params() -> dict[str, list[str]]:
 
 
 def init_filters(vocab: state.Vocabulary) -> None:
-    if "filters" in st.session_state:
+    ss = st.session_state
+    if "filters" in ss:
         return
     filters, notices = state.parse_query(query_params(), vocab, browser_locale=st.context.locale)
-    st.session_state.notices = notices
+    if "w_metric" in ss:  # a page that reconnected (another replica): its first run brings what was just changed
+        filters = state.after_sidebar(filters, sidebar_values(filters), vocab)
+    ss.notices = notices
     set_filters(filters, vocab, keep_notices=True)
 
 
@@ -86,11 +89,16 @@ def set_filters(filters: state.Filters, vocab: state.Vocabulary, keep_notices: b
     ss.w_tab = i18n.t(f"section.{filters.tab}", filters.lang)
 
 
-def on_sidebar(vocab: state.Vocabulary) -> None:
+def sidebar_values(current: state.Filters) -> state.Sidebar:
+    """The sidebar as the widgets hold it (`w_year` "latest" is the year None)."""
     ss = st.session_state
-    year = None if ss.w_year == LATEST else ss.w_year
-    sidebar = state.Sidebar(lang=ss.w_lang, zones=ss.w_zones, industries=ss.w_industries, metric=ss.w_metric, year=year)
-    set_filters(state.after_sidebar(ss.filters, sidebar, vocab), vocab)
+    year = ss.get("w_year", LATEST if current.year is None else current.year)  # absent: what the view has
+    return state.Sidebar(lang=ss.get("w_lang"), zones=ss.get("w_zones", ()), industries=ss.get("w_industries", ()),
+                         metric=ss.get("w_metric", ""), year=None if year == LATEST else year)
+
+
+def on_sidebar(vocab: state.Vocabulary) -> None:
+    set_filters(state.after_sidebar(st.session_state.filters, sidebar_values(st.session_state.filters), vocab), vocab)
 
 
 def on_map_select(vocab: state.Vocabulary, key: str) -> None:
@@ -264,13 +272,13 @@ def profile_section(facts: panels.Facts, view: state.View) -> None:
     dataset, zone_id, lang = facts.dataset, view.zones[0], view.lang
     name = model.zone_labels(dataset.zones, lang)[zone_id]
     st.subheader(i18n.t("chart.zone_profile", lang, zone=name))
-    st.dataframe(panels.zone_profile(dataset, zone_id, lang), hide_index=True, width="stretch")
+    st.table(panels.zone_profile(dataset, zone_id, lang).set_index(i18n.t("profile.field", lang)))  # a plain table: no grid to build
     for note in (panels.area_note(dataset, zone_id, lang), panels.location_note(dataset, zone_id, lang)):
         if note:
             st.caption(safe.md(note))
     figures = panels.zone_figures(facts, view)
     st.markdown(f"**{safe.md(i18n.t('profile.figures', lang, zone=name))}**")
-    if len(figures):
+    if len(figures):  # a grid: a zone can have dozens of figures with long caveats
         st.dataframe(figures, hide_index=True, width="stretch")
     else:
         st.info(i18n.t("profile.figures_empty", lang, zone=name))

@@ -76,8 +76,12 @@ def _rows() -> alt.NamedData:
 def _finish(chart, texts: Texts, height) -> alt.Chart:
     # fit-x: the width follows the column, the height is the plot's own (axis labels and legends
     # are added to it instead of squeezing the bars); a step height grows with the rows
-    return chart.properties(title=_title(texts), description=texts.description, width="container", height=height,
-                            autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+    # labelLimit 0: labels are short ids of zones, metrics and industries, drawn whole. Any limit makes
+    # Vega measure every label and shorten it by further measurements, most of a chart's build time
+    # with CJK text (bench/README.md, "Where the cold load goes").
+    return (chart.properties(title=_title(texts), description=texts.description, width="container", height=height,
+                             autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+            .configure_axis(labelLimit=0).configure_legend(labelLimit=0))
 
 
 def _trust_colour(texts: Texts) -> alt.Color:
@@ -122,7 +126,7 @@ BAR_TIPS = ("item", "value_text", "year", "source", "caveat")
 
 def _bar_by_zone(texts: Texts, integer: bool = False) -> alt.Chart:
     base = alt.Chart(_rows()).encode(
-        y=alt.Y("item:N", sort=ORDER, title=None, axis=alt.Axis(labelLimit=220)),
+        y=alt.Y("item:N", sort=ORDER, title=None, axis=alt.Axis(labelLimit=0)),
         x=alt.X("value:Q", axis=_count_axis(texts.axis, integer)),
         tooltip=_tooltips(texts, BAR_TIPS),
     )
@@ -142,7 +146,7 @@ def _points_over_years(texts: Texts, reverse: bool, tips: tuple[str, ...], integ
     base = alt.Chart(_rows()).encode(
         x=_year_axis(),
         y=alt.Y("value:Q", axis=_count_axis(texts.axis, integer), scale=alt.Scale(reverse=reverse, zero=not reverse)),
-        color=alt.Color("item:N", title=None, sort=ORDER, legend=alt.Legend(orient="bottom", columns=3, labelLimit=220)),
+        color=alt.Color("item:N", title=None, sort=ORDER, legend=alt.Legend(orient="bottom", columns=3, labelLimit=0)),
         tooltip=_tooltips(texts, tips),
     )
     points = base.mark_point(filled=True, size=90).encode(description=DESCRIBE)
@@ -165,12 +169,12 @@ GROUPED_TIPS = ("zone", "metric_label", "value_text", "year", "source", "caveat"
 
 def _grouped_bars(texts: Texts) -> alt.Chart:
     base = alt.Chart(_rows()).encode(
-        y=alt.Y("item:N", title=None, sort=ORDER, axis=alt.Axis(labelLimit=260)),
+        y=alt.Y("item:N", title=None, sort=ORDER, axis=alt.Axis(labelLimit=0)),
         x=alt.X("value:Q", axis=_count_axis(texts.axis, True)),
         tooltip=_tooltips(texts, GROUPED_TIPS),
     )
     bars = base.mark_bar().encode(
-        color=alt.Color("metric_label:N", title=None, legend=alt.Legend(orient="bottom", columns=2, labelLimit=170)),
+        color=alt.Color("metric_label:N", title=None, legend=alt.Legend(orient="bottom", columns=2, labelLimit=0)),
         description=DESCRIBE)
     return _finish(alt.layer(bars, _value_labels(base, "label_text", align="left", dx=3)), texts, alt.Step(24))
 
@@ -188,7 +192,7 @@ MATRIX_TIPS = ("zone", "industry_label", "role")
 def _industry_matrix(texts: Texts) -> alt.Chart:
     base = alt.Chart(_rows()).encode(
         x=alt.X("industry_label:N", title=None, sort=alt.EncodingSortField("column", op="min"),
-                axis=alt.Axis(labelAngle=-45, labelLimit=160, orient="top", labelOverlap=False)),
+                axis=alt.Axis(labelAngle=-45, labelLimit=0, orient="top", labelOverlap=False)),
         y=alt.Y("zone:N", title=None, sort=ORDER),
         tooltip=_tooltips(texts, MATRIX_TIPS),
     )
@@ -214,7 +218,7 @@ INDUSTRY_TIPS = ("item", "metric_label", "year", "value_text", "source", "caveat
 
 def _industry_bars(texts: Texts, domain_max: float | None) -> alt.Chart:
     base = alt.Chart(_rows()).encode(
-        y=alt.Y("row:N", title=None, sort=ORDER, axis=alt.Axis(labelLimit=260)),
+        y=alt.Y("row:N", title=None, sort=ORDER, axis=alt.Axis(labelLimit=0)),
         x=alt.X("value:Q", title=texts.axis, scale=alt.Scale(domain=[0, domain_max]) if domain_max else alt.Undefined),
         tooltip=_tooltips(texts, INDUSTRY_TIPS),
     )
@@ -236,13 +240,13 @@ SHARE_COLOURS = ["#1f5fa8", "#c77c12", "#1d8a5a", "#7a4fb0", "#b03a48", "#5c5c5c
 
 def _share_bars(texts: Texts) -> alt.Chart:
     base = alt.Chart(_rows()).encode(
-        y=alt.Y("row:N", title=None, sort=ORDER, axis=alt.Axis(labelLimit=260)),
+        y=alt.Y("row:N", title=None, sort=ORDER, axis=alt.Axis(labelLimit=0)),
         x=alt.X("value:Q", title=texts.axis, scale=alt.Scale(domain=[0, 100])),
         tooltip=_tooltips(texts, SHARE_TIPS),
     )
     bars = base.mark_bar().encode(
         color=alt.Color("share_of_label:N", title=texts.name("share_of_label"), sort=alt.EncodingSortField("share_order", op="min"),
-                        scale=alt.Scale(range=SHARE_COLOURS), legend=alt.Legend(orient="bottom", columns=1, labelLimit=600)),
+                        scale=alt.Scale(range=SHARE_COLOURS), legend=alt.Legend(orient="bottom", columns=1, labelLimit=0)),
         description=DESCRIBE)
     return _finish(alt.layer(bars, _value_labels(base, "label_text", align="left", dx=3)), texts, alt.Step(24))
 
@@ -285,9 +289,9 @@ def _coverage_heatmap(texts: Texts) -> alt.Chart:
     base = alt.Chart(_rows()).encode(
         # grid lines on the band edges draw the frame of the empty cells
         y=alt.Y("metric_label:N", title=None, sort=alt.EncodingSortField("order", op="min"),
-                axis=alt.Axis(labelLimit=260, grid=True, bandPosition=0, labelOverlap=False)),
+                axis=alt.Axis(labelLimit=0, grid=True, bandPosition=0, labelOverlap=False)),
         x=alt.X("zone:N", title=None, sort=alt.EncodingSortField("zone_order", op="min"),
-                axis=alt.Axis(orient="top", labelAngle=-45, labelLimit=160, grid=True, bandPosition=0, labelOverlap=False)),
+                axis=alt.Axis(orient="top", labelAngle=-45, labelLimit=0, grid=True, bandPosition=0, labelOverlap=False)),
         tooltip=_tooltips(texts, COVERAGE_TIPS),
     )
     found = base.transform_filter("datum.years > 0")

@@ -234,7 +234,10 @@ def share_url(base_url: str, filters: Filters, vocab: Vocabulary) -> str:
     default view."""
     query = urllib.parse.urlencode(to_query(filters, vocab), doseq=True)
     parts = urllib.parse.urlsplit(base_url)
-    return urllib.parse.urlunsplit(parts._replace(query=query, fragment=""))
+    # Under a sub-path `st.context.url` is `…/jx-zones`, but Streamlit serves the page at
+    # `…/jx-zones/`: give the path as the browser shows it, so the link needs no redirect.
+    path = parts.path if parts.path in ("", "/") or parts.path.endswith("/") else parts.path + "/"
+    return urllib.parse.urlunsplit(parts._replace(path=path, query=query, fragment=""))
 
 
 def select_metric(filters: Filters, metric: str, vocab: Vocabulary) -> Filters:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from e2e_harness import (
+from tools.browser import (
     INIT_SCRIPT,
     RESULTS_DIR,
     AppServer,

@@ -3,7 +3,7 @@ light and dark, on every tab of the home page and on a one-zone view."""
 import pytest
 from playwright.sync_api import expect
 
-from e2e_harness import axe_violations, format_violations, rerun
+from tools.browser import axe_violations, format_violations, rerun
 
 TABS = {"zh": ["企业", "产业", "全国排名与背景", "数据覆盖", "数据表", "数据来源"],
         "en": ["Enterprises", "Industries", "National rank and context", "Data coverage", "Data table", "Sources"]}

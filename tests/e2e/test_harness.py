@@ -2,7 +2,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from e2e_harness import INIT_SCRIPT, PageWatch, context_options, rerun, run_count, wait_idle
+from tools.browser import INIT_SCRIPT, PageWatch, context_options, rerun, run_count, wait_idle
 
 PROBE = "tests/e2e/apps/harness_probe.py"
 

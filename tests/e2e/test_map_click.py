@@ -2,7 +2,7 @@
 import re
 from urllib.parse import parse_qs, urlsplit
 
-from e2e_harness import wait_idle
+from tools.browser import wait_idle
 from playwright.sync_api import expect
 
 MAP = '[data-testid="stVegaLiteChart"]:has([aria-label^="赣州高新区:"])'

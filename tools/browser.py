@@ -1,7 +1,8 @@
-"""Browser-test harness: a Streamlit server, Debian's Chromium, and waits that know Streamlit.
+"""Browser harness: a Streamlit server, Debian's Chromium, and waits that know Streamlit.
 
-Plain functions and one class, no pytest here: tests/e2e/conftest.py wraps them as fixtures, and
-bench/run.py imports them directly. What each wait relies on was read off Streamlit 1.67's DOM:
+Shared by the browser tests and the benchmarks (`from tools.browser import ...`, with the repo root
+on sys.path). Plain functions and one class, no pytest here: tests/e2e/conftest.py wraps them as
+fixtures, and bench/*.py import them directly. What each wait relies on was read off Streamlit 1.67's DOM:
 
 - `[data-testid="stApp"]` carries `data-test-script-state` (`initial` before the first run, then
   `running` / `rerunRequested` / `notRunning` / ...) and `data-test-connection-state` (`CONNECTED`).
@@ -12,6 +13,7 @@ bench/run.py imports them directly. What each wait relies on was read off Stream
 - Each websocket frame is one ForwardMsg; a run ends with a `script_finished` one (INIT_SCRIPT
   counts them, which is how `rerun` knows that the run an interaction started is over).
 """
+
 from __future__ import annotations
 
 import json
@@ -28,13 +30,13 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[1]
 RESULTS_DIR = REPO_ROOT / "test-results"
 AXE_JS = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
-# Flags this closed network needs (/work/.library/env/machines/python.md): without the
-# background-networking ones Chromium keeps dialling Google and gets refused. --no-sandbox because
-# CI runs as root.
+# Flags for a machine without outside network: without the background-networking ones Chromium
+# keeps dialling its vendor's services and waits on refused connections. --no-sandbox because CI
+# runs as root.
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -63,8 +65,7 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
 def find_chromium() -> str:
     """Path of the system Chromium: $CHROMIUM, /usr/bin/chromium, or `chromium` on PATH."""
-    candidates = [os.environ.get("CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium"),
-                  shutil.which("chromium-browser")]
+    candidates = [os.environ.get("CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser")]
     for path in candidates:
         if path and os.path.isfile(path) and os.access(path, os.X_OK):
             return path
@@ -77,9 +78,7 @@ def find_chromium() -> str:
 
 def launch_chromium(playwright, **kwargs):
     """Launch Debian's Chromium headless through Playwright (sync or async API alike)."""
-    return playwright.chromium.launch(
-        executable_path=find_chromium(), headless=True, args=CHROMIUM_ARGS, **kwargs
-    )
+    return playwright.chromium.launch(executable_path=find_chromium(), headless=True, args=CHROMIUM_ARGS, **kwargs)
 
 
 def context_options(locale: str = "zh", color_scheme: str = "light", viewport: str = "desktop") -> dict:
@@ -114,8 +113,15 @@ class AppServer:
     The server's output goes to `log_path`; a start that fails or times out raises with its tail.
     """
 
-    def __init__(self, script: str | Path = "streamlit_app.py", *, env: dict | None = None,
-                 args: tuple[str, ...] = (), log_dir: Path = RESULTS_DIR, name: str = "app"):
+    def __init__(
+        self,
+        script: str | Path = "streamlit_app.py",
+        *,
+        env: dict | None = None,
+        args: tuple[str, ...] = (),
+        log_dir: Path = RESULTS_DIR,
+        name: str = "app",
+    ):
         self.script = str(script)
         self.env = dict(env or {})
         self.args = tuple(args)
@@ -125,26 +131,35 @@ class AppServer:
         self.log_path = log_dir / f"server-{name}-{self.port}.log"
         self.proc: subprocess.Popen | None = None
 
-    def start(self, timeout: float = 60.0) -> "AppServer":
+    def start(self, timeout: float = 60.0) -> AppServer:
         cmd = [
-            sys.executable, "-m", "streamlit", "run", self.script,
-            "--server.headless", "true",
-            "--server.port", str(self.port),
-            "--server.address", "127.0.0.1",
-            "--browser.gatherUsageStats", "false",
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            self.script,
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(self.port),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
             # Tests and benchmarks never edit the script while it runs; watching costs CPU.
-            "--server.fileWatcherType", "none",
+            "--server.fileWatcherType",
+            "none",
             *self.args,
         ]
         env = {**os.environ, "PYTHONUNBUFFERED": "1", **self.env}
-        self._log = open(self.log_path, "wb")
-        self.proc = subprocess.Popen(cmd, cwd=REPO_ROOT, env=env, stdout=self._log,
-                                     stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        self._log = open(self.log_path, "wb")  # noqa: SIM115  (closed by stop())
+        self.proc = subprocess.Popen(
+            cmd, cwd=REPO_ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+        )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"Streamlit exited with code {self.proc.returncode} before it "
-                                   f"was healthy.\n{self.log_tail()}")
+                raise RuntimeError(f"Streamlit exited with code {self.proc.returncode} before it was healthy.\n{self.log_tail()}")
             try:
                 with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as resp:
                     if resp.status == 200:
@@ -153,8 +168,7 @@ class AppServer:
                 pass
             time.sleep(0.1)
         self.stop()
-        raise TimeoutError(f"Streamlit was not healthy on {self.url} after {timeout:.0f} s.\n"
-                           f"{self.log_tail()}")
+        raise TimeoutError(f"Streamlit was not healthy on {self.url} after {timeout:.0f} s.\n{self.log_tail()}")
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
@@ -186,7 +200,7 @@ class AppServer:
         fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
-    def __enter__(self) -> "AppServer":
+    def __enter__(self) -> AppServer:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -292,16 +306,32 @@ def wait_idle(page, *, timeout: float = 30_000, quiet_ms: float = 150, min_runs:
     """
     page.evaluate("() => { for (const o of [window.__e2e, window.__e2eIdle]) if (o) o.idleSince = null; }")
     try:
-        handle = page.wait_for_function(IDLE_PREDICATE, arg={"quietMs": quiet_ms, "minFinished": min_runs},
-                                        polling="raf", timeout=timeout)
+        handle = page.wait_for_function(
+            IDLE_PREDICATE, arg={"quietMs": quiet_ms, "minFinished": min_runs}, polling="raf", timeout=timeout
+        )
     except Exception as exc:  # Playwright's TimeoutError; say what the page looked like
         raise TimeoutError(f"Streamlit page not idle after {timeout / 1000:.0f} s: {_idle_state(page)}") from exc
     return float(handle.json_value())
 
 
+async def wait_idle_async(page, *, timeout: float = 60_000, quiet_ms: float = 150, min_runs: int | None = None) -> float:
+    """`wait_idle` for Playwright's async API (the benchmarks drive many pages at once)."""
+    await page.evaluate("() => { for (const o of [window.__e2e, window.__e2eIdle]) if (o) o.idleSince = null; }")
+    handle = await page.wait_for_function(
+        IDLE_PREDICATE, arg={"quietMs": quiet_ms, "minFinished": min_runs}, polling="raf", timeout=timeout
+    )
+    return float(await handle.json_value())
+
+
+async def run_count_async(page) -> int:
+    """`run_count` for Playwright's async API."""
+    return int(await page.evaluate(_RUN_COUNT_JS))
+
+
 def _idle_state(page) -> str:
     try:
-        return json.dumps(page.evaluate("""() => {
+        return json.dumps(
+            page.evaluate("""() => {
           const app = document.querySelector('[data-testid="stApp"]');
           const charts = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')];
           return {url: location.href,
@@ -311,14 +341,18 @@ def _idle_state(page) -> str:
                   charts: charts.length,
                   chartsWithoutDrawing: charts.filter(c => !c.querySelector('svg, canvas')).length,
                   runsFinished: window.__e2e && window.__e2e.finished};
-        }"""))
+        }""")
+        )
     except Exception as exc:  # the page may be gone
         return f"(state unavailable: {exc})"
 
 
+_RUN_COUNT_JS = "() => (window.__e2e && window.__e2e.finished) || 0"
+
+
 def run_count(page) -> int:
     """How many script runs have finished in this page so far."""
-    return int(page.evaluate("() => (window.__e2e && window.__e2e.finished) || 0"))
+    return int(page.evaluate(_RUN_COUNT_JS))
 
 
 def rerun(page, action, *, timeout: float = 30_000) -> float:
@@ -431,10 +465,12 @@ class PageWatch:
 def block_external_requests(context, record: list[str] | None = None) -> None:
     """Abort every request that would leave this machine (recording its URL), so a test never
     waits on the closed network and never depends on the outside world."""
+
     def handle(route):
         if record is not None:
             record.append(route.request.url)
         route.abort()
+
     context.route(lambda url: not is_local_url(url), handle)
 
 

@@ -1,0 +1,289 @@
+"""The app as it is hosted (scripts/hosted.py, `make hosted`): Debian's nginx under /jx-zones/ in front
+of two Streamlit replicas with cookie-sticky sessions. Everything works under the sub-path, uploads
+work in fresh sessions on every replica, a copied link opens the same view, and when a replica stops
+its pages reconnect through the proxy to another one and show the same view.
+
+nginx adds `X-Jx-Replica` (the replica's address) to every response in this local setup only; the
+tests read it to know which replica served what.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import time
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from tools.browser import REPO_ROOT, RESULTS_DIR, run_count, wait_idle
+from playwright.sync_api import expect
+
+sys.path.insert(0, str(REPO_ROOT / "scripts"))
+import hosted as hosting  # noqa: E402  (scripts/hosted.py)
+
+BASE = "jx-zones"
+REPLICAS = 2  # the issue asks for 2-3; two keep this module near a minute on a 2-core machine
+MAP = '[data-testid="stVegaLiteChart"]:has([aria-label^="赣州高新区:"])'
+# Playwright's expect() waits 5 s by default: too short for a first run on a busy 2-core machine.
+WAIT = 30_000
+HEADER = "zone_id,year,metric,industry,value,unit,qualifier,source_title,source_url,source_date,note"
+
+
+@pytest.fixture(scope="module")
+def hosted():
+    try:
+        hosting.find_nginx()
+    except RuntimeError as exc:  # `make test` installs it first (scripts/ensure-hosting-deps.sh)
+        if os.environ.get("E2E_REQUIRED") == "1":
+            pytest.fail(str(exc))
+        pytest.skip(str(exc))
+    with hosting.Hosted(replicas=REPLICAS, base_path=BASE, log_dir=RESULTS_DIR) as running:
+        yield running
+
+
+class Served:
+    """Every response a page got from the proxy, with the replica that answered it."""
+
+    def __init__(self, page, hosted):
+        self.origin = f"http://127.0.0.1:{hosted.port}"
+        self.hosted = hosted
+        self.responses: list[tuple[str, int, str]] = []  # (url, status, replica index)
+        self.requests: list[str] = []
+        self.websockets: list[str] = []
+        page.context.on("request", lambda r: self.requests.append(r.url))
+        page.on("websocket", lambda ws: self.websockets.append(ws.url))
+        page.on("response", self._on_response)
+
+    def _on_response(self, response) -> None:
+        if response.url.startswith(self.origin):
+            addr = (response.headers.get(hosting.REPLICA_HEADER.lower()) or "").split(",")[-1].strip()
+            index = next((r.index for r in self.hosted.replicas if r.address == addr), None)
+            self.responses.append((response.url, response.status, index))
+
+    def replicas(self, since: int = 0) -> set:
+        """Replicas that answered the page's proxied requests (redirects answered by nginx itself
+        have no replica and are left out)."""
+        return {i for url, status, i in self.responses[since:] if status != 301}
+
+    def outside(self) -> list[str]:
+        own = ("data:", "blob:", self.origin + "/")
+        return [u for u in self.requests + [w.replace("ws://", "http://", 1) for w in self.websockets] if not u.startswith(own)]
+
+
+def open_hosted(
+    new_page,
+    hosted,
+    path_and_query: str = "",
+    *,
+    route_to: int | None = None,
+    url: str | None = None,
+    idle: bool = True,
+    **options,
+):
+    """A page in a fresh browser context on the hosted app (at hosted.url + path_and_query, or
+    `url`). `route_to` gives the context the route cookie of that replica before the first request
+    (else nginx picks one and sets the cookie). `idle=False` returns once the app is connected and
+    has run, without waiting for every chart to draw."""
+    page = new_page(**options)
+    if route_to is not None:
+        page.context.add_cookies([{"name": hosting.ROUTE_COOKIE, "value": hosted.route_cookie(route_to), "url": hosted.url}])
+    served = Served(page, hosted)
+    page.goto(url or hosted.url + path_and_query)
+    if idle:
+        wait_idle(page)
+    else:
+        app = page.get_by_test_id("stApp")
+        expect(app).to_have_attribute("data-test-connection-state", "CONNECTED", timeout=WAIT)
+        expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=WAIT)
+    return page, served
+
+
+def query(page) -> dict:
+    return parse_qs(urlsplit(page.url).query)
+
+
+def route_of(page, hosted) -> int | None:
+    cookie = next((c["value"] for c in page.context.cookies() if c["name"] == hosting.ROUTE_COOKIE), None)
+    return hosted.replica_for(cookie) if cookie else None
+
+
+def share_box(page):
+    """The sidebar's copy-link box (a text input a person selects and copies)."""
+    return page.get_by_test_id("stSidebar").get_by_test_id("stTextInput").locator("input")
+
+
+def share_link(page, expected: str) -> str:
+    """What the copy-link box holds, once it holds `expected` (its text follows each rerun)."""
+    expect(share_box(page)).to_have_value(expected, timeout=WAIT)
+    return share_box(page).input_value().strip()
+
+
+def eventually(probe, page, timeout: float = 15.0):
+    """probe()'s first truthy value within `timeout` s (the page's events keep arriving meanwhile),
+    else its last value."""
+    deadline = time.monotonic() + timeout
+    while not (value := probe()) and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    return value
+
+
+def city_names(page) -> set[str]:
+    labels = page.locator(f"{MAP} path[aria-label*='市']").evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
+    return {label.split(":")[0] for label in labels if label.split(":")[0].endswith("市")}
+
+
+def upload_box(page):
+    expander = page.get_by_test_id("stExpander").filter(has_text="使用自己的数据")
+    if not expander.locator('[data-testid="stFileUploaderDropzoneInput"]').is_visible():
+        expander.locator("summary").click()
+    return expander
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def test_the_page_map_click_share_link_language_and_download_work_under_the_sub_path(new_page, hosted):
+    page, served = open_hosted(new_page, hosted, locale="zh")
+    origin = served.origin
+    assert page.url == f"{origin}/{BASE}/"
+
+    # The map's outlines: a static file under the sub-path, fetched and drawn (Vega fetches it
+    # after the chart's first draw, so wait for both).
+    outlines_url = f"{origin}/{BASE}/app/static/jiangxi_prefectures.geojson"
+    assert eventually(lambda: [(u, s) for u, s, _ in served.responses if u.endswith("jiangxi_prefectures.geojson")], page) == [
+        (outlines_url, 200)
+    ]
+    assert eventually(lambda: len(city_names(page)) == 11, page), city_names(page)
+
+    # A click on a zone point writes the view into the URL under the sub-path.
+    page.locator(f'{MAP} path[aria-label^="赣州高新区:"]').first.click(force=True)
+    page.wait_for_url(f"{origin}/{BASE}/?zone=ganzhou")
+    wait_idle(page)
+    expect(page.get_by_role("heading", name="赣州高新区概况")).to_be_visible(timeout=WAIT)
+    # The copy-link box shows the public URL with the sub-path, exactly as the browser shows it.
+    assert share_link(page, f"{origin}/{BASE}/?zone=ganzhou") == f"{origin}/{BASE}/?zone=ganzhou"
+
+    # Language switch.
+    page.get_by_test_id("stButtonGroup").get_by_text("English").click()
+    page.wait_for_url(re.compile(r"lang=en"))
+    wait_idle(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Jiangxi National High-tech Zones", timeout=WAIT)
+    assert query(page) == {"zone": ["ganzhou"], "lang": ["en"]}
+    assert share_link(page, f"{origin}/{BASE}/?zone=ganzhou&lang=en") == f"{origin}/{BASE}/?zone=ganzhou&lang=en"
+
+    # Downloads come from the replica that holds the session (its in-memory media files).
+    with page.expect_download() as info:
+        expander = page.get_by_test_id("stExpander").filter(has_text="Use your own data")
+        if not expander.get_by_test_id("stDownloadButton").first.is_visible():
+            expander.locator("summary").click()
+        expander.get_by_test_id("stDownloadButton").filter(has_text="CSV").first.click()
+    download = info.value
+    assert download.url.startswith(f"{origin}/{BASE}/")
+    assert download.failure() is None
+    assert Path(download.path()).read_bytes().lstrip(b"\xef\xbb\xbf").startswith(HEADER.encode()[:20])
+
+    # Sticky: page, assets, static file, download all came from one replica; no outside host.
+    assert len(served.replicas()) == 1 and None not in served.replicas(), served.responses
+    assert served.websockets and all(
+        w.startswith(f"ws://127.0.0.1:{hosted.port}/{BASE}/_stcore/stream") for w in served.websockets
+    )
+    assert served.outside() == []
+
+
+def test_a_link_without_the_slash_keeps_its_query_and_a_copied_link_opens_the_same_view(new_page, hosted):
+    origin = f"http://127.0.0.1:{hosted.port}"
+    # A link typed or shared without the slash: the redirect keeps the query, so the view too.
+    first, _ = open_hosted(new_page, hosted, url=f"{origin}/{BASE}?zone=jian", locale="zh")
+    assert first.url == f"{origin}/{BASE}/?zone=jian"
+    expect(first.get_by_role("heading", name="吉安高新区概况")).to_be_visible(timeout=WAIT)
+    # The copy-link box, pasted into a fresh browser: nothing carried over, the same view.
+    link = share_link(first, f"{origin}/{BASE}/?zone=jian")
+    second = new_page(locale="zh")
+    second.goto(link)
+    wait_idle(second)
+    assert second.url == link
+    expect(second.get_by_role("heading", name="吉安高新区概况")).to_be_visible(timeout=WAIT)
+    expect(second.get_by_test_id("stMultiSelect").first).to_contain_text("吉安高新区", timeout=WAIT)
+
+
+def test_uploads_succeed_in_six_fresh_sessions_spread_over_every_replica(new_page, hosted):
+    """Four sessions arrive with no cookie (nginx picks a replica and sets one); two carry the
+    cookie of each replica in turn, so every replica takes uploads whatever the hash does."""
+    landed = []
+    for n, route_to in enumerate([None, 0, None, 1, None, None]):
+        # Yingtan's industrial revenue: one figure, so the headline shows the uploaded value
+        page, served = open_hosted(new_page, hosted, "?zone=yingtan&metric=industrial_revenue", route_to=route_to,
+                                   idle=False, locale="zh")
+        value = 1300 + n
+        csv = f"{HEADER}\nyingtan,2024,industrial_revenue,,{value},亿元,exact,会话 {n} 的统计,,2025-02,测试数据\n"
+        box = upload_box(page)
+        box.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+            files=[{"name": f"session{n}.csv", "mimeType": "text/csv", "buffer": csv.encode("gb18030")}]
+        )
+        expect(page.get_by_test_id("stAlert").filter(has_text=f"session{n}.csv")).to_contain_text("1", timeout=WAIT)
+        expect(page.get_by_test_id("stMetric").first).to_contain_text(f"{value:,} 亿元", timeout=WAIT)
+        uploads = [(s, i) for u, s, i in served.responses if "/_stcore/upload_file/" in u]
+        assert uploads and all(s < 300 for s, _ in uploads), uploads
+        assert len(served.replicas()) == 1, f"session {n} was served by several replicas: {served.responses}"
+        replica = served.replicas().pop()
+        assert route_to is None or replica == route_to
+        assert route_of(page, hosted) == replica  # its cookie routes to where its session is
+        landed.append(replica)
+        page.context.close()
+    assert set(landed) == set(range(REPLICAS))
+
+
+def connected_again(page) -> None:
+    expect(page.get_by_test_id("stApp")).to_have_attribute("data-test-connection-state", "CONNECTED", timeout=60_000)
+    wait_idle(page, timeout=60_000)
+
+
+def test_when_a_replica_stops_its_pages_reconnect_to_another_with_the_same_view(new_page, hosted):
+    """Runs last in this module: it stops replica 0 for good.
+
+    Known (reported, dashboard/app.py): on the reconnected page the first click is lost: observed
+    with the language switch, the script reruns on the new replica and the view stays as the URL
+    says; the next click works. Likely cause: the new session's first run seeds its filters from
+    the URL and overwrites the clicked widget's value, and Streamlit runs no on_change for a widget
+    that session hasn't drawn. So this test reruns with Streamlit's "r" first."""
+    doomed, doomed_served = open_hosted(new_page, hosted, "?zone=ganzhou", route_to=0, locale="zh")
+    other, other_served = open_hosted(new_page, hosted, "?zone=yingtan", route_to=1, locale="zh")
+    assert doomed_served.replicas() == {0} and other_served.replicas() == {1}
+    before = len(doomed_served.responses)
+    websockets_before = len(doomed_served.websockets)
+
+    hosted.stop_replica(0)
+    assert not hosted.replicas[0].alive()
+    started = time.monotonic()
+
+    # The page on replica 1 carries on: a click still reruns there, and its socket never dropped.
+    other.get_by_test_id("stButtonGroup").get_by_text("English").click()
+    other.wait_for_url(re.compile(r"lang=en"))
+    wait_idle(other)
+    expect(other.get_by_role("heading", name="Yingtan HTZ: profile")).to_be_visible(timeout=WAIT)
+    assert len(other_served.websockets) == 1
+
+    # The page on replica 0 reconnects through the proxy to another replica ...
+    connected_again(doomed)
+    reconnect_s = time.monotonic() - started
+    assert len(doomed_served.websockets) == websockets_before + 1
+    assert doomed_served.websockets[-1].startswith(f"ws://127.0.0.1:{hosted.port}/{BASE}/")
+    # ... and a rerun there (Streamlit's "r") builds the same view from the URL in a new session.
+    runs = run_count(doomed)
+    doomed.locator("body").press("r")
+    wait_idle(doomed, min_runs=runs + 1, timeout=60_000)
+    expect(doomed.get_by_role("heading", name="赣州高新区概况")).to_be_visible(timeout=WAIT)
+    expect(doomed.get_by_test_id("stMultiSelect").first).to_contain_text("赣州高新区", timeout=WAIT)
+    assert query(doomed) == {"zone": ["ganzhou"]}
+    # Requests to the app itself (not the browser's cached static files) now reach another replica.
+    after = {i for url, status, i in doomed_served.responses[before:] if "/_stcore/" in url}
+    assert after and 0 not in after, doomed_served.responses[before:]
+
+    # And the new session there takes clicks.
+    doomed.get_by_test_id("stButtonGroup").get_by_text("English").click()
+    doomed.wait_for_url(re.compile(r"lang=en"))
+    wait_idle(doomed)
+    expect(doomed.get_by_role("heading", name="Ganzhou HTZ: profile")).to_be_visible(timeout=WAIT)
+    print(f"reconnected to replica {sorted(after)} {reconnect_s:.1f} s after replica 0 stopped")

@@ -1,0 +1,349 @@
+"""deploy/: the nginx configuration, the Dockerfile and the Kubernetes manifests are checked by the
+real tools (nginx -t, hadolint, kubernetes-validate; all offline), and say the same things as the
+setup that `make hosted` runs and tests/e2e/test_hosted.py drives in a browser.
+
+Each tool is also shown a broken file, so a tool that silently accepts everything can't pass here.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+DEPLOY = REPO / "deploy"
+sys.path.insert(0, str(REPO / "scripts"))
+import hosted  # noqa: E402  (scripts/hosted.py)
+
+BIN = Path(sys.executable).parent
+HADOLINT = BIN / "hadolint"
+KUBERNETES_VALIDATE = BIN / "kubernetes-validate"
+NGINX_SITE = DEPLOY / "nginx" / "jx-zones.conf"
+DOCKERFILE = DEPLOY / "Dockerfile"
+MANIFESTS = sorted((DEPLOY / "k8s").glob("*.yaml"))
+
+
+def run(cmd, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run([str(c) for c in cmd], capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120, **kwargs)
+
+
+def manifests() -> dict[str, dict]:
+    docs = [d for path in MANIFESTS for d in yaml.safe_load_all(path.read_text()) if d]
+    return {d["kind"]: d for d in docs}
+
+
+@pytest.fixture(scope="module")
+def nginx() -> str:
+    try:
+        return hosted.find_nginx()
+    except RuntimeError as exc:  # make test installs it (scripts/ensure-hosting-deps.sh)
+        if os.environ.get("E2E_REQUIRED") == "1":  # a full `make test`: missing is a failure
+            pytest.fail(str(exc))
+        pytest.skip(str(exc))
+
+
+def nginx_t(nginx: str, site_text: str, tmp_path: Path) -> subprocess.CompletedProcess:
+    """`nginx -t` on a site file inside a main configuration of our own (as scripts/hosted.py runs
+    it): nothing of the system's nginx is read or written."""
+    prefix = tmp_path / "prefix"
+    prefix.mkdir(exist_ok=True)
+    site = prefix / "site.conf"
+    site.write_text(site_text)
+    conf = prefix / "nginx.conf"
+    conf.write_text(hosted.render_main(prefix, site, log_dir=prefix))
+    return run(hosted.nginx_command(nginx, prefix, conf, prefix, "-t"))
+
+
+# --------------------------------------------------------------------------------------------
+# nginx
+
+
+def test_nginx_accepts_the_configuration_a_person_copies(nginx, tmp_path):
+    result = nginx_t(nginx, NGINX_SITE.read_text(), tmp_path)
+    assert result.returncode == 0, result.stderr
+
+
+def test_nginx_accepts_the_configuration_make_hosted_runs(nginx, tmp_path):
+    site = hosted.render_site(NGINX_SITE.read_text(), ports=[41001, 41002], listen_port=41000, base_path="apps/jx-zones")
+    result = nginx_t(nginx, site, tmp_path)
+    assert result.returncode == 0, result.stderr
+
+
+def test_nginx_t_refuses_a_broken_configuration(nginx, tmp_path):
+    broken = NGINX_SITE.read_text().replace("proxy_http_version 1.1;", "proxy_http_versio 1.1;")
+    result = nginx_t(nginx, broken, tmp_path)
+    assert result.returncode != 0
+    assert "proxy_http_versio" in result.stderr
+
+
+def test_make_hosted_changes_only_ports_listen_base_path_and_the_replica_header():
+    template = NGINX_SITE.read_text()
+    site = hosted.render_site(template, ports=[41001, 41002], listen_port=41000, base_path="jx-zones")
+    changed = [
+        line
+        for line in difflib.unified_diff(template.splitlines(), site.splitlines(), lineterm="", n=0)
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+    assert sorted(changed) == sorted(
+        [
+            "-    server 127.0.0.1:8501;",
+            "-    server 127.0.0.1:8502;",
+            "-    server 127.0.0.1:8503;",
+            "+    server 127.0.0.1:41001;",
+            "+    server 127.0.0.1:41002;",
+            "-    listen 80;",
+            "+    listen 127.0.0.1:41000;",
+            "+        add_header X-Jx-Replica $upstream_addr always;",
+        ]
+    )
+
+
+def test_another_base_path_moves_the_redirect_location_and_cookie_path():
+    site = hosted.render_site(NGINX_SITE.read_text(), ports=[1], listen_port=2, base_path="/apps/zones/")
+    assert "/jx-zones" not in site
+    assert "location = /apps/zones {" in site
+    assert "return 301 /apps/zones/$is_args$args;" in site
+    assert "location /apps/zones/ {" in site
+    assert "Path=/apps/zones;" in site
+    with pytest.raises(ValueError):
+        hosted.render_site(NGINX_SITE.read_text(), ports=[1], listen_port=2, base_path="a b")
+
+
+def test_the_nginx_rules_the_hosting_facts_ask_for():
+    """../shared/DESIGN.md "Hosting facts": each line here is a way hosting broke or can break."""
+    conf = NGINX_SITE.read_text()
+    rules = [
+        r"hash \$jx_zones_route consistent;",  # sticky, without nginx Plus
+        r'""\s+\$request_id;',  # first request: a fresh key ...
+        r'""\s+"jxroute=\$request_id; Path=/jx-zones;',  # ... that goes back as the cookie
+        r"add_header Set-Cookie \$jx_zones_set_route always;",
+        r"proxy_set_header Host \$http_host;",  # websocket Origin check
+        r"proxy_set_header Upgrade \$http_upgrade;",
+        r"proxy_set_header Connection \$jx_zones_connection_upgrade;",
+        r"proxy_http_version 1\.1;",
+        r"proxy_read_timeout 86400s;",
+        r"return 301 /jx-zones/\$is_args\$args;",  # the shared view survives
+        r"proxy_pass http://jx_zones;",  # path passed unchanged
+        r"client_max_body_size 25m;",
+    ]
+    missing = [r for r in rules if not re.search(r, conf)]
+    assert not missing
+    assert "_streamlit_xsrf" not in re.sub(r"#.*", "", conf)  # changes every response: not a key
+
+
+# --------------------------------------------------------------------------------------------
+# Dockerfile
+
+
+def test_hadolint_passes_the_dockerfile():
+    result = run([HADOLINT, DOCKERFILE])
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_hadolint_flags_a_dockerfile_that_breaks_its_rules(tmp_path):
+    bad = tmp_path / "Dockerfile"
+    bad.write_text("FROM python:latest\nRUN apt-get update && apt-get install -y curl\nCMD streamlit run app.py\n")
+    result = run([HADOLINT, bad])
+    assert result.returncode != 0
+    assert "DL3007" in result.stdout  # `latest`
+
+
+def test_the_dockerfile_is_in_the_shape_of_streamlits_tutorial():
+    text = DOCKERFILE.read_text()
+    assert re.search(r"^FROM python:3\.\d+-slim", text, re.M)
+    assert re.search(r"^USER (?!root|0\b)\S+", text, re.M), "a non-root user"
+    health = re.search(r"^HEALTHCHECK .*\n(\s+.*\n)*", text, re.M)
+    assert health and "_stcore/health" in health.group(0)
+    assert "STREAMLIT_SERVER_BASE_URL_PATH=jx-zones" in text
+    assert "STREAMLIT_CLIENT_TOOLBAR_MODE=viewer" in text
+    assert "EXPOSE 8501" in text
+
+
+def test_the_dockerfile_copies_files_that_exist_and_everything_the_app_reads():
+    sources = [
+        s
+        for line in re.findall(r"^COPY (.+)$", DOCKERFILE.read_text(), re.M)
+        for s in line.split()[:-1]
+        if not s.startswith("--")
+    ]
+    missing = [s for s in sources if not (REPO / s).exists()]
+    assert not missing
+    copied = {s.rstrip("/").removeprefix("./") for s in sources}
+    # Everything streamlit_app.py needs at run time (requirements.txt for the install).
+    assert {"requirements.txt", "streamlit_app.py", "dashboard", "data", "geo", "static", ".streamlit"} <= copied
+
+
+def test_every_streamlit_variable_in_deploy_names_a_real_option():
+    """A misspelt STREAMLIT_* variable is ignored silently by Streamlit."""
+    from streamlit import config
+
+    known = {option.env_var for option in config.get_config_options().values()}
+    used = set(re.findall(r"\bSTREAMLIT_[A-Z_]+\b", DOCKERFILE.read_text()))
+    for path in MANIFESTS:
+        used |= set(re.findall(r"\bSTREAMLIT_[A-Z_]+\b", path.read_text()))
+    assert used, "deploy/ sets no Streamlit option at all?"
+    assert used - known == set()
+    assert "STREAMLIT_SERVER_COOKIE_SECRET" in used
+
+
+# --------------------------------------------------------------------------------------------
+# Kubernetes
+
+
+def test_kubernetes_validate_passes_the_manifests():
+    assert {p.name for p in MANIFESTS} >= {"deployment.yaml", "service.yaml", "ingress.yaml", "secret.yaml"}
+    result = run([KUBERNETES_VALIDATE, "--strict", *MANIFESTS])
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.count("passed") == len(MANIFESTS)
+
+
+def test_kubernetes_validate_flags_a_broken_manifest(tmp_path):
+    bad = tmp_path / "deployment.yaml"
+    bad.write_text((DEPLOY / "k8s" / "deployment.yaml").read_text().replace("replicas: 3", "replicas: three"))
+    result = run([KUBERNETES_VALIDATE, "--strict", bad])
+    assert result.returncode != 0
+
+
+def test_the_cluster_follows_the_same_rules_as_the_tested_nginx():
+    kinds = manifests()
+    deployment, ingress, service = kinds["Deployment"], kinds["Ingress"], kinds["Service"]
+    notes = ingress["metadata"]["annotations"]
+    nginx_conf = NGINX_SITE.read_text()
+    prefix = "nginx.ingress.kubernetes.io/"
+    assert notes[prefix + "affinity"] == "cookie"
+    assert notes[prefix + "session-cookie-name"] == hosted.ROUTE_COOKIE
+    assert f"{hosted.ROUTE_COOKIE}=$request_id; Path={notes[prefix + 'session-cookie-path']};" in nginx_conf
+    assert f"proxy_read_timeout {notes[prefix + 'proxy-read-timeout']}s;" in nginx_conf
+    assert f"proxy_send_timeout {notes[prefix + 'proxy-send-timeout']}s;" in nginx_conf
+    assert f"client_max_body_size {notes[prefix + 'proxy-body-size']};" in nginx_conf
+    path = ingress["spec"]["rules"][0]["http"]["paths"][0]
+    assert path["path"] == "/" + hosted.DEFAULT_BASE_PATH and path["pathType"] == "Prefix"
+    assert path["backend"]["service"]["name"] == service["metadata"]["name"]
+
+    assert deployment["spec"]["replicas"] >= 2
+    pod = deployment["spec"]["template"]["spec"]
+    container = pod["containers"][0]
+    health = f"/{hosted.DEFAULT_BASE_PATH}/_stcore/health"
+    assert container["readinessProbe"]["httpGet"]["path"] == health
+    assert container["livenessProbe"]["httpGet"]["path"] == health
+    env = {e["name"]: e for e in container["env"]}
+    assert env["STREAMLIT_SERVER_COOKIE_SECRET"]["valueFrom"]["secretKeyRef"]["name"] == kinds["Secret"]["metadata"]["name"]
+    assert env["STREAMLIT_SERVER_BASE_URL_PATH"]["value"] == hosted.DEFAULT_BASE_PATH
+    assert pod["securityContext"]["runAsNonRoot"] is True
+    assert f"--uid {pod['securityContext']['runAsUser']}" in DOCKERFILE.read_text()
+    assert container["ports"][0]["containerPort"] == 8501
+
+
+# --------------------------------------------------------------------------------------------
+# scripts/hosted.py: the interface `make hosted` and the load test rely on
+
+
+def children_of(pid: int) -> set[int]:
+    """Every process below `pid` (from /proc)."""
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.parametrize("stop_with", [signal.SIGTERM, signal.SIGINT])
+def test_hosted_prints_ready_once_healthy_through_nginx_and_a_signal_stops_everything(nginx, stop_with):
+    port = hosted.free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            str(REPO / "scripts" / "hosted.py"),
+            "--replicas",
+            "2",
+            "--port",
+            str(port),
+            "--base-path",
+            "probe-path",
+            "--script",
+            "tests/e2e/apps/harness_probe.py",
+        ],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        line = proc.stdout.readline()
+        assert line == f"READY http://127.0.0.1:{port}/probe-path/\n", line or proc.stderr.read()
+        started = children_of(proc.pid)
+        assert len(started) >= 4  # two replicas, nginx's master and worker
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/probe-path/_stcore/health", timeout=5) as resp:
+            assert resp.status == 200
+            cookies = resp.headers.get_all("Set-Cookie")
+            assert any(c.startswith(f"{hosted.ROUTE_COOKIE}=") for c in cookies), cookies  # first visit
+        proc.send_signal(stop_with)
+        assert proc.wait(timeout=30) == 0
+        deadline = time.monotonic() + 10
+        while any(alive(pid) for pid in started) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert [pid for pid in started if alive(pid)] == []
+    finally:
+        if proc.poll() is None:  # a failed assertion above: SIGTERM lets it clean up its temp dir
+            proc.terminate()
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        for pid in children_of(proc.pid):
+            os.kill(pid, signal.SIGKILL)
+
+
+def test_hosted_as_a_context_manager_routes_each_cookie_to_one_replica_and_routes_around_a_stopped_one(nginx):
+    with hosted.Hosted(replicas=2, base_path="probe-path", script="tests/e2e/apps/harness_probe.py") as running:
+        assert running.url == f"http://127.0.0.1:{running.port}/probe-path/"
+        assert [(r.index, r.alive()) for r in running.replicas] == [(0, True), (1, True)]
+        assert all(r.pid and r.port for r in running.replicas)
+        cookies = [running.route_cookie(0), running.route_cookie(1)]
+        assert [running.replica_for(c) for c in cookies] == [0, 1]
+        assert [running.replica_for(c) for c in cookies] == [0, 1]  # sticky: same answer again
+        running.stop_replica(0)
+        assert not running.replicas[0].alive()
+        assert [running.replica_for(c) for c in cookies] == [1, 1]  # replica 0's browsers move on
+    assert not running.replicas[1].alive() and not running.alive()
+
+
+def test_with_three_replicas_a_stopped_ones_browsers_spread_over_the_others_and_stay_put(nginx):
+    """`hash … consistent`: each browser of the stopped replica moves to the next replica on the
+    ring, the same one whether nginx finds out by a refused connection (the first request) or
+    already knows it is down (later ones), so its reconnected session keeps one home."""
+    with hosted.Hosted(replicas=3, base_path="probe-path", script="tests/e2e/apps/harness_probe.py") as running:
+        on_0 = [c for c in (f"browser-{k}" for k in range(300)) if running.replica_for(c) == 0][:20]
+        assert len(on_0) == 20
+        running.stop_replica(0)
+        first = [running.replica_for(c) for c in on_0]  # nginx learns by a refused connection
+        second = [running.replica_for(c) for c in on_0]  # nginx has marked replica 0 down
+        assert first == second
+        assert set(first) == {1, 2}
