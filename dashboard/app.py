@@ -279,7 +279,9 @@ def profile_section(facts: panels.Facts, view: state.View) -> None:
     figures = panels.zone_figures(facts, view)
     st.markdown(f"**{safe.md(i18n.t('profile.figures', lang, zone=name))}**")
     if len(figures):  # a grid: a zone can have dozens of figures with long caveats
-        st.dataframe(figures, hide_index=True, width="stretch")
+        what, value = figures.columns[:2]  # on a phone, what and how much side by side
+        st.dataframe(figures, hide_index=True, width="stretch", column_config={
+            what: st.column_config.TextColumn(width="medium"), value: st.column_config.TextColumn(width="small")})
     else:
         st.info(i18n.t("profile.figures_empty", lang, zone=name))
 
