@@ -2,9 +2,11 @@
 # second time: installs are redone only when requirements*.txt or package-lock.json change (stamp
 # files in .venv/ and node_modules/).
 #   make run     serve the app on http://localhost:$(PORT) on the bundled data
-#   make test    unit + AppTest + browser tests, in one pytest run (PYTEST_ARGS="-k map" to narrow)
+#   make test    ruff (lint, format), then unit + AppTest + browser tests in one pytest run (PYTEST_ARGS="-k map" to narrow)
 #   make bench   the app against a bare Streamlit page: load, rerun, bytes, memory, Lighthouse (bench/README.md)
-#   make load    10 browser users at once against one server
+#   make load    capacity without browsers (Locust protocol users: one replica, then nginx + 1/2/3
+#                replicas) and memory under uploads (load/README.md); LOAD_ARGS="--users 30" narrows
+#   make load-browsers  the older check: 10 Chromium pages at once against one server
 #   make hosted  nginx on http://127.0.0.1:$(HOSTED_PORT)/$(BASE_PATH)/ in front of $(REPLICAS)
 #                replicas, as the app is hosted (scripts/hosted.py, deploy/, README "Hosting")
 SHELL := /bin/bash
@@ -12,11 +14,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 PYTEST_ARGS ?=
+LOAD_ARGS ?=
 REPLICAS ?= 3
 HOSTED_PORT ?= 8080
 BASE_PATH ?= jx-zones
 
-.PHONY: run test bench load browser-deps hosting-deps hosted
+.PHONY: run test bench load load-browsers browser-deps hosting-deps hosted
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -51,6 +54,8 @@ run: $(VENV)/.run-deps
 # and a full run (no PYTEST_ARGS) in which no browser test passed fails too (E2E_REQUIRED, see
 # tests/e2e/conftest.py), so a broken collection or a skipped browser can't look green.
 test: $(VENV)/.dev-deps node_modules/.npm-ci.stamp browser-deps hosting-deps
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	@rc=0; E2E_REQUIRED=$(if $(strip $(PYTEST_ARGS)),0,1) $(PY) -m pytest $(PYTEST_ARGS) || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests (exit code 5): failing." >&2; fi; \
 	exit $$rc
@@ -61,7 +66,11 @@ bench: $(VENV)/.dev-deps node_modules/.npm-ci.stamp browser-deps
 	$(PY) bench/upload_bench.py
 	$(PY) bench/run.py
 
-load: $(VENV)/.dev-deps browser-deps
+# Both checks always run; the exit code is 1 when either misses its budget or sees an error.
+load: $(VENV)/.dev-deps hosting-deps
+	@rc=0; $(PY) bench/upload_memory.py || rc=1; $(PY) load/run.py $(LOAD_ARGS) || rc=1; exit $$rc
+
+load-browsers: $(VENV)/.dev-deps browser-deps
 	$(PY) bench/run.py --load
 
 # In the foreground until Ctrl-C / SIGTERM, which stops every process it started. Prints

@@ -8,11 +8,12 @@ may be (zones, metrics, industries) comes in as arguments: this module reads no 
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import os
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,10 @@ from dashboard import schema
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_LISTED_PROBLEMS = 20
+# Rows of figures in one facts file (an upload or facts.csv). Bounds the memory one upload takes while
+# it is read and then for the rest of its session: reading 50,000 rows peaks near 55 MB of Python heap
+# (tracemalloc), and a longer file costs no more, as reading stops at the limit.
+MAX_ROWS = 50_000
 FACT_COLUMNS = ["zone_id", "year", "metric", "industry", "value", "unit", "qualifier",
                 "source_title", "source_url", "source_date", "note"]
 REQUIRED_COLUMNS = ["zone_id", "year", "metric", "value", "source_title"]
@@ -115,15 +120,16 @@ def read_bytes(source) -> tuple[bytes, str]:
     return data, name
 
 
-def _decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else GB18030 as Excel in China saves it; else say where it breaks."""
+def _encoding(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else GB18030 as Excel in China saves it; else say where it breaks.
+
+    Checked in 1 MB steps, so no second copy of a whole upload is made as text.
+    """
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise DataError([Problem(None, None, "the file is UTF-16 text (Excel's 'Unicode text'); save it as 'CSV UTF-8' or .xlsx")])
     for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
+        if _decodes(data, encoding):
+            return encoding
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -132,20 +138,34 @@ def _decode(data: bytes) -> str:
     raise AssertionError("unreachable")
 
 
-def _csv_records(data: bytes) -> list[tuple[int, list[str]]]:
-    text = _decode(data)
-    if "\x00" in text:
-        row = text[: text.index("\x00")].count("\n") + 1
+def _decodes(data: bytes, encoding: str, step: int = 1 << 20) -> bool:
+    decoder = codecs.getincrementaldecoder(encoding)()
+    view = memoryview(data)
+    try:
+        for start in range(0, len(data), step):
+            decoder.decode(view[start:start + step])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _csv_records(data: bytes) -> Iterator[tuple[int, list[str]]]:
+    """The CSV's records one by one, numbered as a spreadsheet numbers rows (a record spanning lines
+    through a quoted newline is one row). Decoded while read, so a row limit stops the reading."""
+    encoding = _encoding(data)
+    nul = data.find(b"\x00")  # in UTF-8 and GB18030 a NUL byte is a NUL character, and so is \n
+    if nul >= 0:
+        row = data[:nul].count(b"\n") + 1
         raise DataError([Problem(row, None, "binary data (NUL byte): this is not a CSV text file")])
-    reader = csv.reader(io.StringIO(text, newline=""))
-    records = []
+    reader = csv.reader(io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline=""))
+    n = 0
     try:
         for fields in reader:
-            records.append((reader.line_num, fields))
+            n += 1
+            yield n, fields
     except csv.Error as exc:
         raise DataError([Problem(reader.line_num, None, f"not valid CSV ({exc})")]) from None
-    # a record spanning lines (quoted newline) is one spreadsheet row: number records, not lines
-    return [(i + 1, fields) for i, (_, fields) in enumerate(records)]
 
 
 def _cell_text(value) -> str:
@@ -158,37 +178,55 @@ def _cell_text(value) -> str:
     return str(value)
 
 
-def _xlsx_records(data: bytes) -> list[tuple[int, list[str]]]:
+def _xlsx_records(data: bytes) -> Iterator[tuple[int, list[str]]]:
     import openpyxl  # imported here: only uploads of .xlsx need it
 
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise DataError([Problem(None, None, f"not a readable .xlsx workbook ({type(exc).__name__})")]) from None
-    sheet = book.worksheets[0]
-    records = [(i, [_cell_text(v) for v in row]) for i, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
-    book.close()
-    return records
+    try:
+        for i, row in enumerate(book.worksheets[0].iter_rows(values_only=True), start=1):
+            yield i, [_cell_text(v) for v in row]
+    finally:
+        book.close()
 
 
-def _records_to_frame(records: list[tuple[int, list[str]]]) -> pd.DataFrame:
-    records = [(n, cells) for n, cells in records if any(c.strip() for c in cells)]
-    if not records:
+def _records_to_frame(records: Iterable[tuple[int, list[str]]]) -> pd.DataFrame:
+    """Header and rows (blank rows skipped) → a frame of text indexed by spreadsheet row.
+
+    Cells go straight into one list per column, with no per-row dict: an upload's rows are held
+    once, and reading stops after MAX_ROWS rows of figures, so one file's memory is bounded.
+    """
+    rows = ((n, cells) for n, cells in records if any(c.strip() for c in cells))
+    first = next(rows, None)
+    if first is None:
         raise DataError([Problem(None, None, "the file is empty")])
-    header_row, header = records[0]
+    header_row, header = first
     header = [h.strip().lstrip("\ufeff").lower() for h in header]
     problems = [Problem(header_row, c, "required column is missing") for c in REQUIRED_COLUMNS if c not in header]
-    body = records[1:]
-    if not body and not problems:
+    width = len(header)
+    columns: list[list[str]] = [[] for _ in range(width)]
+    index: list[int] = []
+    for n, cells in rows:
+        if len(index) == MAX_ROWS:
+            problems.append(Problem(n, None, f"the file has more than {MAX_ROWS:,} rows of figures; "
+                                             f"the limit is {MAX_ROWS:,} rows per file"))
+            raise DataError(problems)
+        if len(cells) > width and any(c.strip() for c in cells[width:]):
+            problems.append(Problem(n, None, f"{len(cells)} cells but the header has {width} columns"))
+        index.append(n)
+        for column, cell in zip(columns, cells):
+            column.append(cell)
+        for column in columns[len(cells):]:
+            column.append("")
+    if not index and not problems:
         problems.append(Problem(None, None, "the file has a header but no rows of figures"))
-    for n, cells in body:
-        if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
-            problems.append(Problem(n, None, f"{len(cells)} cells but the header has {len(header)} columns"))
     if problems:
         raise DataError(problems)
-    width = len(header)
-    rows = [dict(zip(header, (cells + [""] * width)[:width])) for _, cells in body]
-    frame = pd.DataFrame(rows, index=[n for n, _ in body], dtype=str)
+    # a repeated column name keeps its last column, as a dict per row did
+    frame = pd.DataFrame(dict(zip(header, columns)), index=index, dtype=str)
+    del columns
     for column in FACT_COLUMNS:
         if column not in frame:
             frame[column] = ""
