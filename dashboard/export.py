@@ -11,7 +11,6 @@ from dashboard.data import Dataset
 from dashboard.facts_file import FACT_COLUMNS, REQUIRED_COLUMNS
 from dashboard.safe import cell
 
-
 # The download's columns: the facts format, with the trust grade right beside the source's URL, then
 # the Chinese caveat and the flags. A mirror copy's URL is not given as `source_url`: it stays in
 # data/sources.csv (found by `source_id`) for audit, as it is never a link on the page.

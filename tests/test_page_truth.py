@@ -1,5 +1,6 @@
 """Issue 13, the page side: what the page shows of the round-2 data. One test (or a few) per item;
 each failed on main before this branch (the data side is in tests/test_data_round2.py)."""
+
 import io
 import re
 
@@ -26,6 +27,7 @@ def layers(spec: dict) -> list[dict]:
 
 # 1. "of N" never beside a rank larger than N ---------------------------------------------------------
 
+
 def test_of_n_is_never_shown_beside_a_rank_larger_than_n(facts, dataset, resolve):
     for name in ("national_rank", "provincial_rank"):
         for r in rows(panels.panel(name, facts, resolve())):
@@ -43,13 +45,16 @@ def test_of_n_is_never_shown_beside_a_rank_larger_than_n(facts, dataset, resolve
 
 # 2. Shares: one denominator per label, grouped ---------------------------------------------------------
 
+
 def test_shares_are_labelled_and_grouped_by_their_denominator(facts, dataset, resolve):
     panel = panels.panel("industry_shares", facts, resolve())
     drawn = rows(panel)
     labels = [r["share_of_label"] for r in drawn]
     registry = dataset.metrics.set_index("metric")
-    expected = {f"占{registry.loc[m, 'share_of_zh']}" for m in {"industry_share", "industry_share_of_city", "segment_share",
-                                                               "capacity_share", "high_tech_industry_va_share"}}
+    expected = {
+        f"占{registry.loc[m, 'share_of_zh']}"
+        for m in {"industry_share", "industry_share_of_city", "segment_share", "capacity_share", "high_tech_industry_va_share"}
+    }
     assert set(labels) == expected  # five denominators, five labels
     groups = [label for i, label in enumerate(labels) if i == 0 or labels[i - 1] != label]
     assert len(groups) == len(set(groups))  # each denominator's bars together
@@ -59,10 +64,14 @@ def test_shares_are_labelled_and_grouped_by_their_denominator(facts, dataset, re
     assert by_label["南昌高新区 · 电子信息 (2022)"] == "占所在城市该产业总量"  # 75 % of the city's industry
     assert by_label["鹰潭高新区 · 再生铜 (2024)"].startswith("占本区上级产业营业收入")  # 28 % of copper revenue
     en = rows(panels.panel("industry_shares", facts, resolve(lang="en")))
-    assert {r["share_of_label"] for r in en} >= {"share of the host city's total for the same industry", "share of national production capacity"}
+    assert {r["share_of_label"] for r in en} >= {
+        "share of the host city's total for the same industry",
+        "share of national production capacity",
+    }
 
 
 # 3. Derived figures in the table, the downloads and the sources view -------------------------------------
+
 
 def test_the_derived_share_is_in_the_table_downloads_and_sources(facts, resolve):
     view = resolve(zones=("yingtan",))
@@ -77,10 +86,15 @@ def test_the_derived_share_is_in_the_table_downloads_and_sources(facts, resolve)
         assert "1150" in row.note and "÷" in row.note_zh
     sources = panels.sources_table(facts, view)
     computed = sources[sources["来源类型"] == "推算"]
-    assert len(computed) == 1 and "91.4%" in computed.iloc[0]["说明"] and "产业占本区工业营业收入比重" in computed.iloc[0]["用于哪些数字"]
+    assert (
+        len(computed) == 1
+        and "91.4%" in computed.iloc[0]["说明"]
+        and "产业占本区工业营业收入比重" in computed.iloc[0]["用于哪些数字"]
+    )
 
 
 # 4. Flagged caveats in view, not only in a tooltip -------------------------------------------------------
+
 
 def test_nanchang_gdp_levels_show_their_caveat_under_the_chart(facts, resolve):
     for lang, words in (("zh", "不是同一序列"), ("en", "not one series")):
@@ -94,8 +108,16 @@ def test_nanchang_gdp_levels_show_their_caveat_under_the_chart(facts, resolve):
 
 # 5. Years without a figure keep their place on every axis of years ------------------------------------------
 
-@pytest.mark.parametrize("name, filters, gap", [("over_years", {"metric": "national_rank"}, True), ("national_rank", {}, True),
-                                                ("provincial_rank", {}, False), ("national_context", {}, True)])
+
+@pytest.mark.parametrize(
+    "name, filters, gap",
+    [
+        ("over_years", {"metric": "national_rank"}, True),
+        ("national_rank", {}, True),
+        ("provincial_rank", {}, False),
+        ("national_context", {}, True),
+    ],
+)
 def test_year_axes_are_continuous_so_missing_years_are_gaps(facts, resolve, name, filters, gap):
     spec = panels.panel(name, facts, resolve(**filters)).spec
     xs = [layer["encoding"]["x"] for layer in layers(spec) if "x" in layer.get("encoding", {})]
@@ -107,6 +129,7 @@ def test_year_axes_are_continuous_so_missing_years_are_gaps(facts, resolve, name
 
 
 # 6. Downloads: the grade beside the URL, no mirror URL ---------------------------------------------------
+
 
 def test_downloads_carry_the_grade_beside_the_url_and_no_mirror_url(facts, dataset):
     csv = pd.read_csv(io.BytesIO(panels.csv_download(facts, None)), encoding="utf-8-sig", keep_default_na=False)
@@ -122,6 +145,7 @@ def test_downloads_carry_the_grade_beside_the_url_and_no_mirror_url(facts, datas
 
 
 # 7 and 11. The sources view: what it says is there, for the figures in view ---------------------------------
+
 
 def test_the_sources_caption_promises_only_what_the_table_shows(facts, resolve):
     from dashboard import i18n
@@ -151,6 +175,7 @@ def test_the_sources_view_lists_the_sources_of_the_figures_in_view(facts, datase
 
 # 10. The enterprises chart never uses a figure from after the chosen year -----------------------------------
 
+
 def test_enterprises_never_fall_back_to_later_figures(facts, resolve):
     panel = panels.panel("enterprises", facts, resolve(zones=("gongqingcheng",), metric="national_rank", year=2019))
     assert panel.spec is None and "2019" in panel.empty and panel.missing == ["九江共青城高新区"]  # its counts are 2022
@@ -161,14 +186,28 @@ def test_enterprises_never_fall_back_to_later_figures(facts, resolve):
 
 # 12. Counts and ranks read as whole numbers --------------------------------------------------------------
 
-@pytest.mark.parametrize("name, filters", [("by_zone", {}), ("enterprises", {}), ("over_years", {}),
-                                           ("national_rank", {}), ("provincial_rank", {}),
-                                           ("by_zone", {"metric": "national_rank"})])
+
+@pytest.mark.parametrize(
+    "name, filters",
+    [
+        ("by_zone", {}),
+        ("enterprises", {}),
+        ("over_years", {}),
+        ("national_rank", {}),
+        ("provincial_rank", {}),
+        ("by_zone", {"metric": "national_rank"}),
+    ],
+)
 def test_count_and_rank_axes_have_whole_number_ticks(facts, resolve, name, filters):
     spec = panels.panel(name, facts, resolve(**filters)).spec
-    axes = [layer["encoding"][channel]["axis"] for layer in layers(spec) for channel in ("x", "y")
-            if channel in layer.get("encoding", {}) and layer["encoding"][channel].get("field") == "value"
-            and "axis" in layer["encoding"][channel]]
+    axes = [
+        layer["encoding"][channel]["axis"]
+        for layer in layers(spec)
+        for channel in ("x", "y")
+        if channel in layer.get("encoding", {})
+        and layer["encoding"][channel].get("field") == "value"
+        and "axis" in layer["encoding"][channel]
+    ]
     assert axes and all(a["tickMinStep"] == 1 and a["format"] == ",d" for a in axes)
 
 
@@ -179,6 +218,7 @@ def test_amount_axes_keep_their_decimals(facts, resolve):
 
 
 # 13. Baselines, the provincial rank, revenue scopes ----------------------------------------------------------
+
 
 def test_baseline_rows_are_not_in_the_default_view(facts, dataset, resolve, vocab):
     baseline_metrics = set(dataset.facts.loc[dataset.facts.baseline, "metric"])
@@ -196,8 +236,11 @@ def test_provincial_rank_has_its_own_chart_with_its_own_pool(facts, resolve):
     assert national and all(r["of_total"] != "" for r in national)
     assert not any("全省" in r["of_total"] for r in national)
     provincial = {(r["item"], r["year"]): r["of_total"] for r in rows(panels.panel("provincial_rank", facts, resolve()))}
-    assert provincial == {("南昌高新区", 2019): "全省共 99 个开发区参评", ("南昌高新区", 2020): "全省共 98 个开发区参评",
-                          ("吉安高新区", 2019): "全省共 99 个开发区参评"}
+    assert provincial == {
+        ("南昌高新区", 2019): "全省共 99 个开发区参评",
+        ("南昌高新区", 2020): "全省共 98 个开发区参评",
+        ("吉安高新区", 2019): "全省共 99 个开发区参评",
+    }
     nanchang_national = {r["year"]: r["value"] for r in national if r["item"] == "南昌高新区"}
     assert nanchang_national[2019] == 30 and nanchang_national[2020] == 26  # not the provincial No. 1
 
@@ -213,6 +256,7 @@ def test_revenue_scopes_are_separate_series(facts, dataset, resolve):
 
 
 # 14. Caveats in Chinese on the Chinese page ----------------------------------------------------------------
+
 
 def test_every_bundled_caveat_is_chinese_on_the_chinese_page(facts, dataset, resolve):
     table = panels.facts_table(facts, resolve())
@@ -243,9 +287,23 @@ def test_the_profile_and_area_notes_are_chinese_on_the_chinese_page(facts, datas
 
 
 def test_an_uploaded_note_is_shown_as_written(dataset, resolve):
-    upload = pd.DataFrame([{"zone_id": "xinyu", "year": 2024, "metric": "high_tech_enterprises", "industry": "", "value": 200.0,
-                            "unit": "家", "qualifier": "exact", "source_title": "my table", "source_url": "",
-                            "source_date": "2025", "note": "our own count, unaudited"}])
+    upload = pd.DataFrame(
+        [
+            {
+                "zone_id": "xinyu",
+                "year": 2024,
+                "metric": "high_tech_enterprises",
+                "industry": "",
+                "value": 200.0,
+                "unit": "家",
+                "qualifier": "exact",
+                "source_title": "my table",
+                "source_url": "",
+                "source_date": "2025",
+                "note": "our own count, unaudited",
+            }
+        ]
+    )
     facts = panels.Facts(dataset, model.overlay(dataset.facts, upload), upload="note-test")
     drawn = {r["item"]: r for r in rows(panels.panel("by_zone", facts, resolve()))}
     assert drawn["新余高新区"]["caveat"] == "our own count, unaudited"
@@ -253,6 +311,7 @@ def test_an_uploaded_note_is_shown_as_written(dataset, resolve):
 
 
 # 15. No empty first view; a one-zone view lists every figure --------------------------------------------------
+
 
 def test_the_default_view_covers_at_least_four_zones(facts, resolve):
     view = resolve()
