@@ -15,7 +15,11 @@ import streamlit as st
 
 from dashboard import data, export, geo, i18n, model, panels, safe, state
 
-DEFAULT_METRIC = "industrial_revenue"
+# The metric a first visit sees: the one that covers the most zones (4 of 9 with high-tech
+# enterprise counts, each zone's latest figure; industrial revenue, the earlier default, covers 2).
+# tests/test_app.py checks that the first chart and the headline show at least 4 zones.
+DEFAULT_METRIC = "high_tech_enterprises"
+LATEST = "latest"  # the year selectbox's "latest available" choice (Filters.year None)
 SELECTABLE_GROUPS = ("output", "enterprises", "industry", "ranking")
 MAX_NOTICES = 8
 # Static CSS, no data in it: headline figures such as "125.8 billion yuan" fit their column.
@@ -78,7 +82,7 @@ def init_filters(vocab: state.Vocabulary) -> None:
         return
     filters, notices = state.parse_query(query_params(), vocab, browser_locale=st.context.locale)
     if "w_metric" in ss:  # a page that reconnected (another replica): its first run brings what was just changed
-        filters = state.after_sidebar(filters, sidebar_values(), vocab)
+        filters = state.after_sidebar(filters, sidebar_values(filters), vocab)
     ss.notices = notices
     set_filters(filters, vocab, keep_notices=True)
 
@@ -93,18 +97,20 @@ def set_filters(filters: state.Filters, vocab: state.Vocabulary, keep_notices: b
     ss.w_zones = list(filters.zones)
     ss.w_industries = list(filters.industries)
     ss.w_metric = filters.metric
-    ss.w_year = state.shown_year(filters, vocab)
+    ss.w_year = LATEST if filters.year is None else filters.year
     ss.w_tab = i18n.t(f"section.{filters.tab}", filters.lang)
 
 
-def sidebar_values() -> state.Sidebar:
+def sidebar_values(current: state.Filters) -> state.Sidebar:
+    """The sidebar as the widgets hold it (`w_year` "latest" is the year None)."""
     ss = st.session_state
+    year = ss.get("w_year", LATEST if current.year is None else current.year)  # absent: what the view has
     return state.Sidebar(lang=ss.get("w_lang"), zones=ss.get("w_zones", ()), industries=ss.get("w_industries", ()),
-                         metric=ss.get("w_metric", ""), year=ss.get("w_year"))
+                         metric=ss.get("w_metric", ""), year=None if year == LATEST else year)
 
 
 def on_sidebar(vocab: state.Vocabulary) -> None:
-    set_filters(state.after_sidebar(st.session_state.filters, sidebar_values(), vocab), vocab)
+    set_filters(state.after_sidebar(st.session_state.filters, sidebar_values(st.session_state.filters), vocab), vocab)
 
 
 def on_map_select(vocab: state.Vocabulary, key: str) -> None:
@@ -148,8 +154,9 @@ def sidebar(facts: panels.Facts, vocab: state.Vocabulary, lang: str) -> None:
     group = dict(zip(dataset.metrics["metric"], dataset.metrics["group"]))
     sb.selectbox(i18n.t("sidebar.metric", lang), list(vocab.metrics), key="w_metric",
                  format_func=lambda m: f"{i18n.t('group.' + group[m], lang)} · {labels[m]}", **callback)
-    years = list(reversed(vocab.years_for(st.session_state.filters.metric)))
-    sb.selectbox(i18n.t("sidebar.year", lang), years, key="w_year", **callback)
+    years = [LATEST, *reversed(vocab.years_for(st.session_state.filters.metric))]
+    sb.selectbox(i18n.t("sidebar.year", lang), years, key="w_year", help=i18n.t("sidebar.year_help", lang),
+                 format_func=lambda y: i18n.t("sidebar.year_latest", lang) if y == LATEST else str(y), **callback)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -217,8 +224,9 @@ def upload_messages(lang: str) -> None:
 # Page sections
 # ---------------------------------------------------------------------------------------------
 
-def draw(name: str, facts: panels.Facts, view: state.View, show_missing: bool = False) -> None:
-    """One panel: its chart (or why there is none), its caption and the zones without a figure."""
+def draw(name: str, facts: panels.Facts, view: state.View, show_missing: bool = False, shown: tuple[str, ...] = ()) -> list[str]:
+    """One panel: its chart (or why there is none), its caption, the zones without a figure and
+    the caveats of its flagged figures (those not `shown` just above); returns the caveats."""
     out = panels.panel(name, facts, view)
     if out.spec is not None:
         st.vega_lite_chart(out.spec, width="stretch", key=f"chart_{name}")
@@ -229,6 +237,10 @@ def draw(name: str, facts: panels.Facts, view: state.View, show_missing: bool = 
     if show_missing and out.missing:
         sep = "、" if view.lang == "zh" else ", "
         st.caption(i18n.t("chart.no_data_for", view.lang, zones=sep.join(out.missing)))
+    for note in out.notes:
+        if note not in shown:
+            st.caption(safe.md(note))
+    return out.notes
 
 
 def headline(facts: panels.Facts, view: state.View) -> None:
@@ -242,7 +254,7 @@ def map_section(facts: panels.Facts, view: state.View, vocab: state.Vocabulary, 
     key = f"map_{view.lang}_{view.metric}"  # new exactly when the spec is: the drawn map starts with no selection
     st.vega_lite_chart(spec, width="stretch", key=key, on_select=lambda: on_map_select(vocab, key),
                        selection_mode=[state.ZONE_SELECTION, state.CITY_SELECTION])
-    st.caption(i18n.t("map.caption", view.lang))
+    st.caption(panels.map_caption(facts, view) + " " + i18n.t("map.caption", view.lang))
 
 
 def enterprise_section(facts: panels.Facts, view: state.View) -> None:
@@ -251,11 +263,8 @@ def enterprise_section(facts: panels.Facts, view: state.View) -> None:
 
 def industry_section(facts: panels.Facts, view: state.View) -> None:
     draw("industry_matrix", facts, view)
-    left, right = st.columns(2)
-    with left:
-        draw("industry_revenue", facts, view)
-    with right:
-        draw("industry_shares", facts, view)
+    draw("industry_revenue", facts, view)
+    draw("industry_shares", facts, view)  # full width: each bar's denominator must be readable
 
 
 def ranking_section(facts: panels.Facts, view: state.View) -> None:
@@ -263,19 +272,30 @@ def ranking_section(facts: panels.Facts, view: state.View) -> None:
     with left:
         draw("national_rank", facts, view)
     with right:
-        draw("national_context", facts, view)
+        draw("provincial_rank", facts, view)
+    draw("national_context", facts, view)
 
 
 def coverage_section(facts: panels.Facts, view: state.View) -> None:
     draw("coverage", facts, view)
 
 
-def profile_section(dataset: data.Dataset, zone_id: str, lang: str) -> None:
-    st.subheader(i18n.t("chart.zone_profile", lang, zone=model.zone_labels(dataset.zones, lang)[zone_id]))
+def profile_section(facts: panels.Facts, view: state.View) -> None:
+    dataset, zone_id, lang = facts.dataset, view.zones[0], view.lang
+    name = model.zone_labels(dataset.zones, lang)[zone_id]
+    st.subheader(i18n.t("chart.zone_profile", lang, zone=name))
     st.table(panels.zone_profile(dataset, zone_id, lang).set_index(i18n.t("profile.field", lang)))  # a plain table: no grid to build
-    note = panels.area_note(dataset, zone_id, lang)
-    if note:
-        st.caption(safe.md(note))
+    for note in (panels.area_note(dataset, zone_id, lang), panels.location_note(dataset, zone_id, lang)):
+        if note:
+            st.caption(safe.md(note))
+    figures = panels.zone_figures(facts, view)
+    st.markdown(f"**{safe.md(i18n.t('profile.figures', lang, zone=name))}**")
+    if len(figures):  # a grid: a zone can have dozens of figures with long caveats
+        what, value = figures.columns[:2]  # on a phone, what and how much side by side
+        st.dataframe(figures, hide_index=True, width="stretch", column_config={
+            what: st.column_config.TextColumn(width="medium"), value: st.column_config.TextColumn(width="small")})
+    else:
+        st.info(i18n.t("profile.figures_empty", lang, zone=name))
 
 
 def table_section(facts: panels.Facts, view: state.View) -> None:
@@ -289,10 +309,16 @@ def table_section(facts: panels.Facts, view: state.View) -> None:
 
 
 def sources_section(facts: panels.Facts, view: state.View) -> None:
-    st.caption(i18n.t("sources.caption", view.lang))
-    table = panels.sources_table(facts, view)
-    link_column = i18n.t("sources.col_link", view.lang)
-    st.dataframe(table, hide_index=True, width="stretch", height=360,
+    lang = view.lang
+    st.caption(i18n.t("sources.caption", lang))
+    everything = st.toggle(i18n.t("sources.show_all", lang), key="w_all_sources")
+    table = panels.sources_table(facts, view, everything)
+    total = len(facts.dataset.sources)
+    shown = int(table[i18n.t("sources.col_grade", lang)].ne(i18n.t("trust.derived", lang)).sum())
+    st.caption(i18n.t("sources.count_all", lang, total=total) if everything
+               else i18n.t("sources.count", lang, n=shown, total=total))
+    link_column = i18n.t("sources.col_link", lang)
+    st.dataframe(table, hide_index=True, width="stretch", height=min(360, 35 * (len(table) + 1) + 3),
                  column_config={link_column: st.column_config.LinkColumn(link_column)})
 
 
@@ -367,11 +393,11 @@ def main() -> None:
     with left:
         map_section(facts, view, vocab, highlight=bool(filters.zones or filters.industries))
     with right:
-        draw("by_zone", facts, view, show_missing=True)
-        draw("over_years", facts, view)
+        shown = draw("by_zone", facts, view, show_missing=True)
+        draw("over_years", facts, view, shown=tuple(shown))
 
     if len(view.zones) == 1:
-        profile_section(dataset, view.zones[0], lang)
+        profile_section(facts, view)
     tabs(facts, view, vocab)
     st.caption(i18n.t("app.thin_record", lang))
     write_url(filters, vocab)

@@ -57,6 +57,18 @@ def _tooltips(texts: Texts, columns: tuple[str, ...]) -> list[alt.Tooltip]:
     return [alt.Tooltip(f"{c}:N", title=texts.name(c)) for c in columns]
 
 
+def _count_axis(title: str, integer: bool, **kwargs) -> alt.Axis:
+    """A value axis; for counts and ranks (`integer`) its ticks are whole numbers only."""
+    return alt.Axis(title=title, format=",d", tickMinStep=1, **kwargs) if integer else alt.Axis(title=title, **kwargs)
+
+
+def _year_axis(**kwargs) -> alt.X:
+    """Years on a continuous axis: a year without a figure keeps its place as a gap (an ordinal
+    axis would hold only the years present); ticks are whole years."""
+    return alt.X("year:Q", title=None, scale=alt.Scale(zero=False, nice=False, padding=32),
+                 axis=alt.Axis(format="d", tickMinStep=1, labelAngle=0, labelOverlap=True), **kwargs)
+
+
 def _rows() -> alt.NamedData:
     return alt.Data(name=ROWS)
 
@@ -112,40 +124,44 @@ def _frame(table: pd.DataFrame, columns, aria=None, order: str | None = None) ->
 BAR_TIPS = ("item", "value_text", "year", "source", "caveat")
 
 
-def _bar_by_zone(texts: Texts) -> alt.Chart:
+def _bar_by_zone(texts: Texts, integer: bool = False) -> alt.Chart:
     base = alt.Chart(_rows()).encode(
         y=alt.Y("item:N", sort=ORDER, title=None, axis=alt.Axis(labelLimit=0)),
-        x=alt.X("value:Q", title=texts.axis),
+        x=alt.X("value:Q", axis=_count_axis(texts.axis, integer)),
         tooltip=_tooltips(texts, BAR_TIPS),
     )
     bars = base.mark_bar().encode(color=_trust_colour(texts), description=DESCRIBE)
-    return _finish(alt.layer(bars, _value_labels(base, align="left", dx=4)), texts, alt.Step(34))
+    return _finish(alt.layer(bars, _value_labels(base, "label_text", align="left", dx=4)), texts, alt.Step(34))
 
 
-def bar_by_zone(table: pd.DataFrame, texts: Texts) -> dict:
-    """One bar per zone (and industry) for one metric and year; bars coloured by source trust."""
-    frame = _frame(table, ["item", "value", "trust_label", *BAR_TIPS], aria=BAR_TIPS, order="item")
-    return _fill(_bar_by_zone, texts, frame)
+def bar_by_zone(table: pd.DataFrame, texts: Texts, integer: bool = False) -> dict:
+    """One bar per zone (and industry) for one metric: one year's figures, or each zone's latest
+    (its year in the label); bars coloured by source trust, ⚠ on flagged figures. `integer` for
+    counts and ranks (whole-number ticks)."""
+    frame = _frame(table, ["item", "value", "trust_label", "label_text", *BAR_TIPS], aria=BAR_TIPS, order="item")
+    return _fill(_bar_by_zone, texts, frame, integer=integer)
 
 
-def _points_over_years(texts: Texts, reverse: bool, tips: tuple[str, ...]) -> alt.Chart:
+def _points_over_years(texts: Texts, reverse: bool, tips: tuple[str, ...], integer: bool = False) -> alt.Chart:
     base = alt.Chart(_rows()).encode(
-        x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("value:Q", title=texts.axis, scale=alt.Scale(reverse=reverse, zero=not reverse)),
+        x=_year_axis(),
+        y=alt.Y("value:Q", axis=_count_axis(texts.axis, integer), scale=alt.Scale(reverse=reverse, zero=not reverse)),
         color=alt.Color("item:N", title=None, sort=ORDER, legend=alt.Legend(orient="bottom", columns=3, labelLimit=0)),
         tooltip=_tooltips(texts, tips),
     )
     points = base.mark_point(filled=True, size=90).encode(description=DESCRIBE)
-    labels = base.mark_text(dy=-12, fontSize=11, aria=False).encode(text="value_text:N")  # coloured like its point
+    labels = base.mark_text(dy=-12, fontSize=11, aria=False).encode(text="label_text:N")  # coloured like its point
     return _finish(alt.layer(points, labels), texts, 220)
 
 
-def points_over_years(table: pd.DataFrame, texts: Texts, reverse: bool = False) -> dict:
-    """Figures over years as points: years without a figure stay empty, nothing is joined or
-    interpolated across gaps. `reverse` for ranks (1 at the top)."""
+def points_over_years(table: pd.DataFrame, texts: Texts, reverse: bool = False, integer: bool = False) -> dict:
+    """Figures over years as points on a continuous year axis: a year without a figure stays an
+    empty place on the axis, nothing is joined or interpolated across gaps. `reverse` for ranks
+    (1 at the top); `integer` for counts and ranks (whole-number ticks); ⚠ on flagged figures."""
     tips = ("item", "year", "value_text", "source", "caveat", *(("of_total",) if "of_total" in table else ()))
-    frame = _frame(table, ["item", "year", "value", *tips], aria=tips, order="item")
-    return _fill(_points_over_years, texts, frame, reverse=reverse, tips=tips)
+    table = table if "label_text" in table else table.assign(label_text=table["value_text"])
+    frame = _frame(table, ["item", "year", "value", "label_text", *tips], aria=tips, order="item")
+    return _fill(_points_over_years, texts, frame, reverse=reverse, tips=tips, integer=integer)
 
 
 GROUPED_TIPS = ("zone", "metric_label", "value_text", "year", "source", "caveat")
@@ -154,7 +170,7 @@ GROUPED_TIPS = ("zone", "metric_label", "value_text", "year", "source", "caveat"
 def _grouped_bars(texts: Texts) -> alt.Chart:
     base = alt.Chart(_rows()).encode(
         y=alt.Y("item:N", title=None, sort=ORDER, axis=alt.Axis(labelLimit=0)),
-        x=alt.X("value:Q", title=texts.axis),
+        x=alt.X("value:Q", axis=_count_axis(texts.axis, True)),
         tooltip=_tooltips(texts, GROUPED_TIPS),
     )
     bars = base.mark_bar().encode(
@@ -181,7 +197,9 @@ def _industry_matrix(texts: Texts) -> alt.Chart:
         tooltip=_tooltips(texts, MATRIX_TIPS),
     )
     cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
-        color=alt.Color("role:N", title=None, scale=alt.Scale(range=["#1f5fa8", "#9cc3e6"]), legend=alt.Legend(orient="bottom")),
+        # first industry dark in either language (sorted by role_order, not by the label's spelling)
+        color=alt.Color("role:N", title=None, sort=alt.EncodingSortField("role_order", op="min"),
+                        scale=alt.Scale(range=["#1f5fa8", "#9cc3e6"]), legend=alt.Legend(orient="bottom")),
         description=DESCRIBE)
     return _finish(cells, texts, alt.Step(30))
 
@@ -189,7 +207,7 @@ def _industry_matrix(texts: Texts) -> alt.Chart:
 def industry_matrix(matrix: pd.DataFrame, texts: Texts) -> dict:
     """Zone × lead industry, from the registry: filled where the industry is a lead industry,
     darker for the stated first industry (首位产业)."""
-    frame = _frame(matrix, ["zone", "industry_label", "role"], aria=MATRIX_TIPS, order="zone")
+    frame = _frame(matrix, ["zone", "industry_label", "role", "role_order"], aria=MATRIX_TIPS, order="zone")
     first = {value: i for i, value in reversed(list(enumerate(frame["industry_label"])))}
     frame["column"] = frame["industry_label"].map(first)
     return _fill(_industry_matrix, texts, frame)
@@ -216,17 +234,47 @@ def industry_bars(table: pd.DataFrame, texts: Texts, domain_max: float | None = 
     return _fill(_industry_bars, texts, frame, domain_max=domain_max)
 
 
+SHARE_TIPS = ("item", "share_of_label", "metric_label", "year", "value_text", "trust_label", "source", "caveat")
+SHARE_COLOURS = ["#1f5fa8", "#c77c12", "#1d8a5a", "#7a4fb0", "#b03a48", "#5c5c5c"]
+
+
+def _share_bars(texts: Texts) -> alt.Chart:
+    base = alt.Chart(_rows()).encode(
+        y=alt.Y("row:N", title=None, sort=ORDER, axis=alt.Axis(labelLimit=0)),
+        x=alt.X("value:Q", title=texts.axis, scale=alt.Scale(domain=[0, 100])),
+        tooltip=_tooltips(texts, SHARE_TIPS),
+    )
+    bars = base.mark_bar().encode(
+        color=alt.Color("share_of_label:N", title=texts.name("share_of_label"), sort=alt.EncodingSortField("share_order", op="min"),
+                        scale=alt.Scale(range=SHARE_COLOURS), legend=alt.Legend(orient="bottom", columns=1, labelLimit=0)),
+        description=DESCRIBE)
+    return _finish(alt.layer(bars, _value_labels(base, "label_text", align="left", dx=3)), texts, alt.Step(24))
+
+
+def share_bars(table: pd.DataFrame, texts: Texts) -> dict:
+    """Industry shares on one 0–100 % scale, grouped and coloured by denominator (`share_of_label`:
+    a share of the city's industry is not a share of the zone's revenue), one bar per zone-industry
+    and year; a derived share says so in its row."""
+    table = table.assign(row=[f"{i} ({y})" for i, y in zip(table["item"], table["year"])])
+    frame = _frame(table, ["row", "value", "share_order", "label_text", *SHARE_TIPS], aria=SHARE_TIPS, order="row")
+    return _fill(_share_bars, texts, frame)
+
+
 NATIONAL_TIPS = ("year", "value_text", "share_text", "zones_text", "source")
 
 
 def _national_bars(texts: Texts) -> alt.Chart:
-    base = alt.Chart(_rows()).encode(
-        x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("value:Q", title=texts.axis),
+    # bars from year − 0.3 to year + 0.3 on a continuous axis: a year without a figure stays a gap
+    base = alt.Chart(_rows()).transform_calculate(start="datum.year - 0.3", end="datum.year + 0.3").encode(
+        y=alt.Y("value:Q", title=texts.axis, scale=alt.Scale(zero=True)),
         tooltip=_tooltips(texts, NATIONAL_TIPS),
     )
-    bars = base.mark_bar(color="#1f5fa8", width=alt.RelativeBandSize(0.6)).encode(description=DESCRIBE)
-    return _finish(alt.layer(bars, _value_labels(base, dy=-8)), texts, 280)
+    bars = base.mark_bar(color="#1f5fa8").encode(
+        x=alt.X("start:Q", title=None, scale=alt.Scale(zero=False, nice=False),
+                axis=alt.Axis(format="d", tickMinStep=1, labelAngle=0, labelOverlap=True)),
+        x2="end:Q", y2=alt.datum(0), description=DESCRIBE)
+    labels = _value_labels(base, dy=-8).encode(x=alt.X("year:Q"))
+    return _finish(alt.layer(bars, labels), texts, 280)
 
 
 def national_bars(table: pd.DataFrame, texts: Texts) -> dict:

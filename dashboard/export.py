@@ -11,12 +11,21 @@ from dashboard.data import Dataset
 from dashboard.facts_file import FACT_COLUMNS, REQUIRED_COLUMNS
 from dashboard.safe import cell
 
+# The download's columns: the facts format, with the trust grade right beside the source's URL, then
+# the Chinese caveat and the flags. A mirror copy's URL is not given as `source_url`: it stays in
+# data/sources.csv (found by `source_id`) for audit, as it is never a link on the page.
+DOWNLOAD_COLUMNS = ["zone_id", "year", "metric", "industry", "value", "unit", "qualifier", "source_title", "source_url",
+                    "trust", "source_date", "note", "note_zh", "source_id", "publisher", "preferred", "caution", "baseline"]
+UNLINKED = ("mirror",)
+
 
 def to_csv_bytes(facts: pd.DataFrame) -> bytes:
     """Facts as CSV in UTF-8 with BOM (Excel in China opens it), text cells neutralised against
-    formula injection; numbers stay numbers."""
-    columns = [c for c in FACT_COLUMNS + ["trust", "publisher", "preferred", "caution"] if c in facts]
+    formula injection; numbers stay numbers. Mirror URLs are left out of `source_url`."""
+    columns = [c for c in DOWNLOAD_COLUMNS if c in facts]
     out = facts[columns].copy()
+    if "trust" in out and "source_url" in out:
+        out["source_url"] = out["source_url"].where(~out["trust"].isin(UNLINKED), "")
     for column in out.columns:
         if out[column].dtype == object:
             out[column] = out[column].map(cell)

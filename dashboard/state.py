@@ -8,6 +8,11 @@ The URL carries stable ASCII ids, never labels: `zone` and `industry` repeated, 
 `year` an integer, `lang` zh|en, `tab` the open section's id. Only non-default values are written.
 Anything else in a link is dropped and reported, never raised.
 
+Years: a link without `year` shows each zone's latest figure for the metric, whatever its year
+(the "latest available" mode, the default: the year travels with every figure). `year=2021` shows
+the figures of 2021 only, and is kept in the link even when 2021 is the latest year, because one
+year and "each zone's latest" are different views.
+
 This module is the one home of "what is selected": the URL ↔ `Filters` round trip, every change a
 person can make (sidebar, a click on the map, opening a section), and `resolve`, which turns the
 filters into the `View` the panels draw (no zone = all nine; an industry keeps the zones that have
@@ -97,9 +102,9 @@ class Vocabulary:
 class Filters:
     """One view of the dashboard.
 
-    `zones == ()` and `industries == ()` mean no filter (all of them). `year is None` means the
-    latest year with figures for the metric; the latest year is always spelled None, so that a
-    link without `year` keeps following the data as newer years arrive.
+    `zones == ()` and `industries == ()` mean no filter (all of them). `year is None` is the
+    "latest available" mode: each zone's latest figure for the metric, each with its own year (a
+    link without `year` keeps following the data as newer figures arrive). An int is one year.
     """
 
     zones: tuple[str, ...] = ()
@@ -114,7 +119,7 @@ class Filters:
 class View:
     """What the filters select, resolved: the zones to show (registry order; never empty unless
     an industry filter leaves none), the industries with their segments, the metric, the year
-    shown (None when the metric has no figures) and the language."""
+    (None: "latest available", each zone's latest figure with its year) and the language."""
 
     zones: tuple[str, ...]
     industries: frozenset[str]
@@ -125,7 +130,8 @@ class View:
 
 @dataclass(frozen=True, kw_only=True)
 class Sidebar:
-    """The sidebar widgets' values as a person left them (ids, not labels)."""
+    """The sidebar widgets' values as a person left them (ids, not labels; `year` None is the
+    "latest available" choice)."""
 
     lang: str | None
     zones: Sequence[str]
@@ -197,7 +203,7 @@ def parse_query(
         zones=zones,
         industries=industries,
         metric=metric,
-        year=None if year == vocab.latest_year(metric) else year,
+        year=year,
         lang=initial_lang(lang, browser_locale),
         tab=tab or DEFAULT_TAB,
     )
@@ -210,7 +216,7 @@ def to_query(filters: Filters, vocab: Vocabulary) -> dict[str, list[str]]:
     `lang` is left out only when it is "zh". A session that is English because of the browser
     locale still writes `lang=en`, so a colleague with a Chinese browser sees what was shared.
     """
-    year = filters.year if filters.year != vocab.latest_year(filters.metric) else None
+    year = filters.year if filters.year in vocab.years_for(filters.metric) else None
     query = {
         "zone": list(_in_order(filters.zones, vocab.zones)),
         "industry": list(_in_order(filters.industries, vocab.industries)),
@@ -236,24 +242,18 @@ def share_url(base_url: str, filters: Filters, vocab: Vocabulary) -> str:
 
 def select_metric(filters: Filters, metric: str, vocab: Vocabulary) -> Filters:
     """Switch metric, keeping the chosen year only if the new metric has figures for it; otherwise
-    fall back to its latest year rather than show an empty page."""
-    keep = filters.year in vocab.years_for(metric) and filters.year != vocab.latest_year(metric)
+    fall back to "latest available" (each zone's latest figure) rather than show an empty page."""
+    keep = filters.year in vocab.years_for(metric)
     return replace(filters, metric=metric, year=filters.year if keep else None)
-
-
-def shown_year(filters: Filters, vocab: Vocabulary) -> int | None:
-    """The year the page shows: the chosen one, or the latest for the metric (None if it has no
-    figures at all)."""
-    return filters.year if filters.year is not None else vocab.latest_year(filters.metric)
 
 
 def after_sidebar(filters: Filters, sidebar: Sidebar, vocab: Vocabulary) -> Filters:
     """The view after a change in the sidebar. A new metric keeps the year only where it has
-    figures for it; a year equal to the latest is spelled None (it follows newer data)."""
+    figures for it; the year None is "latest available", an int one year (kept as chosen)."""
     if sidebar.metric != filters.metric and sidebar.metric in vocab.metrics:
         filters = select_metric(filters, sidebar.metric, vocab)
-    elif sidebar.year in vocab.years_for(filters.metric):
-        filters = replace(filters, year=None if sidebar.year == vocab.latest_year(filters.metric) else sidebar.year)
+    elif sidebar.year is None or sidebar.year in vocab.years_for(filters.metric):
+        filters = replace(filters, year=sidebar.year)
     return replace(
         filters,
         lang=sidebar.lang if sidebar.lang in LANGS else filters.lang,
@@ -291,7 +291,8 @@ def resolve(filters: Filters, vocab: Vocabulary) -> View:
     zones = filters.zones or vocab.zones
     if industries:
         zones = tuple(z for z in zones if industries & vocab.zone_industries.get(z, frozenset()))
-    return View(zones, industries, filters.metric, shown_year(filters, vocab), filters.lang)
+    year = filters.year if filters.year in vocab.years_for(filters.metric) else None
+    return View(zones, industries, filters.metric, year, filters.lang)
 
 
 def expand_industries(selected: Iterable[str], parents: Mapping[str, str]) -> frozenset[str]:

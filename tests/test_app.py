@@ -1,6 +1,7 @@
 """The page under streamlit.testing's AppTest: URL in, what the page says out (no browser)."""
 import json
 
+import pyarrow as pa
 from streamlit.testing.v1 import AppTest
 
 from dashboard import data
@@ -29,6 +30,12 @@ def query(at: AppTest) -> dict[str, list[str]]:
     return {k: [v] if isinstance(v, str) else list(v) for k, v in at.query_params.items()}
 
 
+def rows(at: AppTest, name: str) -> list[dict]:
+    """The rows the page sent to the named chart (Streamlit sends them as Arrow, apart from the spec)."""
+    chart = next(c for c in at.get("vega_lite_chart") if json.loads(c.proto.spec)["name"] == name)
+    return pa.ipc.open_stream(chart.proto.datasets[0].data.data).read_pandas().to_dict("records")
+
+
 def test_home_page_in_chinese_with_charts_and_headline():
     at = run()
     assert at.title[0].value == "江西国家高新区"
@@ -36,18 +43,49 @@ def test_home_page_in_chinese_with_charts_and_headline():
     assert charts(at) == ["map", "by_zone", "over_years", "enterprises"]
     assert [t.label for t in at.tabs] == ["企业", "产业", "全国排名与背景", "数据覆盖", "数据表", "数据来源"]
     values = {m.label: m.value for m in at.metric}
-    assert "1,258 亿元" in values.values()  # Yingtan's 2024 industrial revenue, the default view
+    assert values["高新技术企业（各区最新）"] == "2019–2022"  # each zone's latest figure: their years
+    assert values["数据覆盖"] == "4 / 9"
     assert "19.3 万亿元" in values.values() and "14.3%" in values.values()
     assert query(at) == {}  # the default view has a bare URL
+
+
+def test_the_first_view_shows_at_least_four_zones_each_with_its_year():
+    """Issue 13.15: with no URL parameters the first chart and the headline show ≥ 4 of the 9
+    zones: each zone's latest figure, its year on the mark and in the tooltip (the row's year)."""
+    at = run()
+    drawn = rows(at, "by_zone")
+    assert len({r["item"] for r in drawn}) >= 4
+    assert {r["item"]: r["label_text"] for r in drawn} == {
+        "南昌高新区": "560 家 (2020)", "吉安高新区": "⚠ 31 家 (2019)", "九江共青城高新区": "72 家 (2022)",
+        "宜春丰城高新区": "⚠ 46 家 (2019)"}
+    assert all(str(r["year"]) in r["aria"] for r in drawn)  # the year is read out with each bar
+    covered = next(m for m in at.metric if m.label == "数据覆盖").value
+    assert int(covered.split(" / ")[0]) >= 4
+    assert at.session_state.filters.year is None and "year" not in query(at)
+
+
+def test_a_year_in_the_link_still_picks_one_year():
+    at = run({"metric": "national_rank", "year": "2024"})
+    assert {r["year"] for r in rows(at, "by_zone")} == {2024}
+    assert query(at) == {"metric": ["national_rank"], "year": ["2024"]}  # kept, though the latest
+    assert any("2024年" in c.value for c in at.caption)
 
 
 def test_one_zone_in_english_keeps_both_parameters():
     at = run({"zone": "yingtan", "lang": "en"})
     assert at.title[0].value == "Jiangxi National High-tech Zones"
-    assert "125.8 billion yuan" in [m.value for m in at.metric]
     assert at.session_state.filters.zones == ("yingtan",)
     assert query(at) == {"zone": ["yingtan"], "lang": ["en"]}
     assert any("Yingtan" in s.value for s in at.subheader)  # the zone profile
+    figures = next(df.value for df in at.dataframe if "Caveat" not in df.value.columns and "Note" in df.value.columns
+                   and "Zone" not in df.value.columns)
+    assert "125.8 billion yuan" in set(figures["Value"])  # its industrial revenue, in the profile
+
+
+def test_one_zone_with_its_metric_shows_the_value_in_the_headline():
+    at = run({"zone": "yingtan", "metric": "industrial_revenue", "lang": "en"})
+    first = at.metric[0]
+    assert first.value == "125.8 billion yuan" and "2024" in first.label
 
 
 def test_junk_parameter_is_reported_and_the_rest_applies():
@@ -60,7 +98,8 @@ def test_junk_parameter_is_reported_and_the_rest_applies():
 def test_every_tab_draws_its_own_charts_only_when_open():
     expected = {
         "enterprises": ["enterprises"], "industries": ["industry_matrix", "industry_revenue", "industry_shares"],
-        "ranking": ["national_rank", "national_context"], "coverage": ["coverage"], "table": [], "sources": [],
+        "ranking": ["national_rank", "provincial_rank", "national_context"], "coverage": ["coverage"], "table": [],
+        "sources": [],
     }
     for tab, tab_charts in expected.items():
         at = run({"tab": tab})
@@ -71,7 +110,7 @@ def test_every_tab_draws_its_own_charts_only_when_open():
 def test_industry_link_keeps_only_zones_with_that_industry():
     at = run({"industry": "copper", "tab": "table"})
     assert at.session_state.filters.industries == ("copper",)
-    facts_table = next(df.value for df in at.dataframe if "指标" in df.value.columns)
+    facts_table = next(df.value for df in at.dataframe if {"高新区", "指标"} <= set(df.value.columns))
     assert set(facts_table["高新区"]) == {"鹰潭高新区"}
 
 
@@ -98,7 +137,11 @@ def test_metric_and_year_follow_each_other():
     assert at.session_state.filters.year == 2021
     at.selectbox(key="w_metric").set_value("gdp").run()
     assert at.session_state.filters.metric == "gdp"
-    assert at.session_state.filters.year is None  # gdp has no 2021 zone figure: back to its latest year
+    assert at.session_state.filters.year is None  # gdp has no 2021 zone figure: each zone's latest
+    at.selectbox(key="w_year").set_value(2022).run()
+    assert at.session_state.filters.year == 2022 and query(at)["year"] == ["2022"]
+    at.selectbox(key="w_year").set_value("latest").run()
+    assert at.session_state.filters.year is None and "year" not in query(at)
 
 
 def test_an_invalid_data_folder_shows_what_is_wrong(tmp_path, monkeypatch):
@@ -119,3 +162,23 @@ def test_a_broken_facts_file_in_a_data_folder_names_file_row_and_column(tmp_path
     assert problems.iloc[0]["file"] == "facts.csv"
     assert (problems.iloc[0]["row"], problems.iloc[0]["column"]) == (4, "zone_id")
     assert (data.BUNDLED_DATA_DIR / "facts.csv").read_text(encoding="utf-8").count("nanchang_old") == 0
+
+
+def test_the_sources_tab_shows_the_sources_in_view_and_all_one_click_away():
+    """Issue 13.11: ?zone=yingtan lists Yingtan's sources, not all of them Nanchang's first."""
+    at = run({"zone": "yingtan", "tab": "sources"})
+    table = next(df.value for df in at.dataframe if "用于哪些数字" in df.value.columns)
+    assert len(table) == 3 and not table["用于哪些数字"].str.contains("南昌").any()
+    assert any("用到 2 个来源" in c.value for c in at.caption)
+    at.toggle(key="w_all_sources").set_value(True).run()
+    table = next(df.value for df in at.dataframe if "用于哪些数字" in df.value.columns)
+    assert len(table) > 80
+
+
+def test_a_one_zone_page_shows_its_caveats_in_chinese():
+    """Issue 13.14: area and location notes and every figure's caveat in Chinese on the Chinese page."""
+    at = run({"zone": "fuzhou"})
+    captions = " ".join(c.value for c in at.caption)
+    assert "2013年省政府核准的开发面积" in captions and "Approved" not in captions
+    figures = next(df.value for df in at.dataframe if "说明" in df.value.columns and "高新区" not in df.value.columns)
+    assert len(figures) == 6 and figures["说明"].str.contains("基期数字（2017年）").sum() == 3

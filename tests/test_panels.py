@@ -71,6 +71,15 @@ def test_the_year_and_the_count_are_beside_the_chart_not_in_it(facts, resolve):
     assert "3" in a.subtitle and "2" in b.subtitle  # zones with a figure
 
 
+@pytest.mark.parametrize("name", ("map", *CHARTS))
+def test_latest_available_and_one_year_draw_the_same_spec(facts, resolve, name):
+    """The year mode changes rows and captions only (the year sits in each row's label)."""
+    latest = drawn(facts, name, resolve(metric="national_rank"))
+    one_year = drawn(facts, name, resolve(metric="national_rank", year=2021))
+    if latest is not None and one_year is not None:
+        assert shape(latest) == shape(one_year)
+
+
 class Recording(state.View):
     """A view that notes which of its fields a panel reads."""
 
@@ -84,7 +93,8 @@ class Recording(state.View):
 
 PARTS = {**{name: lambda f, v, name=name: panels.BUILDERS[name](f.dataset, f.table, v) for name in CHARTS},
          "headline": panels._headline.__wrapped__, "map": lambda f, v: panels._map_spec.__wrapped__(f, v, True),
-         "table": panels._facts_table.__wrapped__, "sources": lambda f, v: panels._sources_table.__wrapped__(f, v.lang)}
+         "table": panels._facts_table.__wrapped__, "sources": lambda f, v: panels._sources_table.__wrapped__(f, v, False),
+         "profile": panels._zone_figures.__wrapped__}
 
 
 @pytest.mark.parametrize("name", PARTS)

@@ -29,7 +29,6 @@ from dashboard.state import (
     resolve,
     select_metric,
     share_url,
-    shown_year,
     to_query,
 )
 
@@ -74,8 +73,8 @@ def assert_valid(filters, notices):
     assert list(filters.zones) == [z for z in ZONES if z in filters.zones]
     assert list(filters.industries) == [i for i in VOCAB.industries if i in filters.industries]
     assert filters.metric in VOCAB.metrics
-    # The latest year is spelled None, so an explicit year is always an earlier one.
-    assert filters.year is None or filters.year in VOCAB.years_for(filters.metric)[:-1]
+    # None is "latest available" (each zone's latest figure); an explicit year has figures.
+    assert filters.year is None or filters.year in VOCAB.years_for(filters.metric)
     assert filters.lang in LANGS
     for notice in notices:
         assert notice.code in NOTICE_CODES
@@ -118,9 +117,16 @@ def test_single_string_values_are_read_like_one_element_lists():
     assert as_str[0].zones == ("xinyu",)
 
 
-def test_the_latest_year_is_spelled_none():
-    assert parse({"year": "2024"}) == (DEFAULT, [])
-    assert parse({"metric": "gdp", "year": "2023"}) == (Filters(metric="gdp"), [])
+def test_no_year_is_the_latest_available_mode_and_an_explicit_year_is_kept():
+    """Issue 13.15: a link without `year` shows each zone's latest figure (year None); `year=`
+    picks one year, even the latest one, because one year and "each zone's latest" differ."""
+    assert parse({})[0].year is None
+    assert parse({"year": "2024"}) == (Filters(metric="revenue", year=2024), [])
+    assert parse({"metric": "gdp", "year": "2023"}) == (Filters(metric="gdp", year=2023), [])
+    assert to_query(Filters(metric="revenue", year=2024), VOCAB) == {"year": ["2024"]}
+    assert to_query(Filters(metric="revenue"), VOCAB) == {}  # the default mode is left out
+    assert resolve(Filters(metric="revenue"), VOCAB).year is None
+    assert resolve(Filters(metric="revenue", year=2024), VOCAB).year == 2024
 
 
 def test_a_year_is_checked_against_the_chosen_metric():
@@ -302,7 +308,6 @@ def test_random_hostile_links_never_raise():
 
 def test_the_default_view_writes_nothing():
     assert to_query(DEFAULT, VOCAB) == {}
-    assert to_query(Filters(metric="revenue", year=2024), VOCAB) == {}
 
 
 def test_only_non_default_values_are_written_in_registry_order():
@@ -345,7 +350,7 @@ def every_valid_filters():
         c for n in (1, 2, 5) for c in itertools.combinations(VOCAB.industries, n)
     ]
     for metric in VOCAB.metrics:
-        years = [None] + list(VOCAB.years_for(metric)[:-1])
+        years = [None] + list(VOCAB.years_for(metric))
         for year, lang in itertools.product(years, LANGS):
             for zones in zone_sets:
                 for industries in rng.sample(industry_sets, 6):
@@ -414,7 +419,7 @@ def test_opening_a_tab_keeps_the_rest_of_the_view():
 def sidebar(filters: Filters, **changes) -> Sidebar:
     """The sidebar as it shows `filters`, with what the person changed."""
     values = dict(lang=filters.lang, zones=list(filters.zones), industries=list(filters.industries),
-                  metric=filters.metric, year=shown_year(filters, VOCAB))
+                  metric=filters.metric, year=filters.year)
     return Sidebar(**(values | changes))
 
 
@@ -427,9 +432,10 @@ def test_the_sidebar_writes_zones_and_industries_in_registry_order():
 def test_the_sidebar_year_and_metric_follow_each_other():
     on_2018 = after_sidebar(DEFAULT, sidebar(DEFAULT, year=2018), VOCAB)
     assert on_2018.year == 2018
-    assert after_sidebar(on_2018, sidebar(on_2018, year=2024), VOCAB).year is None  # latest: follows new data
+    assert after_sidebar(on_2018, sidebar(on_2018, year=2024), VOCAB).year == 2024  # one year, kept
+    assert after_sidebar(on_2018, sidebar(on_2018, year=None), VOCAB).year is None  # latest available
     to_gdp = after_sidebar(on_2018, sidebar(on_2018, metric="gdp"), VOCAB)
-    assert (to_gdp.metric, to_gdp.year) == ("gdp", None)  # gdp has no 2018: its latest year
+    assert (to_gdp.metric, to_gdp.year) == ("gdp", None)  # gdp has no 2018: latest available
     assert after_sidebar(DEFAULT, sidebar(DEFAULT, year=1999), VOCAB) == DEFAULT
 
 
@@ -439,8 +445,8 @@ def test_the_sidebar_language_switch_keeps_the_view():
     assert after_sidebar(filters, sidebar(filters, lang=None), VOCAB) == filters  # deselected: kept
 
 
-def test_resolving_no_zone_shows_all_nine_and_the_latest_year():
-    assert resolve(DEFAULT, VOCAB) == View(ZONES, frozenset(), "revenue", 2024, "zh")
+def test_resolving_no_zone_shows_all_nine_and_each_zones_latest_figure():
+    assert resolve(DEFAULT, VOCAB) == View(ZONES, frozenset(), "revenue", None, "zh")
 
 
 def test_an_industry_keeps_the_zones_that_have_it_or_one_of_its_segments():
@@ -545,7 +551,7 @@ def test_empty_or_unreadable_events_change_nothing(event):
 
 def test_select_metric_keeps_a_year_only_where_the_new_metric_has_figures():
     on_2023 = Filters(metric="revenue", year=2023)
-    assert select_metric(on_2023, "gdp", VOCAB) == Filters(metric="gdp")  # 2023 is gdp's latest
+    assert select_metric(on_2023, "gdp", VOCAB) == Filters(metric="gdp", year=2023)  # kept, even if latest
     on_2019 = Filters(metric="gdp", year=2019)
     assert select_metric(on_2019, "revenue", VOCAB) == Filters(metric="revenue")
     on_2022 = Filters(metric="revenue", year=2022, zones=("jian",))
@@ -555,10 +561,9 @@ def test_select_metric_keeps_a_year_only_where_the_new_metric_has_figures():
     assert select_metric(on_2022, "revenue", VOCAB) == on_2022
 
 
-def test_shown_year_is_the_chosen_or_the_latest():
-    assert shown_year(DEFAULT, VOCAB) == 2024
-    assert shown_year(Filters(metric="revenue", year=2018), VOCAB) == 2018
-    assert shown_year(Filters(metric="zone_count"), VOCAB) is None
+def test_a_year_the_metric_has_no_figures_for_resolves_to_latest_available():
+    assert resolve(Filters(metric="revenue", year=2018), VOCAB).year == 2018
+    assert resolve(Filters(metric="zone_count", year=2024), VOCAB).year is None
 
 
 # --- vocabulary and notices ---------------------------------------------------------------------

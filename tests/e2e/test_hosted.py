@@ -213,7 +213,9 @@ def test_uploads_succeed_in_six_fresh_sessions_spread_over_every_replica(new_pag
     cookie of each replica in turn, so every replica takes uploads whatever the hash does."""
     landed = []
     for n, route_to in enumerate([None, 0, None, 1, None, None]):
-        page, served = open_hosted(new_page, hosted, route_to=route_to, idle=False, locale="zh")
+        # Yingtan's industrial revenue: one figure, so the headline shows the uploaded value
+        page, served = open_hosted(new_page, hosted, "?zone=yingtan&metric=industrial_revenue", route_to=route_to,
+                                   idle=False, locale="zh")
         value = 1300 + n
         csv = f"{HEADER}\nyingtan,2024,industrial_revenue,,{value},亿元,exact,会话 {n} 的统计,,2025-02,测试数据\n"
         box = upload_box(page)

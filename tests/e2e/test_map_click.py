@@ -55,7 +55,7 @@ def test_a_shared_map_link_opens_with_the_same_selection_in_a_fresh_browser(open
 def test_the_map_shows_eleven_cities_and_nine_zones(open_app):
     page = open_app("/", locale="zh")
     expect(page.locator(f"{MAP} path[aria-label*='市:']")).to_have_count(11)  # the outlines arrive on their own
-    zones = page.locator(f"{MAP} path[aria-label$=': 无数据'], {MAP} path[aria-label*='亿元']")
+    zones = page.locator(f"{MAP} path[aria-label$=': 无数据'], {MAP} path[aria-label*=' 家 ']")
     names = {label.split(":")[0] for label in zones.evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")}
     nine = {"南昌高新区", "新余高新区", "景德镇高新区", "鹰潭高新区", "抚州高新区", "吉安高新区", "赣州高新区",
             "九江共青城高新区", "宜春丰城高新区"}

@@ -30,20 +30,27 @@ def test_home_page_shows_the_map_two_output_charts_the_first_tab_and_all_nine_zo
     labels = the_map.locator("path[aria-label]").evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
     zones = {label.split(":")[0] for label in labels if label.split(":")[0].endswith("高新区")}
     assert len(zones) == 9
-    expect(page.get_by_test_id("stMetric").first).to_contain_text("1,258 亿元")
+    # no empty first view (issue 13.15): each zone's latest figure, ≥ 4 zones, each bar with its year
+    expect(page.get_by_test_id("stMetric").first).to_contain_text("2019–2022")
+    expect(page.get_by_test_id("stMetric").nth(1)).to_contain_text("4 / 9")
+    bars = charts(page).nth(1).locator("path[aria-label]").evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
+    drawn = {label.split(",")[0] for label in bars if label.split(",")[0].endswith("高新区")}
+    assert len(drawn) >= 4, bars
+    assert all(re.search(r"\b20(19|2[0-9])\b", label) for label in bars if label.split(",")[0] in drawn)
 
 
 def test_one_zone_in_english_keeps_both_parameters(open_app):
     page = open_app("/?zone=yingtan&lang=en", locale="zh")
     expect(page.get_by_role("heading", level=1)).to_have_text("Jiangxi National High-tech Zones")
-    expect(page.get_by_test_id("stMetric").first).to_contain_text("125.8 billion yuan")
+    expect(page.get_by_test_id("stMetric").nth(1)).to_contain_text("0 / 1")  # no high-tech enterprise count
     expect(page.get_by_role("heading", name="Yingtan HTZ: profile")).to_be_visible()
+    expect(page.get_by_text("Yingtan HTZ: every figure (the latest of each)")).to_be_visible()  # so not empty
     assert query(page) == {"zone": ["yingtan"], "lang": ["en"]}
 
 
 def test_industry_link_leaves_yingtan(open_app):
     page = open_app("/?industry=copper", locale="zh")
-    expect(page.get_by_test_id("stMetric").nth(1)).to_contain_text("1 / 1")
+    expect(page.get_by_test_id("stMetric").nth(1)).to_contain_text("0 / 1")
     expect(page.get_by_role("heading", name="鹰潭高新区概况")).to_be_visible()
     assert query(page) == {"industry": ["copper"]}
 
@@ -101,8 +108,10 @@ def test_a_tab_link_opens_that_tab_in_a_fresh_browser(open_app, new_page):
     page.get_by_role("tab", name="全国排名与背景").click()
     page.wait_for_url("**tab=ranking**")
     assert query(page) == {"zone": ["yingtan"], "tab": ["ranking"]}
-    expect(charts(page)).to_have_count(5)  # the map, two output charts, rank and national context
+    # the map, national rank and national context: Yingtan has no high-tech enterprise count (the
+    # default metric) and no provincial rank, so those panels say so instead of drawing
+    expect(charts(page)).to_have_count(3)
     link = share_link(page, "tab=ranking")
     fresh = open_app("/?" + urlsplit(link).query, page=new_page(locale="zh"))
     expect(fresh.get_by_role("tab", selected=True)).to_have_text("全国排名与背景")
-    expect(charts(fresh)).to_have_count(5)
+    expect(charts(fresh)).to_have_count(3)

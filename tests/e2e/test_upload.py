@@ -17,8 +17,12 @@ def headline(page):
     return page.get_by_test_id("stMetric").first
 
 
+# Yingtan's industrial revenue: one figure, so the headline shows its value (1,258 亿元, 2024)
+YINGTAN = "/?zone=yingtan&metric=industrial_revenue"
+
+
 def test_a_bad_file_shows_its_problems_and_the_charts_stay(open_app):
-    page = open_app("/", locale="zh")
+    page = open_app(YINGTAN, locale="zh")
     expect(headline(page)).to_contain_text("1,258 亿元")
     bad = "\n".join([HEADER, "yingtan,2024,industrial_revenue,,lots,亿元,exact,my table,,,",
                      "wuhan,2024,gdp,,1,亿元,exact,my table,,,"]).encode("utf-8")
@@ -32,7 +36,7 @@ def test_a_bad_file_shows_its_problems_and_the_charts_stay(open_app):
 
 
 def test_a_gb18030_file_overlays_the_figures_and_reset_restores_them(open_app):
-    page = open_app("/", locale="zh")
+    page = open_app(YINGTAN, locale="zh")
     good = "\n".join([HEADER, "yingtan,2024,industrial_revenue,,1300,亿元,exact,鹰潭高新区管委会 内部统计,,2025-02,测试数据"])
     upload(page, "鹰潭统计.csv", good.encode("gb18030"))
     banner = page.get_by_test_id("stAlert").filter(has_text="鹰潭统计.csv")
