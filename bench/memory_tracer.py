@@ -6,6 +6,7 @@ heap size and its largest allocation sites (file:line), pyarrow's allocated byte
 after glibc's malloc_trim(0) as JSON to the path the request names (the trim changes the process:
 ask for it only after the figure that matters was taken).
 """
+
 import ctypes
 import gc
 import json
@@ -21,6 +22,7 @@ RESULTS = Path(__file__).resolve().parent / "results"
 
 def _port() -> str:
     from streamlit import config  # imported in a running server: the options are set
+
     return str(config.get_option("server.port"))
 
 
@@ -41,10 +43,21 @@ def _summary() -> dict:
         arrow_mb = round(sys.modules["pyarrow"].total_allocated_bytes() / 2**20, 1)
     rss_before = _rss_mb()
     ctypes.CDLL("libc.so.6").malloc_trim(0)
-    return {"current_mb": round(current / 2**20, 1), "peak_mb": round(peak / 2**20, 1), "pyarrow_mb": arrow_mb,
-            "rss_mb": rss_before, "rss_after_malloc_trim_mb": _rss_mb(),
-            "top": [{"where": f"{os.path.relpath(s.traceback[0].filename)}:{s.traceback[0].lineno}",
-                     "mb": round(s.size / 2**20, 2), "count": s.count} for s in top]}
+    return {
+        "current_mb": round(current / 2**20, 1),
+        "peak_mb": round(peak / 2**20, 1),
+        "pyarrow_mb": arrow_mb,
+        "rss_mb": rss_before,
+        "rss_after_malloc_trim_mb": _rss_mb(),
+        "top": [
+            {
+                "where": f"{os.path.relpath(s.traceback[0].filename)}:{s.traceback[0].lineno}",
+                "mb": round(s.size / 2**20, 2),
+                "count": s.count,
+            }
+            for s in top
+        ],
+    }
 
 
 def _watch(request: Path) -> None:

@@ -20,6 +20,7 @@ repeats the shorter half of the rows, so that ~19.5 MB holds ~220,000 rows (the 
 short rows). Nothing is written to data/. All traffic goes to
 127.0.0.1 and every wait is bounded. Server logs and a JSON of the figures go to bench/results/.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,9 +35,8 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
-from tools.browser import AppServer  # noqa: E402
-
 from load.protocol import Session  # noqa: E402
+from tools.browser import AppServer  # noqa: E402
 
 RESULTS = REPO_ROOT / "bench" / "results"
 UPLOAD_KEY = "w_upload_0"  # the sidebar's file_uploader (dashboard/app.py upload_box)
@@ -85,6 +85,7 @@ def rss_mb(server: AppServer) -> float:
 def metrics(server: AppServer) -> dict[str, int]:
     """Streamlit's own cache sizes (/_stcore/metrics, cache_memory_bytes), bytes per cache."""
     import urllib.request
+
     with urllib.request.urlopen(f"{server.url}/_stcore/metrics", timeout=10) as resp:
         text = resp.read().decode()
     found = {}
@@ -209,28 +210,36 @@ def main() -> int:
         r = report["retained"]
         met = r["retained_mb"] <= RETAINED_BUDGET_MB
         ok &= met
-        print(f"| retained: {r['uploads']} uploads of {r['rows']:,} rows ({r['file_mb']} MB) in sessions that closed, "
-              f"+ TTL {r['ttl_s']} s (RSS {r['after_first_mb']} → {r['after_all_mb']} MB) "
-              f"| {r['retained_mb']} MB | ≤ {RETAINED_BUDGET_MB} MB | {'yes' if met else 'NO'} |")
+        print(
+            f"| retained: {r['uploads']} uploads of {r['rows']:,} rows ({r['file_mb']} MB) in sessions that closed, "
+            f"+ TTL {r['ttl_s']} s (RSS {r['after_first_mb']} → {r['after_all_mb']} MB) "
+            f"| {r['retained_mb']} MB | ≤ {RETAINED_BUDGET_MB} MB | {'yes' if met else 'NO'} |"
+        )
     if "peak" in report:
         p = report["peak"]
         met = p["peak_above_idle_mb"] <= PEAK_BUDGET_MB
         ok &= met
-        print(f"| peak of one {p['file_mb']} MB upload ({p['rows']:,} rows) above the idle server "
-              f"(idle {p['idle_mb']} MB, high-water {p['peak_mb']} MB, {p['upload_s']} s) "
-              f"| {p['peak_above_idle_mb']} MB | ≤ {PEAK_BUDGET_MB} MB | {'yes' if met else 'NO'} |")
+        print(
+            f"| peak of one {p['file_mb']} MB upload ({p['rows']:,} rows) above the idle server "
+            f"(idle {p['idle_mb']} MB, high-water {p['peak_mb']} MB, {p['upload_s']} s) "
+            f"| {p['peak_above_idle_mb']} MB | ≤ {PEAK_BUDGET_MB} MB | {'yes' if met else 'NO'} |"
+        )
         print(f"\nthe big upload's page said: {p['page_said'] or p['exceptions']}")
     if "retained" in report:
         r = report["retained"]
         big = {k: v for k, v in r["metrics_after_all"].items() if v > 256 * 1024}
-        print(f"Streamlit caches over 256 KB after all uploads (/_stcore/metrics, MB): "
-              f"{ {k: round(v / MB, 1) for k, v in big.items()} }")
+        print(
+            f"Streamlit caches over 256 KB after all uploads (/_stcore/metrics, MB): "
+            f"{ {k: round(v / MB, 1) for k, v in big.items()} }"
+        )
         for label in ("tracemalloc_after_first", "tracemalloc_after_all"):
             if r.get(label):
                 t = r[label]
-                print(f"{label}: Python heap {t['current_mb']} MB traced, pyarrow pool {t['pyarrow_mb']} MB; "
-                      f"RSS {t['rss_mb']} MB, {t['rss_after_malloc_trim_mb']} MB after malloc_trim(0); top sites: "
-                      + "; ".join(f"{s['where']} {s['mb']} MB" for s in t["top"][:6]))
+                print(
+                    f"{label}: Python heap {t['current_mb']} MB traced, pyarrow pool {t['pyarrow_mb']} MB; "
+                    f"RSS {t['rss_mb']} MB, {t['rss_after_malloc_trim_mb']} MB after malloc_trim(0); top sites: "
+                    + "; ".join(f"{s['where']} {s['mb']} MB" for s in t["top"][:6])
+                )
     return 0 if ok else 1
 
 

@@ -6,6 +6,7 @@ callback replace it through a transition in dashboard.state, and the URL is rewr
 the end of each run (defaults left out), so a copied link reproduces the view in either language.
 Sections below the map are tabs whose code runs only when open.
 """
+
 from __future__ import annotations
 
 import gc
@@ -34,6 +35,7 @@ DARK_CSS = "<style>[data-testid='stMultiSelectTagsContainer'] span[title]{color:
 # Data for this session: the bundled (or configured) folder, overlaid with an upload if any
 # ---------------------------------------------------------------------------------------------
 
+
 @st.cache_resource(show_spinner=False)
 def freeze_startup_objects(folder: str) -> None:
     """Once per process, after the imports and the bundled data are loaded: move every object
@@ -61,19 +63,25 @@ def vocabulary(facts: panels.Facts) -> state.Vocabulary:
     years = model.metric_years(table)
     metrics = dataset.metrics
     selectable = metrics[metrics["group"].isin(SELECTABLE_GROUPS) & metrics["metric"].isin(years)]
-    return state.Vocabulary(zones=data.ZONE_IDS, industries=tuple(dataset.industries["industry"]),
-                            metrics=tuple(selectable["metric"]), default_metric=DEFAULT_METRIC, years=years,
-                            zone_industries=model.zone_industries(dataset, table),
-                            parents=model.industry_parents(dataset.industries),
-                            zone_city=geo.zone_cities(dataset.zones))
+    return state.Vocabulary(
+        zones=data.ZONE_IDS,
+        industries=tuple(dataset.industries["industry"]),
+        metrics=tuple(selectable["metric"]),
+        default_metric=DEFAULT_METRIC,
+        years=years,
+        zone_industries=model.zone_industries(dataset, table),
+        parents=model.industry_parents(dataset.industries),
+        zone_city=geo.zone_cities(dataset.zones),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # Filter state: URL → session once; widgets, map and tabs → a transition in state.py; → URL
 # ---------------------------------------------------------------------------------------------
 
+
 def query_params() -> dict[str, list[str]]:
-    return {key: st.query_params.get_all(key) for key in st.query_params.keys()}
+    return {key: st.query_params.get_all(key) for key in st.query_params}
 
 
 def init_filters(vocab: state.Vocabulary) -> None:
@@ -105,8 +113,13 @@ def sidebar_values(current: state.Filters) -> state.Sidebar:
     """The sidebar as the widgets hold it (`w_year` "latest" is the year None)."""
     ss = st.session_state
     year = ss.get("w_year", LATEST if current.year is None else current.year)  # absent: what the view has
-    return state.Sidebar(lang=ss.get("w_lang"), zones=ss.get("w_zones", ()), industries=ss.get("w_industries", ()),
-                         metric=ss.get("w_metric", ""), year=None if year == LATEST else year)
+    return state.Sidebar(
+        lang=ss.get("w_lang"),
+        zones=ss.get("w_zones", ()),
+        industries=ss.get("w_industries", ()),
+        metric=ss.get("w_metric", ""),
+        year=None if year == LATEST else year,
+    )
 
 
 def on_sidebar(vocab: state.Vocabulary) -> None:
@@ -136,32 +149,64 @@ def write_url(filters: state.Filters, vocab: state.Vocabulary) -> None:
 # The sidebar
 # ---------------------------------------------------------------------------------------------
 
+
 def sidebar(facts: panels.Facts, vocab: state.Vocabulary, lang: str) -> None:
     sb, dataset = st.sidebar, facts.dataset
     callback = {"on_change": on_sidebar, "args": (vocab,)}
-    sb.segmented_control(i18n.t("sidebar.language", lang), ["zh", "en"], key="w_lang",
-                         format_func=lambda code: i18n.t(f"lang.{code}", lang), **callback)
+    sb.segmented_control(
+        i18n.t("sidebar.language", lang),
+        ["zh", "en"],
+        key="w_lang",
+        format_func=lambda code: i18n.t(f"lang.{code}", lang),
+        **callback,
+    )
     sb.header(i18n.t("sidebar.filters", lang))
     zones = model.zone_labels(dataset.zones, lang)
-    sb.multiselect(i18n.t("sidebar.zones", lang), list(vocab.zones), key="w_zones", format_func=zones.get,
-                   placeholder=i18n.t("sidebar.zones_all", lang), help=i18n.t("sidebar.zones_help", lang), **callback)
+    sb.multiselect(
+        i18n.t("sidebar.zones", lang),
+        list(vocab.zones),
+        key="w_zones",
+        format_func=zones.get,
+        placeholder=i18n.t("sidebar.zones_all", lang),
+        help=i18n.t("sidebar.zones_help", lang),
+        **callback,
+    )
     industries = model.industry_labels(dataset.industries, lang)
     used = set().union(*vocab.zone_industries.values())
     offered = [i for i in vocab.industries if i in used]
-    sb.multiselect(i18n.t("sidebar.industries", lang), offered, key="w_industries", format_func=industries.get,
-                   placeholder=i18n.t("sidebar.industries_all", lang), help=i18n.t("sidebar.industries_help", lang), **callback)
+    sb.multiselect(
+        i18n.t("sidebar.industries", lang),
+        offered,
+        key="w_industries",
+        format_func=industries.get,
+        placeholder=i18n.t("sidebar.industries_all", lang),
+        help=i18n.t("sidebar.industries_help", lang),
+        **callback,
+    )
     labels = model.metric_labels(dataset.metrics, lang)
     group = dict(zip(dataset.metrics["metric"], dataset.metrics["group"]))
-    sb.selectbox(i18n.t("sidebar.metric", lang), list(vocab.metrics), key="w_metric",
-                 format_func=lambda m: f"{i18n.t('group.' + group[m], lang)} · {labels[m]}", **callback)
+    sb.selectbox(
+        i18n.t("sidebar.metric", lang),
+        list(vocab.metrics),
+        key="w_metric",
+        format_func=lambda m: f"{i18n.t('group.' + group[m], lang)} · {labels[m]}",
+        **callback,
+    )
     years = [LATEST, *reversed(vocab.years_for(st.session_state.filters.metric))]
-    sb.selectbox(i18n.t("sidebar.year", lang), years, key="w_year", help=i18n.t("sidebar.year_help", lang),
-                 format_func=lambda y: i18n.t("sidebar.year_latest", lang) if y == LATEST else str(y), **callback)
+    sb.selectbox(
+        i18n.t("sidebar.year", lang),
+        years,
+        key="w_year",
+        help=i18n.t("sidebar.year_help", lang),
+        format_func=lambda y: i18n.t("sidebar.year_latest", lang) if y == LATEST else str(y),
+        **callback,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # Upload: a session-only overlay, validated by read_facts; the bundled files are never written
 # ---------------------------------------------------------------------------------------------
+
 
 def on_upload(dataset: data.Dataset, key: str, vocab: state.Vocabulary) -> None:
     ss = st.session_state
@@ -175,8 +220,11 @@ def on_upload(dataset: data.Dataset, key: str, vocab: state.Vocabulary) -> None:
         return
     ss.upload_error = None
     digest = hashlib.sha1(file.getvalue()).hexdigest()
-    ss.upload = {"name": file.name, "rows": len(uploaded),
-                 "facts": panels.Facts(dataset, model.overlay(dataset.facts, uploaded), upload=digest)}
+    ss.upload = {
+        "name": file.name,
+        "rows": len(uploaded),
+        "facts": panels.Facts(dataset, model.overlay(dataset.facts, uploaded), upload=digest),
+    }
     ss.pop("filters", None)  # years and metrics may have changed: re-derive the view from the URL
 
 
@@ -192,11 +240,18 @@ def upload_box(dataset: data.Dataset, vocab: state.Vocabulary, lang: str) -> Non
     box = st.sidebar.expander(i18n.t("upload.title", lang), expanded=bool(ss.get("upload") or ss.get("upload_error")))
     box.caption(i18n.t("upload.help", lang))
     key = f"w_upload_{ss.get('upload_generation', 0)}"  # a new key empties the uploader on reset
-    box.file_uploader(i18n.t("upload.choose", lang), type=["csv", "xlsx"], key=key, on_change=on_upload, args=(dataset, key, vocab))
+    box.file_uploader(
+        i18n.t("upload.choose", lang), type=["csv", "xlsx"], key=key, on_change=on_upload, args=(dataset, key, vocab)
+    )
     csv_template, xlsx_template = templates(dataset.folder)
     box.download_button(i18n.t("upload.template", lang) + " (CSV)", csv_template, "facts_template.csv", "text/csv", key="tpl_csv")
-    box.download_button(i18n.t("upload.template", lang) + " (XLSX)", xlsx_template, "facts_template.xlsx",
-                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="tpl_xlsx")
+    box.download_button(
+        i18n.t("upload.template", lang) + " (XLSX)",
+        xlsx_template,
+        "facts_template.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="tpl_xlsx",
+    )
     if ss.get("upload"):
         box.button(i18n.t("upload.reset", lang), on_click=on_reset_upload, key="reset_upload")
 
@@ -212,10 +267,17 @@ def upload_messages(lang: str) -> None:
     if ss.get("upload_error"):
         failed = ss.upload_error
         st.error(i18n.t("upload.failed", lang, file=safe.md(failed["name"]), n=failed["count"]))
-        st.dataframe(failed["table"].rename(columns={"row": i18n.t("upload.col_row", lang),
-                                                     "column": i18n.t("upload.col_column", lang),
-                                                     "problem": i18n.t("upload.col_problem", lang)}),
-                     hide_index=True, width="stretch")
+        st.dataframe(
+            failed["table"].rename(
+                columns={
+                    "row": i18n.t("upload.col_row", lang),
+                    "column": i18n.t("upload.col_column", lang),
+                    "problem": i18n.t("upload.col_problem", lang),
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
     if ss.get("upload"):
         st.info(i18n.t("upload.loaded", lang, file=safe.md(ss.upload["name"]), n=ss.upload["rows"]))
 
@@ -223,6 +285,7 @@ def upload_messages(lang: str) -> None:
 # ---------------------------------------------------------------------------------------------
 # Page sections
 # ---------------------------------------------------------------------------------------------
+
 
 def draw(name: str, facts: panels.Facts, view: state.View, show_missing: bool = False, shown: tuple[str, ...] = ()) -> list[str]:
     """One panel: its chart (or why there is none), its caption, the zones without a figure and
@@ -252,8 +315,13 @@ def headline(facts: panels.Facts, view: state.View) -> None:
 def map_section(facts: panels.Facts, view: state.View, vocab: state.Vocabulary, highlight: bool) -> None:
     spec = panels.map_spec(facts, view, highlight)
     key = f"map_{view.lang}_{view.metric}"  # new exactly when the spec is: the drawn map starts with no selection
-    st.vega_lite_chart(spec, width="stretch", key=key, on_select=lambda: on_map_select(vocab, key),
-                       selection_mode=[state.ZONE_SELECTION, state.CITY_SELECTION])
+    st.vega_lite_chart(
+        spec,
+        width="stretch",
+        key=key,
+        on_select=lambda: on_map_select(vocab, key),
+        selection_mode=[state.ZONE_SELECTION, state.CITY_SELECTION],
+    )
     st.caption(panels.map_caption(facts, view) + " " + i18n.t("map.caption", view.lang))
 
 
@@ -284,7 +352,9 @@ def profile_section(facts: panels.Facts, view: state.View) -> None:
     dataset, zone_id, lang = facts.dataset, view.zones[0], view.lang
     name = model.zone_labels(dataset.zones, lang)[zone_id]
     st.subheader(i18n.t("chart.zone_profile", lang, zone=name))
-    st.table(panels.zone_profile(dataset, zone_id, lang).set_index(i18n.t("profile.field", lang)))  # a plain table: no grid to build
+    st.table(
+        panels.zone_profile(dataset, zone_id, lang).set_index(i18n.t("profile.field", lang))
+    )  # a plain table: no grid to build
     for note in (panels.area_note(dataset, zone_id, lang), panels.location_note(dataset, zone_id, lang)):
         if note:
             st.caption(safe.md(note))
@@ -292,8 +362,12 @@ def profile_section(facts: panels.Facts, view: state.View) -> None:
     st.markdown(f"**{safe.md(i18n.t('profile.figures', lang, zone=name))}**")
     if len(figures):  # a grid: a zone can have dozens of figures with long caveats
         what, value = figures.columns[:2]  # on a phone, what and how much side by side
-        st.dataframe(figures, hide_index=True, width="stretch", column_config={
-            what: st.column_config.TextColumn(width="medium"), value: st.column_config.TextColumn(width="small")})
+        st.dataframe(
+            figures,
+            hide_index=True,
+            width="stretch",
+            column_config={what: st.column_config.TextColumn(width="medium"), value: st.column_config.TextColumn(width="small")},
+        )
     else:
         st.info(i18n.t("profile.figures_empty", lang, zone=name))
 
@@ -302,10 +376,20 @@ def table_section(facts: panels.Facts, view: state.View) -> None:
     lang = view.lang
     st.dataframe(panels.facts_table(facts, view), hide_index=True, width="stretch", height=320)
     left, right = st.columns(2)
-    left.download_button(i18n.t("download.filtered_csv", lang), panels.csv_download(facts, view),
-                         "jiangxi_htz_facts_filtered.csv", "text/csv", key="dl_filtered")
-    right.download_button(i18n.t("download.full_csv", lang), panels.csv_download(facts, None), "jiangxi_htz_facts_all.csv",
-                          "text/csv", key="dl_full")
+    left.download_button(
+        i18n.t("download.filtered_csv", lang),
+        panels.csv_download(facts, view),
+        "jiangxi_htz_facts_filtered.csv",
+        "text/csv",
+        key="dl_filtered",
+    )
+    right.download_button(
+        i18n.t("download.full_csv", lang),
+        panels.csv_download(facts, None),
+        "jiangxi_htz_facts_all.csv",
+        "text/csv",
+        key="dl_full",
+    )
 
 
 def sources_section(facts: panels.Facts, view: state.View) -> None:
@@ -315,15 +399,27 @@ def sources_section(facts: panels.Facts, view: state.View) -> None:
     table = panels.sources_table(facts, view, everything)
     total = len(facts.dataset.sources)
     shown = int(table[i18n.t("sources.col_grade", lang)].ne(i18n.t("trust.derived", lang)).sum())
-    st.caption(i18n.t("sources.count_all", lang, total=total) if everything
-               else i18n.t("sources.count", lang, n=shown, total=total))
+    st.caption(
+        i18n.t("sources.count_all", lang, total=total) if everything else i18n.t("sources.count", lang, n=shown, total=total)
+    )
     link_column = i18n.t("sources.col_link", lang)
-    st.dataframe(table, hide_index=True, width="stretch", height=min(360, 35 * (len(table) + 1) + 3),
-                 column_config={link_column: st.column_config.LinkColumn(link_column)})
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        height=min(360, 35 * (len(table) + 1) + 3),
+        column_config={link_column: st.column_config.LinkColumn(link_column)},
+    )
 
 
-SECTIONS = {"enterprises": enterprise_section, "industries": industry_section, "ranking": ranking_section,
-            "coverage": coverage_section, "table": table_section, "sources": sources_section}
+SECTIONS = {
+    "enterprises": enterprise_section,
+    "industries": industry_section,
+    "ranking": ranking_section,
+    "coverage": coverage_section,
+    "table": table_section,
+    "sources": sources_section,
+}
 
 
 def tabs(facts: panels.Facts, view: state.View, vocab: state.Vocabulary) -> None:
@@ -353,13 +449,16 @@ def notices(lang: str) -> None:
 
 def error_page(error: data.DataError) -> None:
     st.title("江西国家高新区 · Jiangxi National High-tech Zones")
-    st.error(f"数据文件有误，应用无法启动。The data folder has problems; the app cannot start. ({data.DATA_DIR_ENV}={safe.md(data.data_dir())})")
+    st.error(
+        f"数据文件有误，应用无法启动。The data folder has problems; the app cannot start. ({data.DATA_DIR_ENV}={safe.md(data.data_dir())})"
+    )
     st.dataframe(error.table().assign(file=error.source), hide_index=True, width="stretch")
 
 
 # ---------------------------------------------------------------------------------------------
 # Draw the page
 # ---------------------------------------------------------------------------------------------
+
 
 def main() -> None:
     st.set_page_config(page_title="江西国家高新区 · Jiangxi HTZ", page_icon="🗺️", layout="wide")

@@ -10,6 +10,7 @@ Conventions: every chart has a title and a description a screen reader announces
 axis title, tooltips with value (qualifier included), year, source and caveat; missing figures
 are simply absent (the page lists them as "no data" under the chart), never drawn as 0.
 """
+
 from __future__ import annotations
 
 import copy
@@ -65,8 +66,13 @@ def _count_axis(title: str, integer: bool, **kwargs) -> alt.Axis:
 def _year_axis(**kwargs) -> alt.X:
     """Years on a continuous axis: a year without a figure keeps its place as a gap (an ordinal
     axis would hold only the years present); ticks are whole years."""
-    return alt.X("year:Q", title=None, scale=alt.Scale(zero=False, nice=False, padding=32),
-                 axis=alt.Axis(format="d", tickMinStep=1, labelAngle=0, labelOverlap=True), **kwargs)
+    return alt.X(
+        "year:Q",
+        title=None,
+        scale=alt.Scale(zero=False, nice=False, padding=32),
+        axis=alt.Axis(format="d", tickMinStep=1, labelAngle=0, labelOverlap=True),
+        **kwargs,
+    )
 
 
 def _rows() -> alt.NamedData:
@@ -79,15 +85,26 @@ def _finish(chart, texts: Texts, height) -> alt.Chart:
     # labelLimit 0: labels are short ids of zones, metrics and industries, drawn whole. Any limit makes
     # Vega measure every label and shorten it by further measurements, most of a chart's build time
     # with CJK text (bench/README.md, "Where the cold load goes").
-    return (chart.properties(title=_title(texts), description=texts.description, width="container", height=height,
-                             autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
-            .configure_axis(labelLimit=0).configure_legend(labelLimit=0))
+    return (
+        chart.properties(
+            title=_title(texts),
+            description=texts.description,
+            width="container",
+            height=height,
+            autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
+        )
+        .configure_axis(labelLimit=0)
+        .configure_legend(labelLimit=0)
+    )
 
 
 def _trust_colour(texts: Texts) -> alt.Color:
-    return alt.Color("trust_label:N", title=texts.name("trust_label"),
-                     scale=alt.Scale(domain=list(texts.trust_domain), range=TRUST_COLOURS[: len(texts.trust_domain)]),
-                     legend=alt.Legend(orient="bottom", columns=3))
+    return alt.Color(
+        "trust_label:N",
+        title=texts.name("trust_label"),
+        scale=alt.Scale(domain=list(texts.trust_domain), range=TRUST_COLOURS[: len(texts.trust_domain)]),
+        legend=alt.Legend(orient="bottom", columns=3),
+    )
 
 
 @lru_cache(maxsize=512)
@@ -175,7 +192,8 @@ def _grouped_bars(texts: Texts) -> alt.Chart:
     )
     bars = base.mark_bar().encode(
         color=alt.Color("metric_label:N", title=None, legend=alt.Legend(orient="bottom", columns=2, labelLimit=0)),
-        description=DESCRIBE)
+        description=DESCRIBE,
+    )
     return _finish(alt.layer(bars, _value_labels(base, "label_text", align="left", dx=3)), texts, alt.Step(24))
 
 
@@ -191,16 +209,26 @@ MATRIX_TIPS = ("zone", "industry_label", "role")
 
 def _industry_matrix(texts: Texts) -> alt.Chart:
     base = alt.Chart(_rows()).encode(
-        x=alt.X("industry_label:N", title=None, sort=alt.EncodingSortField("column", op="min"),
-                axis=alt.Axis(labelAngle=-45, labelLimit=0, orient="top", labelOverlap=False)),
+        x=alt.X(
+            "industry_label:N",
+            title=None,
+            sort=alt.EncodingSortField("column", op="min"),
+            axis=alt.Axis(labelAngle=-45, labelLimit=0, orient="top", labelOverlap=False),
+        ),
         y=alt.Y("zone:N", title=None, sort=ORDER),
         tooltip=_tooltips(texts, MATRIX_TIPS),
     )
     cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
         # first industry dark in either language (sorted by role_order, not by the label's spelling)
-        color=alt.Color("role:N", title=None, sort=alt.EncodingSortField("role_order", op="min"),
-                        scale=alt.Scale(range=["#1f5fa8", "#9cc3e6"]), legend=alt.Legend(orient="bottom")),
-        description=DESCRIBE)
+        color=alt.Color(
+            "role:N",
+            title=None,
+            sort=alt.EncodingSortField("role_order", op="min"),
+            scale=alt.Scale(range=["#1f5fa8", "#9cc3e6"]),
+            legend=alt.Legend(orient="bottom"),
+        ),
+        description=DESCRIBE,
+    )
     return _finish(cells, texts, alt.Step(30))
 
 
@@ -222,8 +250,9 @@ def _industry_bars(texts: Texts, domain_max: float | None) -> alt.Chart:
         x=alt.X("value:Q", title=texts.axis, scale=alt.Scale(domain=[0, domain_max]) if domain_max else alt.Undefined),
         tooltip=_tooltips(texts, INDUSTRY_TIPS),
     )
-    bars = base.mark_bar().encode(color=alt.Color("year_label:N", title=None, legend=alt.Legend(orient="bottom", columns=4)),
-                                  description=DESCRIBE)
+    bars = base.mark_bar().encode(
+        color=alt.Color("year_label:N", title=None, legend=alt.Legend(orient="bottom", columns=4)), description=DESCRIBE
+    )
     return _finish(alt.layer(bars, _value_labels(base, align="left", dx=3)), texts, alt.Step(24))
 
 
@@ -245,9 +274,15 @@ def _share_bars(texts: Texts) -> alt.Chart:
         tooltip=_tooltips(texts, SHARE_TIPS),
     )
     bars = base.mark_bar().encode(
-        color=alt.Color("share_of_label:N", title=texts.name("share_of_label"), sort=alt.EncodingSortField("share_order", op="min"),
-                        scale=alt.Scale(range=SHARE_COLOURS), legend=alt.Legend(orient="bottom", columns=1, labelLimit=0)),
-        description=DESCRIBE)
+        color=alt.Color(
+            "share_of_label:N",
+            title=texts.name("share_of_label"),
+            sort=alt.EncodingSortField("share_order", op="min"),
+            scale=alt.Scale(range=SHARE_COLOURS),
+            legend=alt.Legend(orient="bottom", columns=1, labelLimit=0),
+        ),
+        description=DESCRIBE,
+    )
     return _finish(alt.layer(bars, _value_labels(base, "label_text", align="left", dx=3)), texts, alt.Step(24))
 
 
@@ -265,14 +300,25 @@ NATIONAL_TIPS = ("year", "value_text", "share_text", "zones_text", "source")
 
 def _national_bars(texts: Texts) -> alt.Chart:
     # bars from year − 0.3 to year + 0.3 on a continuous axis: a year without a figure stays a gap
-    base = alt.Chart(_rows()).transform_calculate(start="datum.year - 0.3", end="datum.year + 0.3").encode(
-        y=alt.Y("value:Q", title=texts.axis, scale=alt.Scale(zero=True)),
-        tooltip=_tooltips(texts, NATIONAL_TIPS),
+    base = (
+        alt.Chart(_rows())
+        .transform_calculate(start="datum.year - 0.3", end="datum.year + 0.3")
+        .encode(
+            y=alt.Y("value:Q", title=texts.axis, scale=alt.Scale(zero=True)),
+            tooltip=_tooltips(texts, NATIONAL_TIPS),
+        )
     )
     bars = base.mark_bar(color="#1f5fa8").encode(
-        x=alt.X("start:Q", title=None, scale=alt.Scale(zero=False, nice=False),
-                axis=alt.Axis(format="d", tickMinStep=1, labelAngle=0, labelOverlap=True)),
-        x2="end:Q", y2=alt.datum(0), description=DESCRIBE)
+        x=alt.X(
+            "start:Q",
+            title=None,
+            scale=alt.Scale(zero=False, nice=False),
+            axis=alt.Axis(format="d", tickMinStep=1, labelAngle=0, labelOverlap=True),
+        ),
+        x2="end:Q",
+        y2=alt.datum(0),
+        description=DESCRIBE,
+    )
     labels = _value_labels(base, dy=-8).encode(x=alt.X("year:Q"))
     return _finish(alt.layer(bars, labels), texts, 280)
 
@@ -288,19 +334,33 @@ COVERAGE_TIPS = ("zone", "metric_label", "group", "years")
 def _coverage_heatmap(texts: Texts) -> alt.Chart:
     base = alt.Chart(_rows()).encode(
         # grid lines on the band edges draw the frame of the empty cells
-        y=alt.Y("metric_label:N", title=None, sort=alt.EncodingSortField("order", op="min"),
-                axis=alt.Axis(labelLimit=0, grid=True, bandPosition=0, labelOverlap=False)),
-        x=alt.X("zone:N", title=None, sort=alt.EncodingSortField("zone_order", op="min"),
-                axis=alt.Axis(orient="top", labelAngle=-45, labelLimit=0, grid=True, bandPosition=0, labelOverlap=False)),
+        y=alt.Y(
+            "metric_label:N",
+            title=None,
+            sort=alt.EncodingSortField("order", op="min"),
+            axis=alt.Axis(labelLimit=0, grid=True, bandPosition=0, labelOverlap=False),
+        ),
+        x=alt.X(
+            "zone:N",
+            title=None,
+            sort=alt.EncodingSortField("zone_order", op="min"),
+            axis=alt.Axis(orient="top", labelAngle=-45, labelLimit=0, grid=True, bandPosition=0, labelOverlap=False),
+        ),
         tooltip=_tooltips(texts, COVERAGE_TIPS),
     )
     found = base.transform_filter("datum.years > 0")
     cells = found.mark_rect(stroke="white", strokeWidth=0.5).encode(
-        color=alt.Color("years:Q", title=texts.axis, scale=alt.Scale(scheme="blues", domainMin=0),
-                        legend=alt.Legend(orient="bottom", format="d", tickMinStep=1)),
-        description=DESCRIBE)
+        color=alt.Color(
+            "years:Q",
+            title=texts.axis,
+            scale=alt.Scale(scheme="blues", domainMin=0),
+            legend=alt.Legend(orient="bottom", format="d", tickMinStep=1),
+        ),
+        description=DESCRIBE,
+    )
     labels = found.mark_text(fontSize=10, aria=False).encode(
-        text="years:Q", color=alt.condition("datum.years >= 3", alt.value("white"), alt.value("#333333")))
+        text="years:Q", color=alt.condition("datum.years >= 3", alt.value("white"), alt.value("#333333"))
+    )
     # an invisible layer over every pair keeps each zone and metric on the axes, found or not
     frame = base.mark_rect(opacity=0, aria=False).encode(tooltip=alt.value(None))
     return _finish(alt.layer(frame, cells, labels), texts, alt.Step(20))
@@ -314,7 +374,10 @@ def coverage_heatmap(table: pd.DataFrame, texts: Texts) -> dict:
     never a drawn 0. The shape does not depend on which zones are shown.
     """
     zone_order = {zone: i for i, zone in reversed(list(enumerate(table["zone"])))}
-    frame = _frame(table.assign(zone_order=table["zone"].map(zone_order)), ["zone", "zone_order", "order", *COVERAGE_TIPS],
-                   aria=COVERAGE_TIPS)
+    frame = _frame(
+        table.assign(zone_order=table["zone"].map(zone_order)),
+        ["zone", "zone_order", "order", *COVERAGE_TIPS],
+        aria=COVERAGE_TIPS,
+    )
     frame["aria"] = frame["aria"].where(frame["years"] > 0, "")  # only drawn cells are announced
     return _fill(_coverage_heatmap, texts, frame)

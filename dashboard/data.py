@@ -6,6 +6,7 @@ dashboard/schema.py, the facts format in dashboard/facts_file.py); a bad file ra
 naming file, row and column, and nothing is half-loaded. Loaders are wrapped in st.cache_data
 with hashable arguments only (the data folder as a string), so a rerun costs a cache lookup.
 """
+
 from __future__ import annotations
 
 import os
@@ -27,13 +28,21 @@ DATA_DIR_ENV = "JX_DATA_DIR"
 
 ZONE_IDS = ("nanchang", "xinyu", "jingdezhen", "yingtan", "fuzhou", "jian", "ganzhou", "gongqingcheng", "fengcheng")
 AGGREGATE_IDS = ("jiangxi_all", "national")
-BUNDLED_FILES = ("zones.csv", "zone_industries.csv", "metrics.csv", "industries.csv",
-                 "sources.csv", "facts.csv", "city_facts.csv")
+BUNDLED_FILES = (
+    "zones.csv",
+    "zone_industries.csv",
+    "metrics.csv",
+    "industries.csv",
+    "sources.csv",
+    "facts.csv",
+    "city_facts.csv",
+)
 
 
 # ---------------------------------------------------------------------------------------------
 # Registries
 # ---------------------------------------------------------------------------------------------
+
 
 def data_dir() -> str:
     """The folder the app reads: $JX_DATA_DIR when set, else the bundled data/."""
@@ -56,7 +65,6 @@ def _read_registry(folder: str, name: str, table_schema: pa.DataFrameSchema) -> 
         raise DataError(problems_from(exc.failure_cases, frame), name) from None
 
 
-
 @st.cache_data(show_spinner=False)
 def load_metrics(folder: str) -> pd.DataFrame:
     """Metric registry: id, zh/en label, unit, group (output/enterprises/industry/ranking/context)."""
@@ -75,8 +83,16 @@ def load_zones(folder: str) -> pd.DataFrame:
     zones = _read_registry(folder, "zones.csv", schema.ZONES_SCHEMA)
     links = _read_registry(folder, "zone_industries.csv", schema.ZONE_INDUSTRIES_SCHEMA)
     known_industries = set(load_industries(folder)["industry"])
-    problems = [Problem(i + 2, "industry", f"unknown industry {r.industry!r}") for i, r in links.iterrows() if r.industry not in known_industries]
-    problems += [Problem(i + 2, "zone_id", f"unknown zone {r.zone_id!r}") for i, r in links.iterrows() if r.zone_id not in set(zones["zone_id"])]
+    problems = [
+        Problem(i + 2, "industry", f"unknown industry {r.industry!r}")
+        for i, r in links.iterrows()
+        if r.industry not in known_industries
+    ]
+    problems += [
+        Problem(i + 2, "zone_id", f"unknown zone {r.zone_id!r}")
+        for i, r in links.iterrows()
+        if r.zone_id not in set(zones["zone_id"])
+    ]
     if problems:
         raise DataError(problems, "zone_industries.csv")
     lead = links.sort_values("position").groupby("zone_id")["industry"].agg(tuple)
@@ -86,7 +102,16 @@ def load_zones(folder: str) -> pd.DataFrame:
     zones["first_industry"] = zones["zone_id"].map(first).fillna("")
     unknown = set(zones["zone_id"]) - set(ZONE_IDS)
     if unknown or len(zones) != len(ZONE_IDS):
-        raise DataError([Problem(None, "zone_id", f"expected the nine zones {', '.join(ZONE_IDS)}; unknown: {', '.join(sorted(unknown)) or 'none'}")], "zones.csv")
+        raise DataError(
+            [
+                Problem(
+                    None,
+                    "zone_id",
+                    f"expected the nine zones {', '.join(ZONE_IDS)}; unknown: {', '.join(sorted(unknown)) or 'none'}",
+                )
+            ],
+            "zones.csv",
+        )
     order = {z: i for i, z in enumerate(ZONE_IDS)}
     return zones.sort_values("zone_id", key=lambda s: s.map(order), ignore_index=True)
 
@@ -97,10 +122,10 @@ def load_sources(folder: str) -> pd.DataFrame:
     return _read_registry(folder, "sources.csv", schema.SOURCES_SCHEMA)
 
 
-
 # ---------------------------------------------------------------------------------------------
 # Facts files: the contract in DESIGN.md
 # ---------------------------------------------------------------------------------------------
+
 
 def read_facts(source: str | os.PathLike | BinaryIO, folder: str | None = None) -> pd.DataFrame:
     """Read and validate a facts file (the contract in DESIGN.md).
@@ -123,6 +148,7 @@ def _validated_facts(source, folder: str) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------------
 # Facts: the bundled (or configured) data folder
 # ---------------------------------------------------------------------------------------------
+
 
 def _bool_column(frame: pd.DataFrame, column: str, name: str, default: bool) -> pd.Series:
     if column not in frame:
@@ -207,5 +233,12 @@ def _dataset(folder: str) -> Dataset:
     missing = [f for f in BUNDLED_FILES if not (Path(folder) / f).is_file()]
     if missing:
         raise DataError([Problem(None, None, f"{f} is missing") for f in missing], folder)
-    return Dataset(folder, load_zones(folder), load_metrics(folder), load_industries(folder),
-                   load_sources(folder), load_facts(folder), load_city_facts(folder))
+    return Dataset(
+        folder,
+        load_zones(folder),
+        load_metrics(folder),
+        load_industries(folder),
+        load_sources(folder),
+        load_facts(folder),
+        load_city_facts(folder),
+    )

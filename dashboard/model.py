@@ -4,6 +4,7 @@ One direction only (data → model → charts → page): nothing here calls Stre
 table keeps the figure's provenance (source, trust, note, caution) so a tooltip can always say
 where a number comes from, and missing figures stay missing (NaN), never 0.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -11,8 +12,15 @@ import pandas as pd
 from dashboard import data, i18n
 from dashboard.state import View
 
-TRUST_KEYS = {"official": "trust.official", "news": "trust.news", "compilation": "trust.compilation",
-              "mirror": "trust.mirror", "user": "trust.user_supplied", "derived": "trust.derived", "unverified": "trust.unverified"}
+TRUST_KEYS = {
+    "official": "trust.official",
+    "news": "trust.news",
+    "compilation": "trust.compilation",
+    "mirror": "trust.mirror",
+    "user": "trust.user_supplied",
+    "derived": "trust.derived",
+    "unverified": "trust.unverified",
+}
 ENTERPRISE_METRICS = ("high_tech_enterprises", "little_giants", "enterprises_10bn", "listed_companies", "above_scale_enterprises")
 # Linkable grades: a URL is shown (and downloaded) only for these; mirror copies keep theirs in
 # data/sources.csv for audit.
@@ -51,8 +59,7 @@ def zone_industries(dataset: data.Dataset, facts: pd.DataFrame) -> dict[str, fro
     sourced figure for (the industry filter keeps a zone with any of them)."""
     with_figures = facts[facts["zone_id"].isin(data.ZONE_IDS) & facts["industry"].ne("")].groupby("zone_id")["industry"]
     figures = {zone: set(ids) for zone, ids in with_figures}
-    return {z.zone_id: frozenset(z.lead_industries) | frozenset(figures.get(z.zone_id, ()))
-            for z in dataset.zones.itertuples()}
+    return {z.zone_id: frozenset(z.lead_industries) | frozenset(figures.get(z.zone_id, ())) for z in dataset.zones.itertuples()}
 
 
 def industry_parents(industries: pd.DataFrame) -> dict[str, str]:
@@ -77,8 +84,10 @@ def decorate(frame: pd.DataFrame, dataset: data.Dataset, lang: str) -> pd.DataFr
     """Add the display columns every chart and table shares: zone, industry, metric labels,
     value text with qualifier, a source line (title, date, trust grade; never a mirror URL), caveat."""
     out = frame.copy()
-    zones = zone_labels(dataset.zones, lang) | {"jiangxi_all": i18n.t("zone.jiangxi_all", lang),
-                                                 "national": i18n.t("zone.national", lang)}
+    zones = zone_labels(dataset.zones, lang) | {
+        "jiangxi_all": i18n.t("zone.jiangxi_all", lang),
+        "national": i18n.t("zone.national", lang),
+    }
     industries = industry_labels(dataset.industries, lang)
     metrics = metric_labels(dataset.metrics, lang)
     out["zone"] = out["zone_id"].map(zones)
@@ -199,7 +208,9 @@ def zone_figures(facts: pd.DataFrame, dataset: data.Dataset, zone_id: str, lang:
     early = early[[(m, i) not in have for m, i in zip(early["metric"], early["industry"])]]
     picked = pd.concat([current, early]) if len(early) else current
     order = dict(zip(dataset.metrics["metric"], dataset.metrics["order"]))
-    picked = picked.assign(metric_order=picked["metric"].map(order)).sort_values(["metric_order", "industry", "year"], kind="stable")
+    picked = picked.assign(metric_order=picked["metric"].map(order)).sort_values(
+        ["metric_order", "industry", "year"], kind="stable"
+    )
     return decorate(picked, dataset, lang)
 
 
@@ -214,10 +225,17 @@ def industry_matrix(dataset: data.Dataset, view: View) -> pd.DataFrame:
             if view.industries and industry not in view.industries:
                 continue
             first = industry == z.first_industry
-            rows.append({"zone_id": z.zone_id, "zone": labels[z.zone_id], "industry": industry,
-                         "industry_label": names[industry], "position": position,
-                         "role": i18n.t("industry.first" if first else "industry.lead", view.lang),
-                         "role_order": 0 if first else 1})
+            rows.append(
+                {
+                    "zone_id": z.zone_id,
+                    "zone": labels[z.zone_id],
+                    "industry": industry,
+                    "industry_label": names[industry],
+                    "position": position,
+                    "role": i18n.t("industry.first" if first else "industry.lead", view.lang),
+                    "role_order": 0 if first else 1,
+                }
+            )
     return pd.DataFrame(rows, columns=["zone_id", "zone", "industry", "industry_label", "position", "role", "role_order"])
 
 
@@ -249,8 +267,9 @@ def industry_shares(facts: pd.DataFrame, dataset: data.Dataset, view: View) -> p
     return in_zone_order(table, "industry", "year").sort_values("share_order", kind="stable")
 
 
-def ranks(facts: pd.DataFrame, dataset: data.Dataset, view: View, metric: str, pool_metric: str, pool_zone: str,
-          of_key: str) -> pd.DataFrame:
+def ranks(
+    facts: pd.DataFrame, dataset: data.Dataset, view: View, metric: str, pool_metric: str, pool_zone: str, of_key: str
+) -> pd.DataFrame:
     """Ranks over years (`metric`), each with the size of its pool that year where a source says it
     (`pool_metric` of `pool_zone`). "of N" is never shown beside a rank larger than N: such a pair
     cannot come from one evaluation, so the pool reads "not known" there."""
@@ -259,7 +278,8 @@ def ranks(facts: pd.DataFrame, dataset: data.Dataset, view: View, metric: str, p
     table = decorate(in_zone_order(shown, "year"), dataset, view.lang)
     pool = rows[(rows["zone_id"] == pool_zone) & (rows["metric"] == pool_metric)].groupby("year")["value"].max()
     table["of_total"] = [
-        i18n.t(of_key, view.lang, total=int(pool[y])) if y in pool.index and rank <= pool[y]
+        i18n.t(of_key, view.lang, total=int(pool[y]))
+        if y in pool.index and rank <= pool[y]
         else i18n.t("rank.total_unknown", view.lang)
         for y, rank in zip(table["year"], table["value"])
     ]
@@ -300,9 +320,19 @@ def coverage(facts: pd.DataFrame, dataset: data.Dataset, view: View) -> pd.DataF
     labels = zone_labels(dataset.zones, view.lang)
     names = metric_labels(dataset.metrics, view.lang)
     groups = {g: i18n.t(f"group.{g}", view.lang) for g in metrics["group"].unique()}
-    rows = [{"zone_id": z, "zone": labels[z], "metric": m.metric, "metric_label": names[m.metric],
-             "group": groups[m.group], "order": m.order, "years": int(counts.get((z, m.metric), 0))}
-            for z in view.zones for m in metrics.itertuples()]
+    rows = [
+        {
+            "zone_id": z,
+            "zone": labels[z],
+            "metric": m.metric,
+            "metric_label": names[m.metric],
+            "group": groups[m.group],
+            "order": m.order,
+            "years": int(counts.get((z, m.metric), 0)),
+        }
+        for z in view.zones
+        for m in metrics.itertuples()
+    ]
     return pd.DataFrame(rows, columns=["zone_id", "zone", "metric", "metric_label", "group", "order", "years"])
 
 
@@ -359,15 +389,33 @@ def derived_shares(facts: pd.DataFrame) -> pd.DataFrame:
             continue
         share = round(100 * r.value / r.value_total, 1)
         both = r.source_title if r.source_id == r.source_id_total else f"{r.source_title}；{r.source_title_total}"
-        rows.append({
-            "zone_id": r.zone_id, "year": r.year, "metric": "industry_share", "industry": r.industry,
-            "value": share, "unit": "%", "qualifier": "exact",
-            "source_title": both, "source_url": "", "source_date": r.source_date,
-            "note": (f"derived in code: industry revenue {r.value:g} 亿元 ÷ industrial revenue {r.value_total:g} 亿元 "
-                     f"= {share:g}% (rounded to 0.1); scopes may differ"),
-            "note_zh": (f"本看板推算：产业营业收入 {r.value:g} 亿元 ÷ 工业营业收入 {r.value_total:g} 亿元 "
-                        f"= {share:g}%（保留一位小数）；两者口径可能不同"),
-            "source_id": r.source_id, "preferred": True, "caution": True, "baseline": False, "quote": "",
-            "publisher": r.publisher, "trust": "derived",
-        })
+        rows.append(
+            {
+                "zone_id": r.zone_id,
+                "year": r.year,
+                "metric": "industry_share",
+                "industry": r.industry,
+                "value": share,
+                "unit": "%",
+                "qualifier": "exact",
+                "source_title": both,
+                "source_url": "",
+                "source_date": r.source_date,
+                "note": (
+                    f"derived in code: industry revenue {r.value:g} 亿元 ÷ industrial revenue {r.value_total:g} 亿元 "
+                    f"= {share:g}% (rounded to 0.1); scopes may differ"
+                ),
+                "note_zh": (
+                    f"本看板推算：产业营业收入 {r.value:g} 亿元 ÷ 工业营业收入 {r.value_total:g} 亿元 "
+                    f"= {share:g}%（保留一位小数）；两者口径可能不同"
+                ),
+                "source_id": r.source_id,
+                "preferred": True,
+                "caution": True,
+                "baseline": False,
+                "quote": "",
+                "publisher": r.publisher,
+                "trust": "derived",
+            }
+        )
     return pd.DataFrame(rows, columns=facts.columns)

@@ -10,6 +10,7 @@ only, so the browser updates the drawn view in place instead of rebuilding it.
 The bundled facts are cached once for the process (st.cache_data); an upload's panels are kept in
 a memo that belongs to the upload, which lives in its session: nothing of an upload outlives it.
 """
+
 from __future__ import annotations
 
 import functools
@@ -43,6 +44,7 @@ class Facts:
 def cached(max_entries: int) -> Callable:
     """Cache `fn(facts, *args)`: bundled facts in Streamlit's process-wide cache, keyed on the
     data folder and the arguments; an upload's in the upload's own memo (gone with its session)."""
+
     def wrap(fn: Callable) -> Callable:
         shared = st.cache_data(show_spinner=False, max_entries=max_entries, hash_funcs={Facts: Facts.cache_key})(fn)
 
@@ -56,7 +58,9 @@ def cached(max_entries: int) -> Callable:
                     facts.memo.clear()
                 facts.memo[key] = fn(facts, *args)
             return facts.memo[key]
+
         return call
+
     return wrap
 
 
@@ -75,12 +79,15 @@ class Panel:
 
 
 def flagged_notes(table: pd.DataFrame, lang: str) -> list[str]:
-    """"⚠ <zone · industry> <year>: <caveat>" for each flagged figure in the table, once each."""
+    """ "⚠ <zone · industry> <year>: <caveat>" for each flagged figure in the table, once each."""
     if not len(table) or "caution" not in table:
         return []
     sep = "：" if lang == "zh" else ": "
     rows = table[table["caution"].astype(bool)]
-    notes = [f"⚠ {item} {year}{sep}{caveat.removeprefix('⚠ ')}" for item, year, caveat in zip(rows["item"], rows["year"], rows["caveat"])]
+    notes = [
+        f"⚠ {item} {year}{sep}{caveat.removeprefix('⚠ ')}"
+        for item, year, caveat in zip(rows["item"], rows["year"], rows["caveat"])
+    ]
     return list(dict.fromkeys(notes))
 
 
@@ -90,14 +97,26 @@ def is_integer(metric: pd.Series) -> bool:
 
 
 def tooltip_titles(lang: str) -> tuple[tuple[str, str], ...]:
-    return tuple({"item": i18n.t("column.zone", lang), "zone": i18n.t("column.zone", lang),
-            "value_text": i18n.t("column.value", lang), "year": i18n.t("column.year", lang),
-            "source": i18n.t("column.source_title", lang), "caveat": i18n.t("column.note", lang),
-            "metric_label": i18n.t("column.metric", lang), "industry_label": i18n.t("column.industry", lang),
-            "role": i18n.t("column.role", lang), "group": i18n.t("column.group", lang),
-            "years": i18n.t("chart.coverage_years", lang), "of_total": i18n.t("rank.pool", lang),
-            "share_text": i18n.t("context.gdp_share", lang), "zones_text": i18n.t("context.zone_count", lang),
-            "trust_label": i18n.t("sources.grade", lang), "share_of_label": i18n.t("column.share_of", lang)}.items())
+    return tuple(
+        {
+            "item": i18n.t("column.zone", lang),
+            "zone": i18n.t("column.zone", lang),
+            "value_text": i18n.t("column.value", lang),
+            "year": i18n.t("column.year", lang),
+            "source": i18n.t("column.source_title", lang),
+            "caveat": i18n.t("column.note", lang),
+            "metric_label": i18n.t("column.metric", lang),
+            "industry_label": i18n.t("column.industry", lang),
+            "role": i18n.t("column.role", lang),
+            "group": i18n.t("column.group", lang),
+            "years": i18n.t("chart.coverage_years", lang),
+            "of_total": i18n.t("rank.pool", lang),
+            "share_text": i18n.t("context.gdp_share", lang),
+            "zones_text": i18n.t("context.zone_count", lang),
+            "trust_label": i18n.t("sources.grade", lang),
+            "share_of_label": i18n.t("column.share_of", lang),
+        }.items()
+    )
 
 
 def trust_domain(lang: str) -> tuple[str, ...]:
@@ -105,8 +124,10 @@ def trust_domain(lang: str) -> tuple[str, ...]:
 
 
 def with_trust_labels(table: pd.DataFrame, lang: str) -> pd.DataFrame:
-    return table.assign(trust_label=table["trust"].map(lambda g: i18n.t(model.TRUST_KEYS.get(g, "trust.mirror"), lang)),
-                        year_label=table["year"].astype(str))
+    return table.assign(
+        trust_label=table["trust"].map(lambda g: i18n.t(model.TRUST_KEYS.get(g, "trust.mirror"), lang)),
+        year_label=table["year"].astype(str),
+    )
 
 
 def _metric(dataset: data.Dataset, metric: str, lang: str) -> tuple[str, pd.Series]:
@@ -115,7 +136,7 @@ def _metric(dataset: data.Dataset, metric: str, lang: str) -> tuple[str, pd.Seri
 
 
 def year_span(years: pd.Series, lang: str) -> str:
-    """"2019–2022" (or one year) for the years of the figures shown."""
+    """ "2019–2022" (or one year) for the years of the figures shown."""
     low, high = int(years.min()), int(years.max())
     return str(low) if low == high else f"{low}–{high}"
 
@@ -126,11 +147,19 @@ def by_zone(dataset, facts, view: View) -> Panel:
     label, metric = _metric(dataset, view.metric, lang)
     if not len(table):
         baselines = facts[(facts["metric"] == view.metric) & facts["zone_id"].isin(view.zones) & facts["baseline"].astype(bool)]
-        empty = (i18n.t("empty.year", lang, metric=label, year=view.year) if view.year is not None
-                 else i18n.t("empty.latest_baseline" if len(baselines) else "empty.latest", lang, metric=label))
+        empty = (
+            i18n.t("empty.year", lang, metric=label, year=view.year)
+            if view.year is not None
+            else i18n.t("empty.latest_baseline" if len(baselines) else "empty.latest", lang, metric=label)
+        )
         return Panel(None, empty=empty, missing=missing)
-    texts = Texts(i18n.t("chart.output_by_zone", lang, metric=label), i18n.t("chart.output_by_zone_desc", lang, metric=label),
-                  axis=i18n.fmt_axis_unit(metric["unit"], lang), tooltip=tooltip_titles(lang), trust_domain=trust_domain(lang))
+    texts = Texts(
+        i18n.t("chart.output_by_zone", lang, metric=label),
+        i18n.t("chart.output_by_zone_desc", lang, metric=label),
+        axis=i18n.fmt_axis_unit(metric["unit"], lang),
+        tooltip=tooltip_titles(lang),
+        trust_domain=trust_domain(lang),
+    )
     n, total = table["zone_id"].nunique(), len(view.zones)
     if view.year is None:
         caption = i18n.t("chart.output_by_zone_latest", lang, years=year_span(table["year"], lang), n=n, total=total)
@@ -146,8 +175,12 @@ def over_years(dataset, facts, view: View) -> Panel:
     label, metric = _metric(dataset, view.metric, lang)
     if not len(table):
         return Panel(None)
-    texts = Texts(i18n.t("chart.output_over_years", lang, metric=label), i18n.t("chart.output_over_years_desc", lang, metric=label),
-                  axis=i18n.fmt_axis_unit(metric["unit"], lang), tooltip=tooltip_titles(lang))
+    texts = Texts(
+        i18n.t("chart.output_over_years", lang, metric=label),
+        i18n.t("chart.output_over_years_desc", lang, metric=label),
+        axis=i18n.fmt_axis_unit(metric["unit"], lang),
+        tooltip=tooltip_titles(lang),
+    )
     spec = charts.points_over_years(table, texts, reverse=metric["kind"] == "rank", integer=is_integer(metric))
     return Panel(spec, subtitle=i18n.t("chart.points_note", lang), notes=flagged_notes(table, lang))
 
@@ -157,15 +190,22 @@ def enterprises(dataset, facts, view: View) -> Panel:
     table = model.enterprises(facts, dataset, view)
     labels = model.zone_labels(dataset.zones, lang)
     missing = [labels[z] for z in view.zones if z not in set(table["zone_id"])]
-    caption = (i18n.t("chart.latest_note", lang) if view.year is None
-               else i18n.t("chart.latest_until_note", lang, year=view.year))
+    caption = i18n.t("chart.latest_note", lang) if view.year is None else i18n.t("chart.latest_until_note", lang, year=view.year)
     if not len(table):
-        empty = i18n.t("empty.enterprises", lang) if view.year is None else i18n.t("empty.enterprises_until", lang, year=view.year)
+        empty = (
+            i18n.t("empty.enterprises", lang) if view.year is None else i18n.t("empty.enterprises_until", lang, year=view.year)
+        )
         return Panel(None, empty=empty, missing=missing)
-    table = table.assign(label_text=[f"{v} ({y})" for v, y in zip(table["label_text"], table["year"])],
-                         item=[f"{z} · {m}" for z, m in zip(table["zone"], table["metric_label"])])
-    texts = Texts(i18n.t("chart.enterprises", lang), i18n.t("chart.enterprises_desc", lang),
-                  axis=i18n.fmt_axis_unit("家", lang), tooltip=tooltip_titles(lang))
+    table = table.assign(
+        label_text=[f"{v} ({y})" for v, y in zip(table["label_text"], table["year"])],
+        item=[f"{z} · {m}" for z, m in zip(table["zone"], table["metric_label"])],
+    )
+    texts = Texts(
+        i18n.t("chart.enterprises", lang),
+        i18n.t("chart.enterprises_desc", lang),
+        axis=i18n.fmt_axis_unit("家", lang),
+        tooltip=tooltip_titles(lang),
+    )
     return Panel(charts.grouped_bars(table, texts), subtitle=caption, missing=missing, notes=flagged_notes(table, lang))
 
 
@@ -183,8 +223,12 @@ def industry_revenue(dataset, facts, view: View) -> Panel:
     table = model.industry_figures(facts, dataset, view, ("industry_revenue",))
     if not len(table):
         return Panel(None, empty=i18n.t("empty.industries", lang))
-    texts = Texts(i18n.t("chart.industry_revenue", lang), i18n.t("chart.industry_revenue_desc", lang),
-                  axis=i18n.fmt_axis_unit("亿元", lang), tooltip=tooltip_titles(lang))
+    texts = Texts(
+        i18n.t("chart.industry_revenue", lang),
+        i18n.t("chart.industry_revenue_desc", lang),
+        axis=i18n.fmt_axis_unit("亿元", lang),
+        tooltip=tooltip_titles(lang),
+    )
     return Panel(charts.industry_bars(with_trust_labels(table, lang), texts))
 
 
@@ -195,7 +239,9 @@ def industry_shares(dataset, facts, view: View) -> Panel:
         return Panel(None, empty=i18n.t("empty.industries", lang))
     derived = i18n.t("trust.derived", lang)
     table = table.assign(item=[f"{i} · {derived}" if t == "derived" else i for i, t in zip(table["item"], table["trust"])])
-    texts = Texts(i18n.t("chart.industry_shares", lang), i18n.t("chart.industry_shares_desc", lang), axis="%", tooltip=tooltip_titles(lang))
+    texts = Texts(
+        i18n.t("chart.industry_shares", lang), i18n.t("chart.industry_shares_desc", lang), axis="%", tooltip=tooltip_titles(lang)
+    )
     spec = charts.share_bars(with_trust_labels(table, lang), texts)
     return Panel(spec, subtitle=i18n.t("chart.shares_note", lang), notes=flagged_notes(table, lang))
 
@@ -205,10 +251,17 @@ def national_rank(dataset, facts, view: View) -> Panel:
     ranks = model.national_ranks(facts, dataset, view)
     if not len(ranks):
         return Panel(None, empty=i18n.t("empty.ranks", lang))
-    texts = Texts(i18n.t("chart.national_rank", lang), i18n.t("chart.national_rank_desc", lang),
-                  axis=i18n.t("chart.rank_axis", lang), tooltip=tooltip_titles(lang))
-    return Panel(charts.points_over_years(ranks, texts, reverse=True, integer=True), subtitle=i18n.t("chart.rank_axis_note", lang),
-                 notes=flagged_notes(ranks, lang))
+    texts = Texts(
+        i18n.t("chart.national_rank", lang),
+        i18n.t("chart.national_rank_desc", lang),
+        axis=i18n.t("chart.rank_axis", lang),
+        tooltip=tooltip_titles(lang),
+    )
+    return Panel(
+        charts.points_over_years(ranks, texts, reverse=True, integer=True),
+        subtitle=i18n.t("chart.rank_axis_note", lang),
+        notes=flagged_notes(ranks, lang),
+    )
 
 
 def provincial_rank(dataset, facts, view: View) -> Panel:
@@ -218,10 +271,17 @@ def provincial_rank(dataset, facts, view: View) -> Panel:
     ranks = model.provincial_ranks(facts, dataset, view)
     if not len(ranks):
         return Panel(None, empty=i18n.t("empty.provincial_ranks", lang))
-    texts = Texts(i18n.t("chart.provincial_rank", lang), i18n.t("chart.provincial_rank_desc", lang),
-                  axis=i18n.t("chart.rank_axis", lang), tooltip=tooltip_titles(lang))
-    return Panel(charts.points_over_years(ranks, texts, reverse=True, integer=True),
-                 subtitle=i18n.t("chart.provincial_rank_note", lang), notes=flagged_notes(ranks, lang))
+    texts = Texts(
+        i18n.t("chart.provincial_rank", lang),
+        i18n.t("chart.provincial_rank_desc", lang),
+        axis=i18n.t("chart.rank_axis", lang),
+        tooltip=tooltip_titles(lang),
+    )
+    return Panel(
+        charts.points_over_years(ranks, texts, reverse=True, integer=True),
+        subtitle=i18n.t("chart.provincial_rank_note", lang),
+        notes=flagged_notes(ranks, lang),
+    )
 
 
 @cached(max_entries=16)
@@ -235,34 +295,64 @@ def national_context(dataset, facts, view: View) -> Panel:
     context = model.national_context(facts, dataset, lang)
     if not len(context):
         return Panel(None, empty=i18n.t("value.no_data", lang))
-    texts = Texts(i18n.t("chart.national_context", lang), i18n.t("chart.national_context_desc", lang),
-                  axis=i18n.fmt_axis_unit("亿元", lang), tooltip=tooltip_titles(lang))
+    texts = Texts(
+        i18n.t("chart.national_context", lang),
+        i18n.t("chart.national_context_desc", lang),
+        axis=i18n.fmt_axis_unit("亿元", lang),
+        tooltip=tooltip_titles(lang),
+    )
     return Panel(charts.national_bars(context, texts))
 
 
 def coverage(dataset, facts, view: View) -> Panel:
     lang = view.lang
-    texts = Texts(i18n.t("chart.coverage", lang), i18n.t("chart.coverage_desc", lang),
-                  axis=i18n.t("chart.coverage_years", lang), tooltip=tooltip_titles(lang))
-    return Panel(charts.coverage_heatmap(model.coverage(facts, dataset, view), texts),
-                 subtitle=i18n.t("chart.coverage_caption", lang))
+    texts = Texts(
+        i18n.t("chart.coverage", lang),
+        i18n.t("chart.coverage_desc", lang),
+        axis=i18n.t("chart.coverage_years", lang),
+        tooltip=tooltip_titles(lang),
+    )
+    return Panel(
+        charts.coverage_heatmap(model.coverage(facts, dataset, view), texts), subtitle=i18n.t("chart.coverage_caption", lang)
+    )
 
 
-BUILDERS = {f.__name__: f for f in (by_zone, over_years, enterprises, industry_matrix, industry_revenue,
-                                   industry_shares, national_rank, provincial_rank, national_context, coverage)}
+BUILDERS = {
+    f.__name__: f
+    for f in (
+        by_zone,
+        over_years,
+        enterprises,
+        industry_matrix,
+        industry_revenue,
+        industry_shares,
+        national_rank,
+        provincial_rank,
+        national_context,
+        coverage,
+    )
+}
 
 
 # What each panel reads of the view. `part` blanks the rest before the cache lookup, so changing the
 # metric or year does not rebuild the enterprise, industry, rank and national panels.
 # tests/test_panels.py checks that no panel reads a field it is not given here.
 READS = {
-    "by_zone": ("zones", "industries", "metric", "year", "lang"), "over_years": ("zones", "industries", "metric", "lang"),
-    "enterprises": ("zones", "year", "lang"), "industry_matrix": ("zones", "industries", "lang"),
-    "industry_revenue": ("zones", "industries", "lang"), "industry_shares": ("zones", "industries", "lang"),
-    "national_rank": ("zones", "lang"), "provincial_rank": ("zones", "lang"), "national_context": ("lang",),
-    "coverage": ("zones", "lang"), "profile": ("zones", "lang"),
-    "headline": ("zones", "industries", "metric", "year", "lang"), "map": ("zones", "metric", "year", "lang"),
-    "table": ("zones", "industries", "lang"), "sources": ("zones", "industries", "lang"),
+    "by_zone": ("zones", "industries", "metric", "year", "lang"),
+    "over_years": ("zones", "industries", "metric", "lang"),
+    "enterprises": ("zones", "year", "lang"),
+    "industry_matrix": ("zones", "industries", "lang"),
+    "industry_revenue": ("zones", "industries", "lang"),
+    "industry_shares": ("zones", "industries", "lang"),
+    "national_rank": ("zones", "lang"),
+    "provincial_rank": ("zones", "lang"),
+    "national_context": ("lang",),
+    "coverage": ("zones", "lang"),
+    "profile": ("zones", "lang"),
+    "headline": ("zones", "industries", "metric", "year", "lang"),
+    "map": ("zones", "metric", "year", "lang"),
+    "table": ("zones", "industries", "lang"),
+    "sources": ("zones", "industries", "lang"),
 }
 _BLANK = {"zones": (), "industries": frozenset(), "metric": "", "year": None, "lang": ""}
 
@@ -272,8 +362,11 @@ def zone_profile(dataset: data.Dataset, zone_id: str, lang: str) -> pd.DataFrame
     zone = dataset.zones.set_index("zone_id").loc[zone_id]
     no_data = i18n.t("value.no_data", lang)
     zh = lang == "zh"
-    area = (f"{i18n.fmt_value(zone['area_km2'], 'km²', 'exact', lang)} ({zone['area_kind_zh' if zh else 'area_kind_en']})"
-            if pd.notna(zone["area_km2"]) else no_data)
+    area = (
+        f"{i18n.fmt_value(zone['area_km2'], 'km²', 'exact', lang)} ({zone['area_kind_zh' if zh else 'area_kind_en']})"
+        if pd.notna(zone["area_km2"])
+        else no_data
+    )
     rows = [
         (i18n.t("profile.name", lang), zone["name_zh" if zh else "name_en"]),
         (i18n.t("profile.city", lang), zone["city_zh" if zh else "city_en"]),
@@ -318,8 +411,9 @@ def _zone_figures(facts: Facts, view: View) -> pd.DataFrame:
         return pd.DataFrame(columns=columns)
     shown = model.zone_figures(facts.table, facts.dataset, view.zones[0], lang)
     what = [f"{m} · {i}" if i else m for m, i in zip(shown["metric_label"], shown["industry_label"])]
-    return pd.DataFrame(dict(zip(columns, (what, shown["value_text"], shown["year"], shown["source"],
-                                           shown["caveat"])))).reset_index(drop=True)
+    return pd.DataFrame(
+        dict(zip(columns, (what, shown["value_text"], shown["year"], shown["source"], shown["caveat"])))
+    ).reset_index(drop=True)
 
 
 def part(name: str, view: View) -> View:
@@ -359,14 +453,22 @@ def _headline(facts: Facts, view: View) -> list[tuple[str, str, str]]:
         first = (i18n.t("headline.latest", lang, metric=label), years, i18n.t("headline.latest_help", lang))
     else:
         first = (label, i18n.fmt_year(view.year, lang), "")
-    figures = [first, (i18n.t("headline.coverage", lang), f"{n} / {len(view.zones)}",
-                       i18n.t("coverage.zones_with_data", lang, n=n, total=len(view.zones)))]
+    figures = [
+        first,
+        (
+            i18n.t("headline.coverage", lang),
+            f"{n} / {len(view.zones)}",
+            i18n.t("coverage.zones_with_data", lang, n=n, total=len(view.zones)),
+        ),
+    ]
     context = national_table(facts, lang)
     if len(context):
         latest = context.iloc[-1]
         year = int(latest["year"])
-        figures += [(i18n.t("headline.national_gdp", lang, year=year), latest["value_text"], latest["source"]),
-                    (i18n.t("headline.national_share", lang, year=year), latest["share_text"], latest["share_source"])]
+        figures += [
+            (i18n.t("headline.national_gdp", lang, year=year), latest["value_text"], latest["source"]),
+            (i18n.t("headline.national_share", lang, year=year), latest["share_text"], latest["share_source"]),
+        ]
     return figures
 
 
@@ -396,26 +498,38 @@ def _map_spec(facts: Facts, view: View, highlight: bool) -> dict:
     totals = values[values["industry"] == ""].set_index("zone_id")
     zones = dataset.zones
     names = model.industry_labels(dataset.industries, lang)
-    points = pd.DataFrame({
-        "zone_id": zones["zone_id"], "lon": zones["lon"], "lat": zones["lat"],
-        "label": zones["short_zh" if lang == "zh" else "short_en"],
-        "city": zones["city_zh" if lang == "zh" else "city_en"],
-        "approved": zones["approved_national"].replace("", no_data),
-        "industries": zones["lead_industries"].map(lambda ids: "、".join(names[i] for i in ids)),
-        "value": zones["zone_id"].map(totals["value"]),
-        "value_text": zones["zone_id"].map(totals["value_text"] + " (" + totals["year"].astype(str) + ")").fillna(no_data),
-        "source": zones["zone_id"].map(totals["source"]).fillna(""),
-        "selected": zones["zone_id"].isin(view.zones) & highlight,
-        "approx_note": i18n.t("map.approximate_location", lang),
-    })
+    points = pd.DataFrame(
+        {
+            "zone_id": zones["zone_id"],
+            "lon": zones["lon"],
+            "lat": zones["lat"],
+            "label": zones["short_zh" if lang == "zh" else "short_en"],
+            "city": zones["city_zh" if lang == "zh" else "city_en"],
+            "approved": zones["approved_national"].replace("", no_data),
+            "industries": zones["lead_industries"].map(lambda ids: "、".join(names[i] for i in ids)),
+            "value": zones["zone_id"].map(totals["value"]),
+            "value_text": zones["zone_id"].map(totals["value_text"] + " (" + totals["year"].astype(str) + ")").fillna(no_data),
+            "source": zones["zone_id"].map(totals["source"]).fillna(""),
+            "selected": zones["zone_id"].isin(view.zones) & highlight,
+            "approx_note": i18n.t("map.approximate_location", lang),
+        }
+    )
     label, _ = _metric(dataset, view.metric, lang)
     texts = map_chart.MapTexts(
-        title=i18n.t("map.title", lang), description=i18n.t("map.description", lang),
-        legend_title=i18n.t("map.legend", lang), no_data=no_data,
-        city=i18n.t("map.city", lang), city_value=i18n.t("map.city_gdp", lang), year=i18n.t("column.year", lang),
-        vintage=i18n.t("map.vintage", lang), zone=i18n.t("column.zone", lang), approved=i18n.t("profile.approved", lang),
-        industries=i18n.t("profile.lead_industries", lang), zone_value=label,
-        source=i18n.t("column.source_title", lang), approx_note=i18n.t("map.location", lang),
+        title=i18n.t("map.title", lang),
+        description=i18n.t("map.description", lang),
+        legend_title=i18n.t("map.legend", lang),
+        no_data=no_data,
+        city=i18n.t("map.city", lang),
+        city_value=i18n.t("map.city_gdp", lang),
+        year=i18n.t("column.year", lang),
+        vintage=i18n.t("map.vintage", lang),
+        zone=i18n.t("column.zone", lang),
+        approved=i18n.t("profile.approved", lang),
+        industries=i18n.t("profile.lead_industries", lang),
+        zone_value=label,
+        source=i18n.t("column.source_title", lang),
+        approx_note=i18n.t("map.location", lang),
         city_name_field="name_zh" if lang == "zh" else "name_en",
     )
     return {"name": "map", **map_chart.map_spec(geo.prefecture_features(cities), points, texts)}
@@ -434,30 +548,54 @@ def _sources_table(facts: Facts, view: View, everything: bool) -> pd.DataFrame:
     dataset, lang = facts.dataset, view.lang
     figures = model.with_derived(facts.table) if everything else model.filtered_facts(facts.table, view)
     shown = model.decorate(figures, dataset, lang)
-    shown["what"] = [f"{z} {m} {y}" if not i else f"{z} {i} {m} {y}"
-                     for z, i, m, y in zip(shown["zone"], shown["industry_label"], shown["metric_label"], shown["year"])]
+    shown["what"] = [
+        f"{z} {m} {y}" if not i else f"{z} {i} {m} {y}"
+        for z, i, m, y in zip(shown["zone"], shown["industry_label"], shown["metric_label"], shown["year"])
+    ]
     sourced, derived = shown[shown["trust"] != "derived"], shown[shown["trust"] == "derived"]
     used = sourced.groupby("source_id")["what"].agg("; ".join)
     sources = dataset.sources if everything else dataset.sources[dataset.sources["source_id"].isin(used.index)]
     linkable = sources["trust"].isin(model.LINKABLE) & sources["url"].ne("")
-    note = sources["note_zh"].where(sources["note_zh"].ne(""), sources["note"]) if lang == "zh" and "note_zh" in sources else sources["note"]
-    table = pd.DataFrame({
-        "title": sources["title"], "publisher": sources["publisher"],
-        "date": sources["date"].map(lambda d: i18n.fmt_date(d, lang)),
-        "grade": sources["trust"].map(lambda g: i18n.t(model.TRUST_KEYS.get(g, "trust.mirror"), lang)),
-        "figures": sources["source_id"].map(used).fillna(""), "note": note, "link": sources["url"].where(linkable, None),
-    })
-    computed = pd.DataFrame({
-        "title": i18n.t("sources.derived_title", lang), "publisher": i18n.t("sources.derived_publisher", lang),
-        "date": "", "grade": i18n.t("trust.derived", lang), "figures": derived["what"], "note": derived["caveat"], "link": None,
-    })
+    note = (
+        sources["note_zh"].where(sources["note_zh"].ne(""), sources["note"])
+        if lang == "zh" and "note_zh" in sources
+        else sources["note"]
+    )
+    table = pd.DataFrame(
+        {
+            "title": sources["title"],
+            "publisher": sources["publisher"],
+            "date": sources["date"].map(lambda d: i18n.fmt_date(d, lang)),
+            "grade": sources["trust"].map(lambda g: i18n.t(model.TRUST_KEYS.get(g, "trust.mirror"), lang)),
+            "figures": sources["source_id"].map(used).fillna(""),
+            "note": note,
+            "link": sources["url"].where(linkable, None),
+        }
+    )
+    computed = pd.DataFrame(
+        {
+            "title": i18n.t("sources.derived_title", lang),
+            "publisher": i18n.t("sources.derived_publisher", lang),
+            "date": "",
+            "grade": i18n.t("trust.derived", lang),
+            "figures": derived["what"],
+            "note": derived["caveat"],
+            "link": None,
+        }
+    )
     table = pd.concat([table, computed], ignore_index=True) if len(computed) else table.reset_index(drop=True)
     return table.rename(columns={key: i18n.t(text, lang) for key, text in SOURCE_COLUMNS.items()})
 
 
-SOURCE_COLUMNS = {"title": "sources.col_title", "publisher": "sources.col_publisher", "date": "sources.col_date",
-                  "grade": "sources.col_grade", "figures": "sources.col_figures", "note": "sources.col_note",
-                  "link": "sources.col_link"}
+SOURCE_COLUMNS = {
+    "title": "sources.col_title",
+    "publisher": "sources.col_publisher",
+    "date": "sources.col_date",
+    "grade": "sources.col_grade",
+    "figures": "sources.col_figures",
+    "note": "sources.col_note",
+    "link": "sources.col_link",
+}
 
 
 def facts_table(facts: Facts, view: View) -> pd.DataFrame:
@@ -470,13 +608,18 @@ def facts_table(facts: Facts, view: View) -> pd.DataFrame:
 def _facts_table(facts: Facts, view: View) -> pd.DataFrame:
     lang = view.lang
     shown = model.decorate(model.filtered_facts(facts.table, view), facts.dataset, lang)
-    return pd.DataFrame({
-        i18n.t("column.zone", lang): shown["zone"], i18n.t("column.year", lang): shown["year"],
-        i18n.t("column.metric", lang): shown["metric_label"], i18n.t("column.industry", lang): shown["industry_label"],
-        i18n.t("column.value", lang): shown["value_text"], i18n.t("column.source_title", lang): shown["source_title"],
-        i18n.t("sources.grade", lang): shown["trust"].map(lambda g: i18n.t(model.TRUST_KEYS.get(g, "trust.mirror"), lang)),
-        i18n.t("column.note", lang): shown["caveat"],
-    })
+    return pd.DataFrame(
+        {
+            i18n.t("column.zone", lang): shown["zone"],
+            i18n.t("column.year", lang): shown["year"],
+            i18n.t("column.metric", lang): shown["metric_label"],
+            i18n.t("column.industry", lang): shown["industry_label"],
+            i18n.t("column.value", lang): shown["value_text"],
+            i18n.t("column.source_title", lang): shown["source_title"],
+            i18n.t("sources.grade", lang): shown["trust"].map(lambda g: i18n.t(model.TRUST_KEYS.get(g, "trust.mirror"), lang)),
+            i18n.t("column.note", lang): shown["caveat"],
+        }
+    )
 
 
 @cached(max_entries=64)

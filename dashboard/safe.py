@@ -3,6 +3,7 @@
 Streamlit renders Markdown in st.error/st.warning/st.caption; anything that came from a user
 (an upload's file name, a value from a link, a note) goes through `md()` first.
 """
+
 import re
 
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")

@@ -4,6 +4,7 @@ Facts files arrive as text (every cell a string, exactly as the user typed it), 
 checks strings and says, per cell, what is wrong; parsing into numbers happens only after it passes.
 Each check's `error` is the message a user reads after "row N, column C:".
 """
+
 from __future__ import annotations
 
 import math
@@ -14,9 +15,21 @@ import pandas as pd
 import pandera.pandas as pa
 
 FIRST_YEAR = 1988  # the first national high-tech zone (Beijing) dates from 1988
-QUALIFIERS = {"exact": "exact", "over": "over", "about": "about", "under": "under",
-              "": "exact", "超过": "over", "突破": "over", "≥": "over", ">": "over",
-              "约": "about", "~": "about", "不足": "under", "<": "under"}
+QUALIFIERS = {
+    "exact": "exact",
+    "over": "over",
+    "about": "about",
+    "under": "under",
+    "": "exact",
+    "超过": "over",
+    "突破": "over",
+    "≥": "over",
+    ">": "over",
+    "约": "about",
+    "~": "about",
+    "不足": "under",
+    "<": "under",
+}
 NEGATIVE_FORBIDDEN = {"count", "rank"}  # metric kinds that cannot be below zero
 TRUST_GRADES = ("official", "news", "compilation", "mirror", "unverified")  # unverified: no URL, no kept copy
 GROUPS = ("output", "enterprises", "industry", "ranking", "context")
@@ -77,10 +90,24 @@ def facts_text_schema(zone_ids: set[str], metrics: pd.DataFrame, industries: dic
 
     return pa.DataFrameSchema(
         columns={
-            "zone_id": text(lambda v: v.strip() in zone_ids, "unknown zone id (use one of the nine zone ids, jiangxi_all or national)", "zone_id"),
-            "year": text(lambda v: parse_year(v) is not None, f"year must be a whole number from {FIRST_YEAR} to {date.today().year}", "year"),
-            "metric": text(lambda v: v.strip() in metric_unit, "unknown metric id (see the metric list in the template)", "metric"),
-            "industry": text(lambda v: v.strip() == "" or v.strip() in industries, "unknown industry (use an industry id from the template, or leave empty)", "industry"),
+            "zone_id": text(
+                lambda v: v.strip() in zone_ids,
+                "unknown zone id (use one of the nine zone ids, jiangxi_all or national)",
+                "zone_id",
+            ),
+            "year": text(
+                lambda v: parse_year(v) is not None,
+                f"year must be a whole number from {FIRST_YEAR} to {date.today().year}",
+                "year",
+            ),
+            "metric": text(
+                lambda v: v.strip() in metric_unit, "unknown metric id (see the metric list in the template)", "metric"
+            ),
+            "industry": text(
+                lambda v: v.strip() == "" or v.strip() in industries,
+                "unknown industry (use an industry id from the template, or leave empty)",
+                "industry",
+            ),
             "value": text(lambda v: parse_number(v) is not None, "value must be a finite number (no text, nan or inf)", "value"),
             "unit": pa.Column(str),
             "qualifier": text(lambda v: v.strip() in QUALIFIERS, "qualifier must be exact, over, about or under", "qualifier"),
@@ -89,14 +116,20 @@ def facts_text_schema(zone_ids: set[str], metrics: pd.DataFrame, industries: dic
         checks=[
             pa.Check(unit_matches, error="unit does not match the metric's unit", name="unit_matches"),
             pa.Check(not_negative, error="a count or rank cannot be negative", name="not_negative"),
-            pa.Check(no_conflicting_duplicates, error="another row has the same zone, year, metric, industry and source but a different value", name="conflicting_duplicate"),
+            pa.Check(
+                no_conflicting_duplicates,
+                error="another row has the same zone, year, metric, industry and source but a different value",
+                name="conflicting_duplicate",
+            ),
         ],
         strict=False,
     )
 
 
 def _ids_unique(column: str) -> pa.Check:
-    return pa.Check(lambda df: (~df[column].duplicated(keep=False)).rename(column), error=f"duplicate {column}", name=f"unique_{column}")
+    return pa.Check(
+        lambda df: (~df[column].duplicated(keep=False)).rename(column), error=f"duplicate {column}", name=f"unique_{column}"
+    )
 
 
 METRICS_SCHEMA = pa.DataFrameSchema(
@@ -116,12 +149,35 @@ METRICS_SCHEMA = pa.DataFrameSchema(
     },
     checks=[
         _ids_unique("metric"),
-        pa.Check(lambda df: ((df["kind"] == "share") == df["share_of"].ne("")).rename("share_of") if "share_of" in df else df["kind"].eq(df["kind"]),
-                 error="a share metric needs share_of (its denominator); other metrics leave it empty", name="share_of_for_shares"),
-        pa.Check(lambda df: (df["share_of"].eq("") | (df["share_of_zh"].ne("") & df["share_of_en"].ne(""))).rename("share_of_zh") if "share_of" in df else df["kind"].eq(df["kind"]),
-                 error="share_of needs zh and en labels", name="share_of_labelled"),
-        pa.Check(lambda df: (df.groupby("share_of")[["share_of_zh", "share_of_en"]].transform("nunique").max(axis=1) <= 1).rename("share_of_zh") if "share_of" in df else df["kind"].eq(df["kind"]),
-                 error="one share_of id has different labels", name="share_of_one_label"),
+        pa.Check(
+            lambda df: (
+                ((df["kind"] == "share") == df["share_of"].ne("")).rename("share_of")
+                if "share_of" in df
+                else df["kind"].eq(df["kind"])
+            ),
+            error="a share metric needs share_of (its denominator); other metrics leave it empty",
+            name="share_of_for_shares",
+        ),
+        pa.Check(
+            lambda df: (
+                (df["share_of"].eq("") | (df["share_of_zh"].ne("") & df["share_of_en"].ne(""))).rename("share_of_zh")
+                if "share_of" in df
+                else df["kind"].eq(df["kind"])
+            ),
+            error="share_of needs zh and en labels",
+            name="share_of_labelled",
+        ),
+        pa.Check(
+            lambda df: (
+                (df.groupby("share_of")[["share_of_zh", "share_of_en"]].transform("nunique").max(axis=1) <= 1).rename(
+                    "share_of_zh"
+                )
+                if "share_of" in df
+                else df["kind"].eq(df["kind"])
+            ),
+            error="one share_of id has different labels",
+            name="share_of_one_label",
+        ),
     ],
     coerce=True,
 )
@@ -136,8 +192,11 @@ INDUSTRIES_SCHEMA = pa.DataFrameSchema(
     },
     checks=[
         _ids_unique("industry"),
-        pa.Check(lambda df: (df["parent"].eq("") | df["parent"].isin(df["industry"])).rename("parent"),
-                 error="parent is not an industry id", name="parent_known"),
+        pa.Check(
+            lambda df: (df["parent"].eq("") | df["parent"].isin(df["industry"])).rename("parent"),
+            error="parent is not an industry id",
+            name="parent_known",
+        ),
     ],
     coerce=True,
 )

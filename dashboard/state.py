@@ -358,9 +358,7 @@ def _as_adcode(value: object) -> int | None:
     return int(number)
 
 
-def _pick_ids(
-    key: str, items: list[str], known: tuple[str, ...], notices: list[Notice]
-) -> tuple[str, ...]:
+def _pick_ids(key: str, items: list[str], known: tuple[str, ...], notices: list[Notice]) -> tuple[str, ...]:
     """Known ids of a repeated key in registry order; unknown, empty and duplicate ones reported."""
     seen: set[str] = set()
     for item in items:
@@ -375,9 +373,7 @@ def _pick_ids(
     return _in_order(seen, known)
 
 
-def _pick_one(
-    key: str, items: list[str], valid: Callable[[str], bool], notices: list[Notice]
-) -> str | None:
+def _pick_one(key: str, items: list[str], valid: Callable[[str], bool], notices: list[Notice]) -> str | None:
     """The first valid value of a one-value key; the invalid ones and every later one reported."""
     chosen = None
     for item in items:

@@ -8,6 +8,7 @@ Locust records two request kinds: `start` (page + health + websocket + the first
 `zone` (widget change → script_finished). A run that shows an exception box, a timeout or a closed
 socket is a failure.
 """
+
 from __future__ import annotations
 
 import csv
@@ -21,7 +22,8 @@ from locust import User, constant_pacing, task
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from load.protocol import ProtocolError, Session  # noqa: E402
 
-ZONE_IDS = [row["zone_id"] for row in csv.DictReader(open(Path(__file__).resolve().parents[1] / "data" / "zones.csv", encoding="utf-8-sig"))]
+with open(Path(__file__).resolve().parents[1] / "data" / "zones.csv", encoding="utf-8-sig") as zones_file:
+    ZONE_IDS = [row["zone_id"] for row in csv.DictReader(zones_file)]
 ZONE_KEY = "w_zones"  # the sidebar's zone multiselect (dashboard/app.py)
 
 
@@ -65,6 +67,11 @@ class StreamlitUser(User):
             error = exc
         elapsed_ms = (run.seconds if run and name == "zone" else time.perf_counter() - start) * 1000
         self.environment.events.request.fire(
-            request_type="ws", name=name, response_time=elapsed_ms,
-            response_length=run.bytes if run else 0, exception=error, context={})
+            request_type="ws",
+            name=name,
+            response_time=elapsed_ms,
+            response_length=run.bytes if run else 0,
+            exception=error,
+            context={},
+        )
         return error is None

@@ -22,6 +22,7 @@ What the browser does, and so what this does (read off Streamlit 1.67's server a
 
 Blocking sockets only (websocket-client, http.client), so Locust's gevent makes them cooperative.
 """
+
 from __future__ import annotations
 
 import http.client
@@ -49,12 +50,12 @@ class ProtocolError(Exception):
 class Run:
     """One script run as the client saw it."""
 
-    seconds: float = 0.0            # rerun sent → script_finished received
-    bytes: int = 0                  # websocket bytes received for the run
+    seconds: float = 0.0  # rerun sent → script_finished received
+    bytes: int = 0  # websocket bytes received for the run
     messages: int = 0
-    refs: int = 0                   # elements sent as a reference to the client's cache
+    refs: int = 0  # elements sent as a reference to the client's cache
     exceptions: list[str] = field(default_factory=list)  # st.exception boxes on the page
-    alerts: list[str] = field(default_factory=list)      # st.info / st.warning / st.error texts
+    alerts: list[str] = field(default_factory=list)  # st.info / st.warning / st.error texts
 
 
 class Session:
@@ -74,7 +75,7 @@ class Session:
         self.page_script_hash = ""
         self.query_string = ""
         self.max_age = 2
-        self.cache: dict[str, int] = {}   # ForwardMsg hash → run count when last seen
+        self.cache: dict[str, int] = {}  # ForwardMsg hash → run count when last seen
         self.runs = 0
         self.widgets: dict[str, object] = {}  # widget id → its element proto (latest delta)
 
@@ -231,15 +232,27 @@ class Session:
                     raise ProtocolError(f"file_urls_response: {fwd.file_urls_response.error_msg}")
                 urls = fwd.file_urls_response.file_urls[0]
         boundary = uuid.uuid4().hex
-        body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n"
-                f"Content-Type: {mime}\r\n\r\n").encode() + content + f"\r\n--{boundary}--\r\n".encode()
-        headers = {"Content-Type": f"multipart/form-data; boundary={boundary}",
-                   "X-Xsrftoken": self.cookies.get("_streamlit_xsrf", ""), "Origin": f"{self.scheme}://{self.host}"}
+        body = (
+            (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\nContent-Type: {mime}\r\n\r\n'
+            ).encode()
+            + content
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
+        headers = {
+            "Content-Type": f"multipart/form-data; boundary={boundary}",
+            "X-Xsrftoken": self.cookies.get("_streamlit_xsrf", ""),
+            "Origin": f"{self.scheme}://{self.host}",
+        }
         status, text = self.http("PUT", urls.upload_url.lstrip("/"), body, headers)
         if status not in (200, 204):
             raise ProtocolError(f"PUT {urls.upload_url}: HTTP {status} {text[:200]!r}")
         state = WidgetState(id=widget.id)
         info: UploadedFileInfo = state.file_uploader_state_value.uploaded_file_info.add()
         info.file_id, info.name, info.size = urls.file_id, name, len(content)
-        info.file_urls.file_id, info.file_urls.upload_url, info.file_urls.delete_url = urls.file_id, urls.upload_url, urls.delete_url
+        info.file_urls.file_id, info.file_urls.upload_url, info.file_urls.delete_url = (
+            urls.file_id,
+            urls.upload_url,
+            urls.delete_url,
+        )
         return self.rerun([state])

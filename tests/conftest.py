@@ -1,4 +1,5 @@
 """Shared fixtures: the bundled dataset, loaded once through the real data layer."""
+
 import logging
 
 import pytest
@@ -24,6 +25,8 @@ def vocab(dataset) -> state.Vocabulary:
 @pytest.fixture(scope="session")
 def resolve(vocab):
     """The view for a link's filters, as the page resolves it: resolve(metric="gdp", zones=(...))."""
+
     def view(**filters) -> state.View:
         return state.resolve(state.Filters(**{"metric": vocab.default_metric, **filters}), vocab)
+
     return view

@@ -1,4 +1,5 @@
 """The page under streamlit.testing's AppTest: URL in, what the page says out (no browser)."""
+
 import json
 
 import pyarrow as pa
@@ -56,8 +57,11 @@ def test_the_first_view_shows_at_least_four_zones_each_with_its_year():
     drawn = rows(at, "by_zone")
     assert len({r["item"] for r in drawn}) >= 4
     assert {r["item"]: r["label_text"] for r in drawn} == {
-        "南昌高新区": "560 家 (2020)", "吉安高新区": "⚠ 31 家 (2019)", "九江共青城高新区": "72 家 (2022)",
-        "宜春丰城高新区": "⚠ 46 家 (2019)"}
+        "南昌高新区": "560 家 (2020)",
+        "吉安高新区": "⚠ 31 家 (2019)",
+        "九江共青城高新区": "72 家 (2022)",
+        "宜春丰城高新区": "⚠ 46 家 (2019)",
+    }
     assert all(str(r["year"]) in r["aria"] for r in drawn)  # the year is read out with each bar
     covered = next(m for m in at.metric if m.label == "数据覆盖").value
     assert int(covered.split(" / ")[0]) >= 4
@@ -77,8 +81,11 @@ def test_one_zone_in_english_keeps_both_parameters():
     assert at.session_state.filters.zones == ("yingtan",)
     assert query(at) == {"zone": ["yingtan"], "lang": ["en"]}
     assert any("Yingtan" in s.value for s in at.subheader)  # the zone profile
-    figures = next(df.value for df in at.dataframe if "Caveat" not in df.value.columns and "Note" in df.value.columns
-                   and "Zone" not in df.value.columns)
+    figures = next(
+        df.value
+        for df in at.dataframe
+        if "Caveat" not in df.value.columns and "Note" in df.value.columns and "Zone" not in df.value.columns
+    )
     assert "125.8 billion yuan" in set(figures["Value"])  # its industrial revenue, in the profile
 
 
@@ -97,8 +104,11 @@ def test_junk_parameter_is_reported_and_the_rest_applies():
 
 def test_every_tab_draws_its_own_charts_only_when_open():
     expected = {
-        "enterprises": ["enterprises"], "industries": ["industry_matrix", "industry_revenue", "industry_shares"],
-        "ranking": ["national_rank", "provincial_rank", "national_context"], "coverage": ["coverage"], "table": [],
+        "enterprises": ["enterprises"],
+        "industries": ["industry_matrix", "industry_revenue", "industry_shares"],
+        "ranking": ["national_rank", "provincial_rank", "national_context"],
+        "coverage": ["coverage"],
+        "table": [],
         "sources": [],
     }
     for tab, tab_charts in expected.items():

@@ -1,4 +1,5 @@
 """Chart builders are pure: a prepared table in, a Vega-Lite spec out, checked without Streamlit."""
+
 import json
 
 import pytest
@@ -6,8 +7,14 @@ import pytest
 from dashboard import charts, i18n, model
 from dashboard.charts import Texts
 
-TEXTS = Texts("Title", "A description for screen readers", axis="亿元", subtitle="note",
-              tooltip=(("item", "Zone"),), trust_domain=("official", "news", "compilation", "mirror", "derived", "user"))
+TEXTS = Texts(
+    "Title",
+    "A description for screen readers",
+    axis="亿元",
+    subtitle="note",
+    tooltip=(("item", "Zone"),),
+    trust_domain=("official", "news", "compilation", "mirror", "derived", "user"),
+)
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +46,7 @@ def test_every_chart_has_title_description_and_fits_its_column(dataset, view):
         charts.coverage_heatmap(model.coverage(dataset.facts, dataset, view), TEXTS),
     ]
     for chart in built:
-        spec = (chart)
+        spec = chart
         assert spec["title"]["text"] == "Title"
         assert spec["description"] == "A description for screen readers"
         assert spec["width"] == "container"
@@ -49,7 +56,7 @@ def test_every_chart_has_title_description_and_fits_its_column(dataset, view):
 def test_bar_by_zone_draws_only_zones_with_a_figure(dataset, view):
     table, missing = model.metric_by_zone(dataset.facts, dataset, view)
     table["trust_label"] = table["trust"]
-    rows = data_of((charts.bar_by_zone(table, TEXTS)))
+    rows = data_of(charts.bar_by_zone(table, TEXTS))
     assert [r["item"] for r in rows] == ["鹰潭高新区"]
     assert rows[0]["value"] == 1258 and rows[0]["value_text"] == "1,258 亿元"
     assert "南昌高新区" in missing and len(missing) == 8
@@ -59,7 +66,7 @@ def test_bar_by_zone_draws_only_zones_with_a_figure(dataset, view):
 def test_tooltips_carry_value_year_and_source(dataset, view):
     table, _ = model.metric_by_zone(dataset.facts, dataset, view)
     table["trust_label"] = table["trust"]
-    spec = (charts.bar_by_zone(table, TEXTS))
+    spec = charts.bar_by_zone(table, TEXTS)
     fields = {t["field"] for layer in spec["layer"] for t in layer["encoding"]["tooltip"]}
     assert {"value_text", "year", "source", "caveat"} <= fields
     assert "时隔数年" in data_of(spec)[0]["source"]
@@ -67,7 +74,7 @@ def test_tooltips_carry_value_year_and_source(dataset, view):
 
 def test_rank_axis_is_reversed(dataset, view):
     ranks = model.national_ranks(dataset.facts, dataset, view)
-    spec = (charts.points_over_years(ranks, TEXTS, reverse=True))
+    spec = charts.points_over_years(ranks, TEXTS, reverse=True)
     assert spec["layer"][0]["encoding"]["y"]["scale"]["reverse"] is True
     rows = {(r["item"], r["year"]): r for r in data_of(spec)}
     assert rows[("鹰潭高新区", 2024)]["of_total"] == i18n.t("rank.of_total", "zh", total=178)
@@ -75,7 +82,7 @@ def test_rank_axis_is_reversed(dataset, view):
 
 
 def test_points_over_years_never_connect_gaps(dataset, view):
-    spec = (charts.points_over_years(model.metric_over_years(dataset.facts, dataset, view), TEXTS))
+    spec = charts.points_over_years(model.metric_over_years(dataset.facts, dataset, view), TEXTS)
     marks = {layer["mark"]["type"] for layer in spec["layer"]}
     assert "line" not in marks and "area" not in marks
 
@@ -94,7 +101,7 @@ def test_coverage_counts_years_and_keeps_empty_pairs(dataset, view):
     fuzhou_gdp = table[(table.zone_id == "fuzhou") & (table.metric == "gdp")].years.item()
     assert fuzhou_gdp == 0  # no GDP found for Fuzhou: the pair is shown, honestly, with 0 years
     assert len(table) == 9 * table.metric.nunique()
-    spec = (charts.coverage_heatmap(table, TEXTS))
+    spec = charts.coverage_heatmap(table, TEXTS)
     rows = data_of(spec)
     assert len({r["zone"] for r in rows}) == 9  # every zone has a column ...
     assert {r["years"] for r in rows if (r["zone"], r["metric_label"]) == ("抚州高新区", "地区生产总值（GDP）")} == {0}
@@ -131,7 +138,7 @@ def test_marks_speak_to_screen_readers_once(dataset, view):
     """Each data mark has a description (its tooltip's values); value labels are not read twice."""
     table, _ = model.metric_by_zone(dataset.facts, dataset, view)
     table["trust_label"] = table["trust"]
-    spec = (charts.bar_by_zone(table, TEXTS))
+    spec = charts.bar_by_zone(table, TEXTS)
     bars, labels = spec["layer"]
     assert bars["encoding"]["description"]["field"] == "aria"
     assert labels["mark"]["aria"] is False

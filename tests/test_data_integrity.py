@@ -1,4 +1,5 @@
 """The bundled dataset: complete, sourced, graded, and the seed article's figures read back exactly."""
+
 import pandas as pd
 import pytest
 
@@ -123,12 +124,36 @@ def test_industry_filter_keeps_the_zones_with_that_industry(resolve):
 
 def test_overlay_replaces_same_figure_and_adds_new(dataset):
     before = dataset.facts.copy()
-    upload = pd.DataFrame([
-        {"zone_id": "yingtan", "year": 2024, "metric": "industrial_revenue", "industry": "", "value": 1300.0, "unit": "亿元",
-         "qualifier": "exact", "source_title": "my table", "source_url": "", "source_date": "", "note": ""},
-        {"zone_id": "fuzhou", "year": 2024, "metric": "gdp", "industry": "", "value": 500.0, "unit": "亿元",
-         "qualifier": "exact", "source_title": "my table", "source_url": "", "source_date": "", "note": ""},
-    ])
+    upload = pd.DataFrame(
+        [
+            {
+                "zone_id": "yingtan",
+                "year": 2024,
+                "metric": "industrial_revenue",
+                "industry": "",
+                "value": 1300.0,
+                "unit": "亿元",
+                "qualifier": "exact",
+                "source_title": "my table",
+                "source_url": "",
+                "source_date": "",
+                "note": "",
+            },
+            {
+                "zone_id": "fuzhou",
+                "year": 2024,
+                "metric": "gdp",
+                "industry": "",
+                "value": 500.0,
+                "unit": "亿元",
+                "qualifier": "exact",
+                "source_title": "my table",
+                "source_url": "",
+                "source_date": "",
+                "note": "",
+            },
+        ]
+    )
     merged = model.overlay(dataset.facts, upload)
     assert fact(merged, "yingtan", 2024, "industrial_revenue").value.tolist() == [1300.0]
     assert fact(merged, "fuzhou", 2024, "gdp").trust.tolist() == ["user"]
@@ -139,8 +164,10 @@ def test_overlay_replaces_same_figure_and_adds_new(dataset):
 def test_no_rank_exceeds_the_number_ranked_that_year(dataset):
     """Every rank against the pool of its own evaluation (the rank-year rule in data/README.md)."""
     f = dataset.facts
-    for rank_metric, pool_metric, pool_zone in (("national_rank", "zones_ranked", "national"),
-                                                ("provincial_rank", "provincial_zones_ranked", "jiangxi_all")):
+    for rank_metric, pool_metric, pool_zone in (
+        ("national_rank", "zones_ranked", "national"),
+        ("provincial_rank", "provincial_zones_ranked", "jiangxi_all"),
+    ):
         pools = f[(f.metric == pool_metric) & (f.zone_id == pool_zone)].groupby("year").value.max()
         ranks = f[f.metric == rank_metric]
         assert len(ranks) and len(pools)

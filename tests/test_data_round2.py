@@ -1,9 +1,9 @@
 """Issue 13, data round 2: rank years, share denominators, caution flags, grades, 目前, the round-2
 import and the Chinese caveats. Each test failed on main before round 2."""
+
 import csv
 import re
 import sys
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -26,6 +26,7 @@ def csv_rows(name: str) -> list[dict]:
 
 # 1. Ranks: filed under their evaluation's year --------------------------------------------------
 
+
 def test_gongqingcheng_159th_is_filed_under_its_evaluation_not_the_sources_label(dataset):
     f = dataset.facts
     assert rows(f, "gongqingcheng", 2018, "national_rank").empty  # 2018年度 ranked 157 zones
@@ -42,6 +43,7 @@ def test_every_rank_note_names_its_evaluation(dataset):
 
 
 # 2. Share denominators ---------------------------------------------------------------------------
+
 
 def test_every_share_metric_names_its_denominator(dataset):
     m = dataset.metrics
@@ -67,8 +69,17 @@ def test_each_share_row_has_the_right_denominator(dataset):
         ("jian", 2020, ""): "zone_industrial_value_added",
     }
     f = dataset.facts
-    industry_shares = f[f.metric.map(share_of).isin({"city_industry", "parent_industry_revenue", "zone_industrial_revenue",
-                                                       "national_capacity", "zone_industrial_value_added"})]
+    industry_shares = f[
+        f.metric.map(share_of).isin(
+            {
+                "city_industry",
+                "parent_industry_revenue",
+                "zone_industrial_revenue",
+                "national_capacity",
+                "zone_industrial_value_added",
+            }
+        )
+    ]
     got = {(r.zone_id, r.year, r.industry): share_of[r.metric] for r in industry_shares.itertuples()}
     assert got == expected
     assert model.derived_shares(f).metric.map(share_of).eq("zone_industrial_revenue").all()
@@ -77,23 +88,41 @@ def test_each_share_row_has_the_right_denominator(dataset):
 # 4. Caution flags, reviewed by hand --------------------------------------------------------------
 
 MUST_BE_FLAGGED = {  # (zone, year, metric, industry or value)
-    ("nanchang", 2018, "national_rank", ""), ("nanchang", 2018, "revenue", ""), ("nanchang", 2019, "gdp", ""),
-    ("nanchang", 2020, "listed_companies", ""), ("nanchang", 2020, "above_scale_enterprises", ""),
-    ("nanchang", 2022, "gdp", ""), ("nanchang", 2022, "industry_revenue", "new_materials"),
-    ("nanchang", 2023, "enterprises_10bn", ""), ("nanchang", 2023, "gdp", ""), ("nanchang", 2024, "gdp", ""),
-    ("jingdezhen", 2024, "industry_revenue", "aviation"), ("yingtan", 2021, "national_rank_change", ""),
-    ("yingtan", 2024, "segment_share", "recycled_copper"), ("yingtan", 2024, "segment_share", "copper_deep_processing"),
-    ("ganzhou", 2025, "capacity_share", "cobalt"), ("ganzhou", 2025, "capacity_share", "rare_earth_magnets"),
-    ("gongqingcheng", 2019, "national_rank", ""), ("gongqingcheng", 2021, "national_rank", ""),
-    ("jiangxi_all", 2018, "zone_count", ""), ("national", 2024, "gdp_share", 14.3),
-    ("national", 2021, "high_tech_enterprises", ""), ("national", 2022, "high_tech_enterprises_share", ""),
-    ("national", 2023, "high_tech_enterprises_share", ""), ("national", 2023, "little_giants_share", ""),
-    ("national", 2023, "unicorns_share", ""), ("jian", 2021, "industry_share_of_city", "electronic_info"),
+    ("nanchang", 2018, "national_rank", ""),
+    ("nanchang", 2018, "revenue", ""),
+    ("nanchang", 2019, "gdp", ""),
+    ("nanchang", 2020, "listed_companies", ""),
+    ("nanchang", 2020, "above_scale_enterprises", ""),
+    ("nanchang", 2022, "gdp", ""),
+    ("nanchang", 2022, "industry_revenue", "new_materials"),
+    ("nanchang", 2023, "enterprises_10bn", ""),
+    ("nanchang", 2023, "gdp", ""),
+    ("nanchang", 2024, "gdp", ""),
+    ("jingdezhen", 2024, "industry_revenue", "aviation"),
+    ("yingtan", 2021, "national_rank_change", ""),
+    ("yingtan", 2024, "segment_share", "recycled_copper"),
+    ("yingtan", 2024, "segment_share", "copper_deep_processing"),
+    ("ganzhou", 2025, "capacity_share", "cobalt"),
+    ("ganzhou", 2025, "capacity_share", "rare_earth_magnets"),
+    ("gongqingcheng", 2019, "national_rank", ""),
+    ("gongqingcheng", 2021, "national_rank", ""),
+    ("jiangxi_all", 2018, "zone_count", ""),
+    ("national", 2024, "gdp_share", 14.3),
+    ("national", 2021, "high_tech_enterprises", ""),
+    ("national", 2022, "high_tech_enterprises_share", ""),
+    ("national", 2023, "high_tech_enterprises_share", ""),
+    ("national", 2023, "little_giants_share", ""),
+    ("national", 2023, "unicorns_share", ""),
+    ("jian", 2021, "industry_share_of_city", "electronic_info"),
     ("national", 2018, "zones_ranked", ""),
-    ("fuzhou", 2019, "industrial_enterprises", ""), ("fuzhou", 2019, "industrial_employees", ""),
-    ("jian", 2019, "high_tech_enterprises", ""), ("jian", 2019, "enterprises", ""),
-    ("fengcheng", 2019, "above_scale_enterprises", ""), ("fengcheng", 2019, "high_tech_enterprises", ""),
-    ("fengcheng", 2023, "industry_output", "circular_economy"), ("fengcheng", 2024, "industry_output", "circular_economy"),
+    ("fuzhou", 2019, "industrial_enterprises", ""),
+    ("fuzhou", 2019, "industrial_employees", ""),
+    ("jian", 2019, "high_tech_enterprises", ""),
+    ("jian", 2019, "enterprises", ""),
+    ("fengcheng", 2019, "above_scale_enterprises", ""),
+    ("fengcheng", 2019, "high_tech_enterprises", ""),
+    ("fengcheng", 2023, "industry_output", "circular_economy"),
+    ("fengcheng", 2024, "industry_output", "circular_economy"),
 }
 
 
@@ -115,8 +144,11 @@ def test_nanchang_gdp_levels_carry_the_different_bases_caveat(dataset):
 
 def test_uncertain_words_in_a_note_mean_a_flag(dataset):
     """A keyword backstop for the review: these words never stand in an unflagged note."""
-    words = re.compile(r"possibly|presumably|see notes|different boundar|machine-rewritten|inferred|estimate|"
-                       r"not confirmed|treat with caution|CAUTION|weak|uncertain|interpretation", re.I)
+    words = re.compile(
+        r"possibly|presumably|see notes|different boundar|machine-rewritten|inferred|estimate|"
+        r"not confirmed|treat with caution|CAUTION|weak|uncertain|interpretation",
+        re.I,
+    )
     f = dataset.facts
     unflagged = f[~f.caution & f.note.str.contains(words)]
     assert unflagged.empty, unflagged[["zone_id", "year", "metric", "note"]].to_string()
@@ -135,6 +167,7 @@ def test_city_rows_flagged(dataset):
 
 # 6 and 8. Sources: mirror URLs kept for audit; grade only what can be checked ----------------------
 
+
 def test_mirror_sources_keep_their_urls_for_audit(dataset):
     s = dataset.sources
     mirrors = s[s.trust == "mirror"]
@@ -152,6 +185,7 @@ def test_a_source_without_url_or_kept_copy_is_unverified(dataset):
 
 # 9. 目前 (currently): the publication year ------------------------------------------------------------
 
+
 def test_seed_current_figures_are_filed_under_the_publication_year(dataset):
     f = dataset.facts
     seed = f[f.source_id == SEED]
@@ -165,13 +199,27 @@ def test_seed_current_figures_are_filed_under_the_publication_year(dataset):
 
 # 13. Round 2 -----------------------------------------------------------------------------------------
 
+
 def test_new_metrics_are_registered_with_labels(dataset):
     m = dataset.metrics.set_index("metric")
-    for metric, group in {"revenue_provincial": "output", "main_business_revenue": "output", "main_business_revenue_growth": "output",
-                          "main_business_revenue_h1": "output", "profit": "output", "exports": "output", "enterprises": "enterprises",
-                          "industrial_enterprises": "enterprises", "industrial_employees": "enterprises", "industry_output": "industry",
-                          "industry_share_of_city": "industry", "segment_share": "industry", "high_tech_industry_va_share": "industry",
-                          "provincial_rank": "ranking", "provincial_zones_ranked": "ranking", "industrial_output_rank": "ranking"}.items():
+    for metric, group in {
+        "revenue_provincial": "output",
+        "main_business_revenue": "output",
+        "main_business_revenue_growth": "output",
+        "main_business_revenue_h1": "output",
+        "profit": "output",
+        "exports": "output",
+        "enterprises": "enterprises",
+        "industrial_enterprises": "enterprises",
+        "industrial_employees": "enterprises",
+        "industry_output": "industry",
+        "industry_share_of_city": "industry",
+        "segment_share": "industry",
+        "high_tech_industry_va_share": "industry",
+        "provincial_rank": "ranking",
+        "provincial_zones_ranked": "ranking",
+        "industrial_output_rank": "ranking",
+    }.items():
         assert m.loc[metric, "group"] == group and m.loc[metric, "label_zh"] and m.loc[metric, "label_en"]
     assert m.loc["provincial_rank", "kind"] == "rank" and m.loc["industrial_output_rank", "kind"] == "rank"
 
@@ -211,8 +259,11 @@ def test_round2_rows_keep_their_quote_and_grade(dataset):
     new_sources = {"src090", "src091", "src092", "src093", "src094"}
     s = dataset.sources.set_index("source_id")
     assert s.loc[sorted(new_sources), "trust"].tolist() == ["mirror", "news", "news", "official", "mirror"]
-    round2 = f[f.source_id.isin(new_sources | {"src072", "src076", "src089"}) | f.metric.isin(["provincial_rank", "provincial_zones_ranked"])
-               | ((f.source_id == "src005") & (f.metric == "above_scale_enterprises"))]
+    round2 = f[
+        f.source_id.isin(new_sources | {"src072", "src076", "src089"})
+        | f.metric.isin(["provincial_rank", "provincial_zones_ranked"])
+        | ((f.source_id == "src005") & (f.metric == "above_scale_enterprises"))
+    ]
     assert len(round2) >= 28 and round2.quote.ne("").all()
     assert f.quote.eq("").sum() == 3  # zones_ranked 2018, 2021, 2024: the research has no quote for them
 
@@ -229,7 +280,9 @@ def test_the_importer_reproduces_the_round2_rows(dataset):
 
     made = import_research.round2_rows(RESEARCH, {r["source_id"]: r for r in csv_rows("sources.csv")})
     assert len(made) == 28
-    bundled = {(r["zone_id"], r["year"], r["metric"], r["industry"], r["value"], r["source_id"]): r for r in csv_rows("facts.csv")}
+    bundled = {
+        (r["zone_id"], r["year"], r["metric"], r["industry"], r["value"], r["source_id"]): r for r in csv_rows("facts.csv")
+    }
     for r in made:
         key = (r["zone_id"], r["year"], r["metric"], r["industry"], r["value"], r["source_id"])
         assert key in bundled, key
@@ -246,12 +299,15 @@ def numbers(text: str) -> set[str]:
     return {n.replace(",", "") for n in NUMBER.findall(text)}
 
 
-@pytest.mark.parametrize("name, pairs", [
-    ("facts.csv", [("note", "note_zh")]),
-    ("city_facts.csv", [("note", "note_zh")]),
-    ("zones.csv", [("area_note", "area_note_zh"), ("coord_note", "coord_note_zh")]),
-    ("sources.csv", [("note", "note_zh")]),
-])
+@pytest.mark.parametrize(
+    "name, pairs",
+    [
+        ("facts.csv", [("note", "note_zh")]),
+        ("city_facts.csv", [("note", "note_zh")]),
+        ("zones.csv", [("area_note", "area_note_zh"), ("coord_note", "coord_note_zh")]),
+        ("sources.csv", [("note", "note_zh")]),
+    ],
+)
 def test_every_caveat_has_a_chinese_text_with_the_same_numbers(name, pairs):
     for line, row in enumerate(csv_rows(name), start=2):
         for en, zh in pairs:

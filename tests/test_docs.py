@@ -1,4 +1,5 @@
 """The docs stay true: every URL parameter, data file and data column is documented."""
+
 import csv
 import re
 

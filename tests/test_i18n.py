@@ -13,7 +13,6 @@ import pytest
 from dashboard.i18n import STRINGS, fmt_axis_unit, fmt_date, fmt_value, fmt_year, notice_text, t
 from dashboard.state import NOTICE_CODES, Notice
 
-
 # A dotted literal such as "trust.derived"; "sources.csv" is a file name, not a key.
 KEY_LIKE = re.compile(r"([a-z_]+)\.(?!(?:csv|json|geojson|xlsx|md|py)$)[a-z0-9_]+")
 
@@ -122,9 +121,7 @@ def test_fmt_value(value, unit, qualifier, zh, en):
     assert fmt_value(value, unit, qualifier, "en") == en
 
 
-@pytest.mark.parametrize(
-    "missing", [None, float("nan"), math.inf, pd.NA, pd.NaT, "", "n/a", Decimal("NaN")]
-)
+@pytest.mark.parametrize("missing", [None, float("nan"), math.inf, pd.NA, pd.NaT, "", "n/a", Decimal("NaN")])
 def test_a_missing_figure_reads_no_data_never_zero(missing):
     assert fmt_value(missing, "亿元", "exact", "zh") == "无数据"
     assert fmt_value(missing, "家", "exact", "en") == "no data"

@@ -1,5 +1,6 @@
 """The map spec: layers, scoped selections, honest nulls, size and speed (what a click does to
 the filters: tests/test_state.py)."""
+
 import dataclasses
 import json
 import logging
@@ -18,41 +19,74 @@ logging.getLogger("streamlit.runtime.caching.cache_data_api").setLevel(logging.E
 
 CJK = re.compile(r"[\u3400-\u9fff]")
 TEXTS_EN = MapTexts(
-    title="National high-tech zones in Jiangxi", description="Map of Jiangxi's 11 cities shaded by GDP.",
-    legend_title="GDP (100 million yuan)", no_data="no data", city="City", city_value="GDP",
-    year="Year", vintage="Vintage", zone="Zone", approved="Approved", industries="Lead industries",
-    zone_value="Revenue", source="Source", approx_note="Location", city_name_field="name_en",
+    title="National high-tech zones in Jiangxi",
+    description="Map of Jiangxi's 11 cities shaded by GDP.",
+    legend_title="GDP (100 million yuan)",
+    no_data="no data",
+    city="City",
+    city_value="GDP",
+    year="Year",
+    vintage="Vintage",
+    zone="Zone",
+    approved="Approved",
+    industries="Lead industries",
+    zone_value="Revenue",
+    source="Source",
+    approx_note="Location",
+    city_name_field="name_en",
     zone_size_title="Revenue (100 million yuan)",
 )
 TEXTS_ZH = dataclasses.replace(
-    TEXTS_EN, title="江西国家高新区", legend_title="地区生产总值（亿元）", no_data="无数据",
-    city="城市", city_name_field="name_zh",
+    TEXTS_EN,
+    title="江西国家高新区",
+    legend_title="地区生产总值（亿元）",
+    no_data="无数据",
+    city="城市",
+    city_name_field="name_zh",
 )
 ZONE_CITY = {
-    "nanchang": 360100, "xinyu": 360500, "jingdezhen": 360200, "yingtan": 360600, "fuzhou": 361000,
-    "jian": 360800, "ganzhou": 360700, "gongqingcheng": 360400, "fengcheng": 360900,
+    "nanchang": 360100,
+    "xinyu": 360500,
+    "jingdezhen": 360200,
+    "yingtan": 360600,
+    "fuzhou": 361000,
+    "jian": 360800,
+    "ganzhou": 360700,
+    "gongqingcheng": 360400,
+    "fengcheng": 360900,
 }
 
 
 def city_values() -> pd.DataFrame:
-    return pd.DataFrame({
-        "adcode": [360100, 360700], "value": [7800.37, 4900.0],
-        "value_text": ["7,800.37 亿元", "4,900.00 亿元"], "year": [2023, 2023],
-        "vintage": ["first release", "first release"],
-    })
+    return pd.DataFrame(
+        {
+            "adcode": [360100, 360700],
+            "value": [7800.37, 4900.0],
+            "value_text": ["7,800.37 亿元", "4,900.00 亿元"],
+            "year": [2023, 2023],
+            "vintage": ["first release", "first release"],
+        }
+    )
 
 
 def zone_points(selected=("nanchang",)) -> pd.DataFrame:
     ids = list(ZONE_CITY)
-    return pd.DataFrame({
-        "zone_id": ids,
-        "lon": [115.98, 114.99, 117.15, 117.05, 116.31, 114.91, 115.00, 115.80, 115.80],
-        "lat": [28.69, 27.81, 29.27, 28.24, 27.97, 27.04, 25.86, 29.24, 28.19],
-        "label": [f"{z} HTZ" for z in ids], "city": "somewhere", "approved": "1992",
-        "industries": "electronics", "value": [1200.0, None, float("nan"), 300.0, 0.0, None, 600.0, None, None],
-        "value_text": ["over 1,200", "no data", "no data", "300", "0", "no data", "about 600", "no data", "no data"],
-        "source": "a source", "selected": [z in selected for z in ids], "approx_note": "approximate",
-    })
+    return pd.DataFrame(
+        {
+            "zone_id": ids,
+            "lon": [115.98, 114.99, 117.15, 117.05, 116.31, 114.91, 115.00, 115.80, 115.80],
+            "lat": [28.69, 27.81, 29.27, 28.24, 27.97, 27.04, 25.86, 29.24, 28.19],
+            "label": [f"{z} HTZ" for z in ids],
+            "city": "somewhere",
+            "approved": "1992",
+            "industries": "electronics",
+            "value": [1200.0, None, float("nan"), 300.0, 0.0, None, 600.0, None, None],
+            "value_text": ["over 1,200", "no data", "no data", "300", "0", "no data", "about 600", "no data", "no data"],
+            "source": "a source",
+            "selected": [z in selected for z in ids],
+            "approx_note": "approximate",
+        }
+    )
 
 
 @pytest.fixture(scope="module")
@@ -65,6 +99,7 @@ def layer(spec: dict, name: str) -> dict:
 
 
 # --- the spec -----------------------------------------------------------------------------------
+
 
 def test_two_named_layers_fed_by_named_datasets(spec):
     cities, zones = layer(spec, map_chart.CITY_LAYER), layer(spec, map_chart.ZONE_LAYER)
@@ -82,6 +117,7 @@ def test_two_named_layers_fed_by_named_datasets(spec):
 def test_the_static_outlines_are_the_geo_file():
     """The browser fetches static/…geojson; it must be the committed geo/ file, byte for byte."""
     from dashboard import geo
+
     assert geo.STATIC_PREFECTURES_PATH.read_bytes() == geo.PREFECTURES_PATH.read_bytes()
     assert map_chart.GEOMETRY_URL.endswith(geo.STATIC_PREFECTURES_PATH.name)
 

@@ -1,6 +1,7 @@
 """Panels as the page sends them: valid Vega-Lite with their rows filled in, specs that depend only
 on (chart, language, metric) so the browser updates a drawn chart in place, and caches keyed on
 exactly what each panel reads."""
+
 import itertools
 
 import altair as alt
@@ -91,10 +92,14 @@ class Recording(state.View):
         return super().__getattribute__(name)
 
 
-PARTS = {**{name: lambda f, v, name=name: panels.BUILDERS[name](f.dataset, f.table, v) for name in CHARTS},
-         "headline": panels._headline.__wrapped__, "map": lambda f, v: panels._map_spec.__wrapped__(f, v, True),
-         "table": panels._facts_table.__wrapped__, "sources": lambda f, v: panels._sources_table.__wrapped__(f, v, False),
-         "profile": panels._zone_figures.__wrapped__}
+PARTS = {
+    **{name: lambda f, v, name=name: panels.BUILDERS[name](f.dataset, f.table, v) for name in CHARTS},
+    "headline": panels._headline.__wrapped__,
+    "map": lambda f, v: panels._map_spec.__wrapped__(f, v, True),
+    "table": panels._facts_table.__wrapped__,
+    "sources": lambda f, v: panels._sources_table.__wrapped__(f, v, False),
+    "profile": panels._zone_figures.__wrapped__,
+}
 
 
 @pytest.mark.parametrize("name", PARTS)

@@ -2,6 +2,7 @@
 
 Every rule has its own bad file; each must fail with `row N, column C: …` and load nothing.
 """
+
 import io
 from datetime import date
 

@@ -146,9 +146,7 @@ def test_a_metric_without_figures_takes_no_year():
     assert codes(notices) == [("year_without_data", "year", "2024")]
 
 
-@pytest.mark.parametrize(
-    "year", ["20x4", "", " 2022", "2022.0", "+2022", "２０２２", "٢٠٢٢", "9" * 10_000, "-2022"]
-)
+@pytest.mark.parametrize("year", ["20x4", "", " 2022", "2022.0", "+2022", "２０２２", "٢٠٢٢", "9" * 10_000, "-2022"])
 def test_a_malformed_year_is_reported_and_the_default_kept(year):
     filters, notices = parse({"year": year})
     assert filters == DEFAULT
@@ -156,17 +154,13 @@ def test_a_malformed_year_is_reported_and_the_default_kept(year):
 
 
 def test_unknown_keys_are_reported_but_share_sheet_additions_are_not():
-    filters, notices = parse(
-        {"zones": "nanchang", "from": "singlemessage", "isappinstalled": "0", "utm_source": "x"}
-    )
+    filters, notices = parse({"zones": "nanchang", "from": "singlemessage", "isappinstalled": "0", "utm_source": "x"})
     assert filters == DEFAULT
     assert codes(notices) == [("unknown_key", "zones", "nanchang")]
 
 
 def test_unknown_and_duplicate_ids_are_dropped_and_reported_once_each():
-    filters, notices = parse(
-        {"zone": ["yingtan", "YINGTAN", "yingtan", "yingtan", "mars"], "industry": ["gold"]}
-    )
+    filters, notices = parse({"zone": ["yingtan", "YINGTAN", "yingtan", "yingtan", "mars"], "industry": ["gold"]})
     assert filters.zones == ("yingtan",)
     assert codes(notices) == [
         ("unknown_zone", "zone", "YINGTAN"),
@@ -346,16 +340,18 @@ def every_valid_filters():
     rng = random.Random(7)
     zone_sets = [(), ZONES, ("fengcheng",), ("nanchang", "fengcheng")]
     zone_sets += [tuple(z for z in ZONES if rng.random() < 0.5) for _ in range(40)]
-    industry_sets = [()] + [
-        c for n in (1, 2, 5) for c in itertools.combinations(VOCAB.industries, n)
-    ]
+    industry_sets = [()] + [c for n in (1, 2, 5) for c in itertools.combinations(VOCAB.industries, n)]
     for metric in VOCAB.metrics:
         years = [None] + list(VOCAB.years_for(metric))
         for year, lang in itertools.product(years, LANGS):
             for zones in zone_sets:
                 for industries in rng.sample(industry_sets, 6):
                     yield Filters(
-                        zones=zones, industries=industries, metric=metric, year=year, lang=lang,
+                        zones=zones,
+                        industries=industries,
+                        metric=metric,
+                        year=year,
+                        lang=lang,
                         tab=rng.choice(TABS),
                     )
 
@@ -379,9 +375,7 @@ def test_round_trip_through_the_url_text():
 # --- share link ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "base", ["https://x.streamlit.app", "https://x.streamlit.app/", "http://localhost:8501/app/"]
-)
+@pytest.mark.parametrize("base", ["https://x.streamlit.app", "https://x.streamlit.app/", "http://localhost:8501/app/"])
 def test_share_url_of_the_default_view_has_no_question_mark(base):
     assert share_url(base, DEFAULT, VOCAB) == base
 
@@ -418,14 +412,20 @@ def test_opening_a_tab_keeps_the_rest_of_the_view():
 
 def sidebar(filters: Filters, **changes) -> Sidebar:
     """The sidebar as it shows `filters`, with what the person changed."""
-    values = dict(lang=filters.lang, zones=list(filters.zones), industries=list(filters.industries),
-                  metric=filters.metric, year=filters.year)
+    values = dict(
+        lang=filters.lang,
+        zones=list(filters.zones),
+        industries=list(filters.industries),
+        metric=filters.metric,
+        year=filters.year,
+    )
     return Sidebar(**(values | changes))
 
 
 def test_the_sidebar_writes_zones_and_industries_in_registry_order():
-    after = after_sidebar(DEFAULT, sidebar(DEFAULT, zones=["ganzhou", "nanchang", "atlantis"],
-                                           industries=["稀土", "aviation"]), VOCAB)
+    after = after_sidebar(
+        DEFAULT, sidebar(DEFAULT, zones=["ganzhou", "nanchang", "atlantis"], industries=["稀土", "aviation"]), VOCAB
+    )
     assert after == replace(DEFAULT, zones=("nanchang", "ganzhou"), industries=("aviation", "稀土"))
 
 
@@ -555,9 +555,7 @@ def test_select_metric_keeps_a_year_only_where_the_new_metric_has_figures():
     on_2019 = Filters(metric="gdp", year=2019)
     assert select_metric(on_2019, "revenue", VOCAB) == Filters(metric="revenue")
     on_2022 = Filters(metric="revenue", year=2022, zones=("jian",))
-    assert select_metric(on_2022, "national_rank", VOCAB) == replace(
-        on_2022, metric="national_rank", year=None
-    )
+    assert select_metric(on_2022, "national_rank", VOCAB) == replace(on_2022, metric="national_rank", year=None)
     assert select_metric(on_2022, "revenue", VOCAB) == on_2022
 
 

@@ -4,6 +4,7 @@ Each malformed file must fail as a DataError that names what is wrong, leave not
 never raise anything else; hostile-but-valid text (HTML, formulas) loads as plain text and leaves
 the app only escaped (Markdown) or neutralised (CSV download).
 """
+
 import io
 import zipfile
 
@@ -31,9 +32,18 @@ def xlsx(rows):
 
 MALFORMED = {
     "utf16": (csv(ROW, encoding="utf-16"), "UTF-16"),
-    "latin1_accents": (csv("ganzhou,2023,high_tech_enterprises,,120,,exact,Rapport é,,,", encoding="latin-1"), "neither UTF-8 nor GB18030"),
-    "no_zone_column": (csv("2023,gdp,,1,亿元,exact,s,,,", header=HEADER.replace("zone_id,", "")), "column zone_id: required column is missing"),
-    "no_value_or_source": (csv("ganzhou,2023,gdp,,亿元,exact,,,", header=HEADER.replace("value,", "").replace("source_title,", "")), "required column is missing"),
+    "latin1_accents": (
+        csv("ganzhou,2023,high_tech_enterprises,,120,,exact,Rapport é,,,", encoding="latin-1"),
+        "neither UTF-8 nor GB18030",
+    ),
+    "no_zone_column": (
+        csv("2023,gdp,,1,亿元,exact,s,,,", header=HEADER.replace("zone_id,", "")),
+        "column zone_id: required column is missing",
+    ),
+    "no_value_or_source": (
+        csv("ganzhou,2023,gdp,,亿元,exact,,,", header=HEADER.replace("value,", "").replace("source_title,", "")),
+        "required column is missing",
+    ),
     "text_in_value": (csv(ROW.replace(",120,", ",一百二十,")), "column value"),
     "percent_sign_in_value": (csv(ROW.replace(",120,", ",12%,")), "column value"),
     "nan_value": (csv(ROW.replace(",120,", ",NaN,")), "column value"),
@@ -54,7 +64,10 @@ MALFORMED = {
     "nul_bytes": (csv(ROW) + b"\x00\x00\x00", "binary"),
     "zip_not_xlsx": (b"PK\x03\x04" + b"\x00" * 64, "xlsx"),
     "xlsx_missing_columns": (xlsx([["zone_id", "year"], ["ganzhou", 2023]]), "required column is missing"),
-    "xlsx_text_value": (xlsx([HEADER.split(","), ["ganzhou", 2023, "gdp", None, "lots", "亿元", "exact", "s", None, None, None]]), "column value"),
+    "xlsx_text_value": (
+        xlsx([HEADER.split(","), ["ganzhou", 2023, "gdp", None, "lots", "亿元", "exact", "s", None, None, None]]),
+        "column value",
+    ),
 }
 
 

@@ -4,6 +4,8 @@ The limit is a DataError naming it, like any other problem (DESIGN.md's contract
 lazily and held once (one list per column), so a file far over the limit costs no more to reject
 than one at the limit. bench/upload_memory.py measures the same against a running server.
 """
+
+import contextlib
 import io
 import tracemalloc
 
@@ -18,8 +20,9 @@ HEADER = "zone_id,year,metric,industry,value,unit,qualifier,source_title,source_
 def rows(n: int) -> list[str]:
     """n distinct valid rows: a real figure (Yingtan's 2024 industrial revenue, seed article) under
     n different source titles."""
-    return [f"yingtan,2024,industrial_revenue,,1258,亿元,exact,时隔数年 政府工作报告再提“国家高新区” #{i},,2025-03,"
-            for i in range(n)]
+    return [
+        f"yingtan,2024,industrial_revenue,,1258,亿元,exact,时隔数年 政府工作报告再提“国家高新区” #{i},,2025-03," for i in range(n)
+    ]
 
 
 def csv_bytes(lines: list[str], encoding: str = "utf-8") -> bytes:
@@ -86,10 +89,8 @@ def traced_peak(content: bytes) -> int:
     """Python heap peak (tracemalloc, numpy included) of reading `content`; the input is not counted."""
     tracemalloc.start()
     try:
-        try:
+        with contextlib.suppress(data.DataError):
             data.read_facts(io.BytesIO(content))
-        except data.DataError:
-            pass
         return tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
@@ -98,7 +99,7 @@ def traced_peak(content: bytes) -> int:
 def test_rejecting_a_file_far_over_the_limit_costs_what_the_limit_does(monkeypatch):
     monkeypatch.setattr(facts_file, "MAX_ROWS", 2_000)
     data.load_dataset()  # registries cached before tracing
-    over = traced_peak(csv_bytes(rows(20_000), "gb18030"))      # ~1.8 MB
+    over = traced_peak(csv_bytes(rows(20_000), "gb18030"))  # ~1.8 MB
     far_over = traced_peak(csv_bytes(rows(100_000), "gb18030"))  # ~9 MB
     assert far_over < 1.2 * over + 2**20  # the rows past the limit are never read
 

@@ -33,6 +33,7 @@ made in the same round, not reproduced by this script (data/README.md states eac
 - zones.csv gained `area_note_zh` and `coord_note_zh`; Ganzhou's area (101.88 km², already there)
   got the round-2 confirmation in its note. city_facts.csv gained `note_zh` and `quote`.
 """
+
 from __future__ import annotations
 
 import csv
@@ -135,20 +136,34 @@ MIRROR_PUBLISHERS = {
 }
 NO_URL = {  # sources known only by title (no page URL recorded)
     SEED_TITLE: ("news", "江西日报（本报全媒体记者）", "the project's seed article; no URL known"),
-    "国家批复宜春丰城、九江共青城高新技术产业园区升为国家级,这对地方经济有何意义?":
-        ("compilation", "问答页", "weak Q&A page; URL not recorded"),
-    "[人民网-江西频道稿转载，页面URL未记录] “江西这十年”系列主题新闻发布会(吉安专场)":
-        ("news", "人民网江西频道", "page URL not recorded"),
-    "萍乡市2022年国民经济和社会发展统计公报":
-        ("mirror", "萍乡市统计局公报（xiaze.org 镜像）", "mirror page URL not returned"),
+    "国家批复宜春丰城、九江共青城高新技术产业园区升为国家级,这对地方经济有何意义?": (
+        "compilation",
+        "问答页",
+        "weak Q&A page; URL not recorded",
+    ),
+    "[人民网-江西频道稿转载，页面URL未记录] “江西这十年”系列主题新闻发布会(吉安专场)": (
+        "news",
+        "人民网江西频道",
+        "page URL not recorded",
+    ),
+    "萍乡市2022年国民经济和社会发展统计公报": ("mirror", "萍乡市统计局公报（xiaze.org 镜像）", "mirror page URL not returned"),
 }
 
 # Zone-registry sources (zones-sources.md): url -> (title, date)
 ZONE_SOURCES = {
-    "http://shanghaiinvest.com/cn/viewfile.php?id=14080": ("国函〔2019〕77号 国务院关于同意南昌等7个高新技术产业开发区建设国家自主创新示范区的批复", "2019"),
+    "http://shanghaiinvest.com/cn/viewfile.php?id=14080": (
+        "国函〔2019〕77号 国务院关于同意南昌等7个高新技术产业开发区建设国家自主创新示范区的批复",
+        "2019",
+    ),
     "http://www.abbins.com/wanboguanwangmanbetx/ncgxq/gxqjj/common_wztt.shtml": ("南昌高新区简介", "2024-07-30"),
-    "https://laurentisnard.com/wanboguanwangmanbetx/ncgxq/xwdt/202412/0af8cd4cbd1e43adb751e5aabe9b71a9.shtml": ("[南昌高新区新闻动态] 从4组数据看南昌高新区1-10月工业经济", "2024-12"),
-    "http://spc.jst.go.jp/cooperation/industry_finance/data2/profile1/prof_29.html": ("南昌ハイテク産業開発区 (JST survey)", "c. 2010"),
+    "https://laurentisnard.com/wanboguanwangmanbetx/ncgxq/xwdt/202412/0af8cd4cbd1e43adb751e5aabe9b71a9.shtml": (
+        "[南昌高新区新闻动态] 从4组数据看南昌高新区1-10月工业经济",
+        "2024-12",
+    ),
+    "http://spc.jst.go.jp/cooperation/industry_finance/data2/profile1/prof_29.html": (
+        "南昌ハイテク産業開発区 (JST survey)",
+        "c. 2010",
+    ),
     "https://zh.theminiwiki.com/item/南昌国家高新技术产业开发区": ("南昌国家高新技术产业开发区（维基百科镜像）", ""),
     "https://kiibk.com/doc-view-150108.html": ("瑶湖（百科词条）", ""),
     "https://chinapp.com/ct/5jmRcM.html": ("瑶湖 基本介绍", ""),
@@ -160,14 +175,26 @@ ZONE_SOURCES = {
     "https://jx.cnipai.com/news/detail/224889.html": ("（省政府批复设立鹰潭移动物联网产业园）", ""),
     "http://dcqhyn.cn/news/show-181266.html": ("全国89强 前进13 鹰潭高新区奋勇争先再进位", "2022-02-28"),
     "https://sangbe.com/article/252627.html": ("Fuzhou High-tech Zone … demonstration base", "2018-02-04"),
-    "http://investinchina.chinadaily.com.cn/s/201907/08/WS5d22fe0f498e054923eaf9e0/fuzhou-high-tech-industrial-development-zone.html": ("Fuzhou High-tech Industrial Development Zone", "2019-07-08"),
-    "https://www.devex.com/organizations/fuzhou-new-industries-zone-economic-development-and-tech-innovation-bureau-154899": ("Fuzhou New Industries Zone Economic Development and Tech Innovation Bureau", "c. 2017"),
+    "http://investinchina.chinadaily.com.cn/s/201907/08/WS5d22fe0f498e054923eaf9e0/fuzhou-high-tech-industrial-development-zone.html": (
+        "Fuzhou High-tech Industrial Development Zone",
+        "2019-07-08",
+    ),
+    "https://www.devex.com/organizations/fuzhou-new-industries-zone-economic-development-and-tech-innovation-bureau-154899": (
+        "Fuzhou New Industries Zone Economic Development and Tech Innovation Bureau",
+        "c. 2017",
+    ),
     "https://elecfans.com/d/642492.html": ("（抚州高新区瞄准“高”与“新”持续发力）", "2018"),
     "http://nybiz.cn/law/2681.html": ("（同意设立乐安产业园等省级产业园的函）", "2017"),
     "http://m.jizihe.com/page/2021/0412/21228835.shtml": ("[园区介绍，原标题未显示] 吉安高新区管委会", "2021-04-12"),
-    "http://investinchina.chinadaily.com.cn/a/201907/08/WS5d22fd01498e054923eaf9df.html": ("Ji'an High-tech Industrial Development Zone", "2019-07-08"),
+    "http://investinchina.chinadaily.com.cn/a/201907/08/WS5d22fd01498e054923eaf9df.html": (
+        "Ji'an High-tech Industrial Development Zone",
+        "2019-07-08",
+    ),
     "https://zhwiki.pedia.workers.dev/wiki/%E5%90%89%E5%AE%89%E5%B8%82": ("吉安市（维基百科镜像）", ""),
-    "http://california-injury-lawyer-blog.com/jm/qyys/db/201003/t20100329_1300284.htm": ("（井冈山经济技术开发区 更名报道）", "2010-03-29"),
+    "http://california-injury-lawyer-blog.com/jm/qyys/db/201003/t20100329_1300284.htm": (
+        "（井冈山经济技术开发区 更名报道）",
+        "2010-03-29",
+    ),
     "https://zhaoshang.ofweek.com/vip/56": ("（赣州 招商简介）", "c. 2024"),
     "http://xinwen.kejixun.cn/xinwen/2022/0727/15339.html": ("赣州高新区总规划面积是多少 … “一区三园”指的是什么?", "2022-07-27"),
     "https://www.0797cx.com/qy?article_id=98227": ("赣县,江西赣县简介", "2020-12-12"),
@@ -176,16 +203,28 @@ ZONE_SOURCES = {
     "https://jx.cnipai.com/news/detail/189687.html": ("（第八批国家新型工业化产业示范基地）", "c. 2018"),
     "http://m.gbfmh.com/thread-1444859-1-158.html": ("（荆州、潜江、黄石大冶湖晋升国家高新区）", "2018-03"),
     "https://jsmbw.com/citiao/220200.html": ("宜春丰城高新技术产业开发区（词条）", ""),
-    "http://investinchina.chinadaily.com.cn/s/201907/08/WS5d2301cf498e054923eaf9e3/yichun-fengcheng-high-tech-industrial-development-zone.html": ("Yichun Fengcheng High-tech Industrial Development Zone", "2019-07-08"),
+    "http://investinchina.chinadaily.com.cn/s/201907/08/WS5d2301cf498e054923eaf9e3/yichun-fengcheng-high-tech-industrial-development-zone.html": (
+        "Yichun Fengcheng High-tech Industrial Development Zone",
+        "2019-07-08",
+    ),
 }
 GONGQINGCHENG_PIFU = "国务院关于同意九江共青城高新技术产业园区升级为国家高新技术产业开发区的批复(2018年)"
 FENGCHENG_PIFU = "国务院关于同意宜春丰城高新技术产业园区升级为国家高新技术产业开发区的批复(2018年)"
 
 FACT_INDUSTRIES = {
-    "电子信息": "electronic_info", "航空制造": "aviation", "航空": "aviation", "锂电": "lithium_battery",
-    "新材料": "new_materials", "2+2主导产业": "lead_industries_total", "移动智能终端": "mobile_terminals",
-    "铜产业": "copper", "再生铜": "recycled_copper", "铜精深加工": "copper_deep_processing", "钴": "cobalt",
-    "稀土磁性材料": "rare_earth_magnets", "高技术产业": "high_tech_industries",
+    "电子信息": "electronic_info",
+    "航空制造": "aviation",
+    "航空": "aviation",
+    "锂电": "lithium_battery",
+    "新材料": "new_materials",
+    "2+2主导产业": "lead_industries_total",
+    "移动智能终端": "mobile_terminals",
+    "铜产业": "copper",
+    "再生铜": "recycled_copper",
+    "铜精深加工": "copper_deep_processing",
+    "钴": "cobalt",
+    "稀土磁性材料": "rare_earth_magnets",
+    "高技术产业": "high_tech_industries",
 }
 LEAD_INDUSTRIES = {  # zone -> industries in the order the source lists them; the first is 首位 where stated
     "nanchang": ["electronic_info", "aviation", "biomedicine", "new_materials"],
@@ -196,8 +235,14 @@ LEAD_INDUSTRIES = {  # zone -> industries in the order the source lists them; th
     "jian": ["electronic_info", "green_food", "new_energy_materials", "intelligent_manufacturing"],
     "ganzhou": ["rare_metals", "rare_earth", "tungsten", "cobalt_nickel_lithium", "intelligent_equipment"],
     "gongqingcheng": ["textiles"],
-    "fengcheng": ["circular_economy", "lithium_battery", "building_materials", "biomedicine",
-                  "high_end_equipment", "electronic_info"],
+    "fengcheng": [
+        "circular_economy",
+        "lithium_battery",
+        "building_materials",
+        "biomedicine",
+        "high_end_equipment",
+        "electronic_info",
+    ],
 }
 FIRST_INDUSTRY = {"nanchang", "jingdezhen", "yingtan", "jian", "ganzhou", "gongqingcheng"}
 AREA_KIND = {  # zone -> (kind id, zh, en); zones-sources.md: the column is heterogeneous
@@ -240,8 +285,16 @@ class Sources:
             trust, publisher, note = "mirror", MIRROR_PUBLISHERS[host], "copy on an unrelated domain; check against the original"
         if title == SEED_TITLE:
             date = "2025-03"
-        return {"source_id": source_id, "title": title, "publisher": publisher, "date": date,
-                "url": url, "host": host, "trust": trust, "note": note}
+        return {
+            "source_id": source_id,
+            "title": title,
+            "publisher": publisher,
+            "date": date,
+            "url": url,
+            "host": host,
+            "trust": trust,
+            "note": note,
+        }
 
 
 def read(path: Path) -> list[dict]:
@@ -272,43 +325,103 @@ def main(research: Path) -> None:
     facts = []
     for name in ("metrics-a.csv", "metrics-b.csv", "metrics-c.csv"):
         for r in read(research / name):
-            facts.append({
-                "zone_id": r["zone_id"], "year": r["year"], "metric": r["metric"],
-                "industry": FACT_INDUSTRIES.get(r["industry"], r["industry"]) if r["industry"] else "",
-                "value": r["value"], "unit": r["unit"], "qualifier": r["qualifier"],
-                "source_title": r["source_title"], "source_url": r["source_url"],
-                "source_date": "2025-03" if r["source_title"] == SEED_TITLE else r["source_date"],
-                "note": r["note"],
-                "source_id": sources.id_for(r["source_title"], r["source_url"], r["source_date"]),
-                "caution": "true" if CAUTION.search(r["note"]) else "false",
-            })
+            facts.append(
+                {
+                    "zone_id": r["zone_id"],
+                    "year": r["year"],
+                    "metric": r["metric"],
+                    "industry": FACT_INDUSTRIES.get(r["industry"], r["industry"]) if r["industry"] else "",
+                    "value": r["value"],
+                    "unit": r["unit"],
+                    "qualifier": r["qualifier"],
+                    "source_title": r["source_title"],
+                    "source_url": r["source_url"],
+                    "source_date": "2025-03" if r["source_title"] == SEED_TITLE else r["source_date"],
+                    "note": r["note"],
+                    "source_id": sources.id_for(r["source_title"], r["source_url"], r["source_date"]),
+                    "caution": "true" if CAUTION.search(r["note"]) else "false",
+                }
+            )
     # National 2024 pairs (seed "超过" vs exact figure): research notes say chart the exact rows.
-    mark_preferred(facts, ["zone_id", "year", "metric", "industry"],
-                   lambda r: (r["qualifier"] != "exact", r["source_title"] == SEED_TITLE))
-    write("facts.csv", facts, ["zone_id", "year", "metric", "industry", "value", "unit", "qualifier",
-                               "source_title", "source_url", "source_date", "note", "source_id",
-                               "preferred", "caution"])
+    mark_preferred(
+        facts, ["zone_id", "year", "metric", "industry"], lambda r: (r["qualifier"] != "exact", r["source_title"] == SEED_TITLE)
+    )
+    write(
+        "facts.csv",
+        facts,
+        [
+            "zone_id",
+            "year",
+            "metric",
+            "industry",
+            "value",
+            "unit",
+            "qualifier",
+            "source_title",
+            "source_url",
+            "source_date",
+            "note",
+            "source_id",
+            "preferred",
+            "caution",
+        ],
+    )
 
     cities = []
     for r in read(research / "cities.csv"):
         m = re.match(r"vintage=\s*(first release|as-compiled|later revision|revised)", r["note"])
-        vintage = {"first release": "first_release", "as-compiled": "as_compiled",
-                   "later revision": "revised", "revised": "revised"}[m.group(1)] if m else ""
-        cities.append({
-            "adcode": r["adcode"], "city_zh": r["city_zh"], "year": r["year"], "metric": r["metric"],
-            "industry": "", "value": r["value"], "unit": r["unit"], "qualifier": r["qualifier"],
-            "source_title": r["source_title"], "source_url": r["source_url"], "source_date": r["source_date"],
-            "note": r["note"], "vintage": vintage,
-            "source_id": sources.id_for(r["source_title"], r["source_url"], r["source_date"]),
-            "caution": "true" if CAUTION.search(r["note"]) else "false",
-        })
+        vintage = (
+            {"first release": "first_release", "as-compiled": "as_compiled", "later revision": "revised", "revised": "revised"}[
+                m.group(1)
+            ]
+            if m
+            else ""
+        )
+        cities.append(
+            {
+                "adcode": r["adcode"],
+                "city_zh": r["city_zh"],
+                "year": r["year"],
+                "metric": r["metric"],
+                "industry": "",
+                "value": r["value"],
+                "unit": r["unit"],
+                "qualifier": r["qualifier"],
+                "source_title": r["source_title"],
+                "source_url": r["source_url"],
+                "source_date": r["source_date"],
+                "note": r["note"],
+                "vintage": vintage,
+                "source_id": sources.id_for(r["source_title"], r["source_url"], r["source_date"]),
+                "caution": "true" if CAUTION.search(r["note"]) else "false",
+            }
+        )
     # cities-and-ranks-notes §2: compare levels on one vintage: the compilation (2019-2023), then
     # first releases (2024), revisions last.
     order = {"as_compiled": 0, "first_release": 1, "revised": 2, "": 3}
     mark_preferred(cities, ["adcode", "year", "metric", "industry"], lambda r: order[r["vintage"]])
-    write("city_facts.csv", cities, ["adcode", "city_zh", "year", "metric", "industry", "value", "unit",
-                                     "qualifier", "source_title", "source_url", "source_date", "note",
-                                     "vintage", "source_id", "preferred", "caution"])
+    write(
+        "city_facts.csv",
+        cities,
+        [
+            "adcode",
+            "city_zh",
+            "year",
+            "metric",
+            "industry",
+            "value",
+            "unit",
+            "qualifier",
+            "source_title",
+            "source_url",
+            "source_date",
+            "note",
+            "vintage",
+            "source_id",
+            "preferred",
+            "caution",
+        ],
+    )
 
     zones, links = [], []
     for r in read(research / "zones.csv"):
@@ -323,20 +436,42 @@ def main(research: Path) -> None:
             ids.append(sources.id_for(title, url, date))
         zid = r["zone_id"]
         kind = AREA_KIND.get(zid, ("", "", ""))
-        zones.append({
-            "zone_id": zid, "name_zh": r["name_zh"], "short_zh": r["short_zh"], "name_en": r["name_en"],
-            "short_en": r["short_en"], "name_en_constructed": "true" if zid in NAME_EN_CONSTRUCTED else "false",
-            "city_zh": r["city_zh"], "city_en": r["city_en"], "city_adcode": r["city_adcode"],
-            "county_zh": r["county_zh"], "approved_national": r["approved_national"],
-            "area_km2": r["planned_area_km2"], "area_kind": kind[0], "area_kind_zh": kind[1],
-            "area_kind_en": kind[2], "area_note": r["area_note"], "lon": r["lon"], "lat": r["lat"],
-            "coord_quality": r["coord_quality"], "coord_note": r["coord_note"],
-            "lead_industries_zh": r["lead_industries_zh"], "lead_industries_en": r["lead_industries_en"],
-            "source_ids": " ".join(ids),
-        })
+        zones.append(
+            {
+                "zone_id": zid,
+                "name_zh": r["name_zh"],
+                "short_zh": r["short_zh"],
+                "name_en": r["name_en"],
+                "short_en": r["short_en"],
+                "name_en_constructed": "true" if zid in NAME_EN_CONSTRUCTED else "false",
+                "city_zh": r["city_zh"],
+                "city_en": r["city_en"],
+                "city_adcode": r["city_adcode"],
+                "county_zh": r["county_zh"],
+                "approved_national": r["approved_national"],
+                "area_km2": r["planned_area_km2"],
+                "area_kind": kind[0],
+                "area_kind_zh": kind[1],
+                "area_kind_en": kind[2],
+                "area_note": r["area_note"],
+                "lon": r["lon"],
+                "lat": r["lat"],
+                "coord_quality": r["coord_quality"],
+                "coord_note": r["coord_note"],
+                "lead_industries_zh": r["lead_industries_zh"],
+                "lead_industries_en": r["lead_industries_en"],
+                "source_ids": " ".join(ids),
+            }
+        )
         for i, industry in enumerate(LEAD_INDUSTRIES[zid], start=1):
-            links.append({"zone_id": zid, "industry": industry, "position": i,
-                          "first_industry": "true" if i == 1 and zid in FIRST_INDUSTRY else "false"})
+            links.append(
+                {
+                    "zone_id": zid,
+                    "industry": industry,
+                    "position": i,
+                    "first_industry": "true" if i == 1 and zid in FIRST_INDUSTRY else "false",
+                }
+            )
     write("zones.csv", zones, list(zones[0]))
     write("zone_industries.csv", links, list(links[0]))
     rows = sorted(sources.rows.values(), key=lambda s: s["source_id"])
@@ -389,33 +524,63 @@ ROUND2_SOURCES = {
     "https://jsmbw.com/zhaoshang/518293.html": "src005",
 }
 ROUND2_NEW_SOURCES = [  # grades by the rule above: a repost on an unrelated domain is a mirror
-    {"source_id": "src090", "publisher": "江西日报（转载）", "trust": "mirror",
-     "note": "copy on an unrelated domain; check against the original"},
-    {"source_id": "src091", "publisher": "MENAFN（会议新闻稿转发；新华每日电讯、新华社江西分社协办）", "trust": "news",
-     "note": "press release of a conference, distributed by MENAFN (also on GlobeNewswire 2026-01-08)"},
-    {"source_id": "src092", "publisher": "China Daily（PressReader 版面）", "trust": "news",
-     "note": "China Daily print edition as published on PressReader"},
+    {
+        "source_id": "src090",
+        "publisher": "江西日报（转载）",
+        "trust": "mirror",
+        "note": "copy on an unrelated domain; check against the original",
+    },
+    {
+        "source_id": "src091",
+        "publisher": "MENAFN（会议新闻稿转发；新华每日电讯、新华社江西分社协办）",
+        "trust": "news",
+        "note": "press release of a conference, distributed by MENAFN (also on GlobeNewswire 2026-01-08)",
+    },
+    {
+        "source_id": "src092",
+        "publisher": "China Daily（PressReader 版面）",
+        "trust": "news",
+        "note": "China Daily print edition as published on PressReader",
+    },
     {"source_id": "src093", "publisher": "南昌高新区管委会官网", "trust": "official", "note": ""},
-    {"source_id": "src094", "publisher": "杂志稿（转载，原刊未显示）", "trust": "mirror",
-     "note": "copy on an unrelated domain; check against the original"},
+    {
+        "source_id": "src094",
+        "publisher": "杂志稿（转载，原刊未显示）",
+        "trust": "mirror",
+        "note": "copy on an unrelated domain; check against the original",
+    },
 ]
 # Which row of a (zone, year, metric, industry) pair the charts use: (zone, year, metric, source id)
 ROUND2_NOT_PREFERRED = {("nanchang", "2024", "national_rank", "src094")}  # the seed row stays preferred
 # Rows whose note says the figure is uncertain (reference year not stated, scope not stated, an
 # interpretation): see the caution rule in data/README.md
 ROUND2_CAUTION = {
-    ("fuzhou", "2019", "industrial_enterprises"), ("fuzhou", "2019", "industrial_employees"),
-    ("jian", "2019", "high_tech_enterprises"), ("jian", "2019", "enterprises"),
-    ("fengcheng", "2019", "above_scale_enterprises"), ("fengcheng", "2019", "high_tech_enterprises"),
-    ("fengcheng", "2024", "industry_output"), ("fengcheng", "2023", "industry_output"),
+    ("fuzhou", "2019", "industrial_enterprises"),
+    ("fuzhou", "2019", "industrial_employees"),
+    ("jian", "2019", "high_tech_enterprises"),
+    ("jian", "2019", "enterprises"),
+    ("fengcheng", "2019", "above_scale_enterprises"),
+    ("fengcheng", "2019", "high_tech_enterprises"),
+    ("fengcheng", "2024", "industry_output"),
+    ("fengcheng", "2023", "industry_output"),
     ("nanchang", "2020", "above_scale_enterprises"),
 }
 # The pool sizes of the provincial evaluation, from the quotes of the rank rows of the same sources
 ROUND2_POOLS = [
-    ("2019", "99", "http://ycahj.com/a/nanchangxinwen/2020/0504/228449.html", "在全省99个开发区中位列全省第一",
-     "2019年度 provincial 开发区争先创优综合考评: number of Jiangxi development zones (all levels, not only the nine national high-tech zones) evaluated, from the same report as Nanchang's first place"),
-    ("2020", "98", "http://nchdz.nc.gov.cn/ncgxq/yhyshj/202105/fdea53b299a747c5ad80fc6058b52b1c.shtml", "在全省98个开发区中位列全省第一",
-     "2020年度 provincial 开发区争先创优综合考评: number of Jiangxi development zones (all levels, not only the nine national high-tech zones) evaluated, from the same report as Nanchang's first place"),
+    (
+        "2019",
+        "99",
+        "http://ycahj.com/a/nanchangxinwen/2020/0504/228449.html",
+        "在全省99个开发区中位列全省第一",
+        "2019年度 provincial 开发区争先创优综合考评: number of Jiangxi development zones (all levels, not only the nine national high-tech zones) evaluated, from the same report as Nanchang's first place",
+    ),
+    (
+        "2020",
+        "98",
+        "http://nchdz.nc.gov.cn/ncgxq/yhyshj/202105/fdea53b299a747c5ad80fc6058b52b1c.shtml",
+        "在全省98个开发区中位列全省第一",
+        "2020年度 provincial 开发区争先创优综合考评: number of Jiangxi development zones (all levels, not only the nine national high-tech zones) evaluated, from the same report as Nanchang's first place",
+    ),
 ]
 BASELINE_BEFORE = 2018  # rows before the dashboard's range (2018-2025) are baselines only
 
@@ -433,23 +598,48 @@ def round2_rows(research: Path, sources: dict[str, dict]) -> list[dict]:
         metric, industry = ROUND2_METRICS[r["metric"]]
         sid = ROUND2_SOURCES[r["source_url"]]
         key = (r["zone_id"], r["year"], metric)
-        rows.append({
-            "zone_id": r["zone_id"], "year": r["year"], "metric": metric, "industry": industry,
-            "value": r["value"], "unit": r["unit"], "qualifier": r["qualifier"],
-            "source_title": sources[sid]["title"], "source_url": r["source_url"],
-            "source_date": r["source_date"] or sources[sid]["date"], "note": r["note"], "source_id": sid,
-            "preferred": "false" if key + (sid,) in ROUND2_NOT_PREFERRED else "true",
-            "caution": "true" if key in ROUND2_CAUTION else "false",
-            "quote": r["quote"], "baseline": "true" if int(r["year"]) < BASELINE_BEFORE else "false",
-        })
+        rows.append(
+            {
+                "zone_id": r["zone_id"],
+                "year": r["year"],
+                "metric": metric,
+                "industry": industry,
+                "value": r["value"],
+                "unit": r["unit"],
+                "qualifier": r["qualifier"],
+                "source_title": sources[sid]["title"],
+                "source_url": r["source_url"],
+                "source_date": r["source_date"] or sources[sid]["date"],
+                "note": r["note"],
+                "source_id": sid,
+                "preferred": "false" if key + (sid,) in ROUND2_NOT_PREFERRED else "true",
+                "caution": "true" if key in ROUND2_CAUTION else "false",
+                "quote": r["quote"],
+                "baseline": "true" if int(r["year"]) < BASELINE_BEFORE else "false",
+            }
+        )
     for year, value, url, quote, note in ROUND2_POOLS:
         sid = ROUND2_SOURCES[url]
-        rows.append({
-            "zone_id": "jiangxi_all", "year": year, "metric": "provincial_zones_ranked", "industry": "",
-            "value": value, "unit": "个", "qualifier": "exact", "source_title": sources[sid]["title"],
-            "source_url": url, "source_date": sources[sid]["date"], "note": note, "source_id": sid,
-            "preferred": "true", "caution": "false", "quote": quote, "baseline": "false",
-        })
+        rows.append(
+            {
+                "zone_id": "jiangxi_all",
+                "year": year,
+                "metric": "provincial_zones_ranked",
+                "industry": "",
+                "value": value,
+                "unit": "个",
+                "qualifier": "exact",
+                "source_title": sources[sid]["title"],
+                "source_url": url,
+                "source_date": sources[sid]["date"],
+                "note": note,
+                "source_id": sid,
+                "preferred": "true",
+                "caution": "false",
+                "quote": quote,
+                "baseline": "false",
+            }
+        )
     return rows
 
 

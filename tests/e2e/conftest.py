@@ -3,6 +3,7 @@ context per page. Every test under tests/e2e/ is marked `browser` and fails on a
 uncaught page error or console error its pages show; a failing test leaves a full-page screenshot
 in test-results/. How to write one: tests/e2e/README.md.
 """
+
 from __future__ import annotations
 
 import os
@@ -136,6 +137,7 @@ def open_app(new_page, request):
     `page` reuses an open page instead of making one from `new_page_options` (locale,
     color_scheme, viewport).
     """
+
     def open_(path_and_query: str = "/", *, server: AppServer | None = None, page=None, **options):
         server = server or request.getfixturevalue("app_server")
         page = page or new_page(**options)
@@ -201,10 +203,10 @@ def pytest_runtest_makereport(item, call):
 def pytest_sessionfinish(session, exitstatus):
     # `make test` sets E2E_REQUIRED=1: a full run in which no browser test passed (all skipped,
     # deselected or not collected) must not look green.
-    if os.environ.get("E2E_REQUIRED") == "1" and exitstatus == 0 \
-            and session.config.stash.get(_PASSED_BROWSER_TESTS, 0) == 0:
+    if os.environ.get("E2E_REQUIRED") == "1" and exitstatus == 0 and session.config.stash.get(_PASSED_BROWSER_TESTS, 0) == 0:
         writer = session.config.get_terminal_writer()
         writer.line()
-        writer.line("ERROR: E2E_REQUIRED=1 but no browser test passed (were they skipped, deselected "
-                    "or not collected?)", red=True)
+        writer.line(
+            "ERROR: E2E_REQUIRED=1 but no browser test passed (were they skipped, deselected or not collected?)", red=True
+        )
         session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -1,12 +1,15 @@
 """WCAG 2.2 A/AA checks with axe-core: no serious or critical violation, in Chinese and English,
 light and dark, on every tab of the home page and on a one-zone view."""
+
 import pytest
 from playwright.sync_api import expect
 
 from tools.browser import axe_violations, format_violations, rerun
 
-TABS = {"zh": ["企业", "产业", "全国排名与背景", "数据覆盖", "数据表", "数据来源"],
-        "en": ["Enterprises", "Industries", "National rank and context", "Data coverage", "Data table", "Sources"]}
+TABS = {
+    "zh": ["企业", "产业", "全国排名与背景", "数据覆盖", "数据表", "数据来源"],
+    "en": ["Enterprises", "Industries", "National rank and context", "Data coverage", "Data table", "Sources"],
+}
 
 
 def assert_no_violations(page, where: str) -> None:
@@ -25,7 +28,7 @@ def test_every_tab_has_no_serious_accessibility_violations(open_app, lang, color
     page = open_app("/?lang=en" if lang == "en" else "/", locale=lang, color_scheme=color_scheme)
     for i, label in enumerate(TABS[lang]):
         if i:
-            rerun(page, lambda: page.get_by_role("tab", name=label).click())
+            rerun(page, page.get_by_role("tab", name=label).click)
         expect(page.get_by_role("tab", selected=True)).to_have_text(label)
         assert_no_violations(page, f"the {label} tab ({lang}, {color_scheme})")
 

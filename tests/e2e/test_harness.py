@@ -1,4 +1,5 @@
 """The browser harness itself: it sees what it must fail on, and its waits wait long enough."""
+
 import pytest
 from playwright.sync_api import expect
 
@@ -12,11 +13,14 @@ def probe_server(app_server_factory):
     return app_server_factory(script=PROBE)
 
 
-@pytest.mark.parametrize("case, expected", [
-    ("exception", "Streamlit exception shown in the page"),
-    ("console", "console error: console error from the harness probe"),
-    ("pageerror", "page error (uncaught in the browser): Error: page error from the harness probe"),
-])
+@pytest.mark.parametrize(
+    "case, expected",
+    [
+        ("exception", "Streamlit exception shown in the page"),
+        ("console", "console error: console error from the harness probe"),
+        ("pageerror", "page error (uncaught in the browser): Error: page error from the harness probe"),
+    ],
+)
 def test_watch_reports_what_a_browser_test_must_fail_on(browser, probe_server, case, expected):
     # A page of our own, not new_page's: these errors are the point here, not a failure.
     context = browser.new_context(**context_options())
@@ -40,4 +44,6 @@ def test_rerun_waits_for_the_run_an_interaction_starts_and_its_chart(open_app, p
     rerun(page, lambda: page.get_by_role("button", name="Slow chart").click())
 
     assert run_count(page) > runs
-    expect(page.locator('[data-testid="stVegaLiteChart"] svg, [data-testid="stVegaLiteChart"] canvas').first).to_be_visible(timeout=1)
+    expect(page.locator('[data-testid="stVegaLiteChart"] svg, [data-testid="stVegaLiteChart"] canvas').first).to_be_visible(
+        timeout=1
+    )

@@ -1,4 +1,5 @@
 """The home page: it loads in a browser, shows the dashboard's title, and raises nothing."""
+
 import pytest
 from playwright.sync_api import expect
 

@@ -17,8 +17,9 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from tools.browser import REPO_ROOT, RESULTS_DIR, run_count, wait_idle
 from playwright.sync_api import expect
+
+from tools.browser import REPO_ROOT, RESULTS_DIR, run_count, wait_idle
 
 sys.path.insert(0, str(REPO_ROOT / "scripts"))
 import hosted as hosting  # noqa: E402  (scripts/hosted.py)
@@ -214,8 +215,9 @@ def test_uploads_succeed_in_six_fresh_sessions_spread_over_every_replica(new_pag
     landed = []
     for n, route_to in enumerate([None, 0, None, 1, None, None]):
         # Yingtan's industrial revenue: one figure, so the headline shows the uploaded value
-        page, served = open_hosted(new_page, hosted, "?zone=yingtan&metric=industrial_revenue", route_to=route_to,
-                                   idle=False, locale="zh")
+        page, served = open_hosted(
+            new_page, hosted, "?zone=yingtan&metric=industrial_revenue", route_to=route_to, idle=False, locale="zh"
+        )
         value = 1300 + n
         csv = f"{HEADER}\nyingtan,2024,industrial_revenue,,{value},亿元,exact,会话 {n} 的统计,,2025-02,测试数据\n"
         box = upload_box(page)

@@ -1,9 +1,11 @@
 """The map as people use it: click a zone point, the URL and every chart follow; reload the link."""
+
 import re
 from urllib.parse import parse_qs, urlsplit
 
-from tools.browser import wait_idle
 from playwright.sync_api import expect
+
+from tools.browser import wait_idle
 
 MAP = '[data-testid="stVegaLiteChart"]:has([aria-label^="赣州高新区:"])'
 
@@ -57,8 +59,17 @@ def test_the_map_shows_eleven_cities_and_nine_zones(open_app):
     expect(page.locator(f"{MAP} path[aria-label*='市:']")).to_have_count(11)  # the outlines arrive on their own
     zones = page.locator(f"{MAP} path[aria-label$=': 无数据'], {MAP} path[aria-label*=' 家 ']")
     names = {label.split(":")[0] for label in zones.evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")}
-    nine = {"南昌高新区", "新余高新区", "景德镇高新区", "鹰潭高新区", "抚州高新区", "吉安高新区", "赣州高新区",
-            "九江共青城高新区", "宜春丰城高新区"}
+    nine = {
+        "南昌高新区",
+        "新余高新区",
+        "景德镇高新区",
+        "鹰潭高新区",
+        "抚州高新区",
+        "吉安高新区",
+        "赣州高新区",
+        "九江共青城高新区",
+        "宜春丰城高新区",
+    }
     assert nine <= names
     cities = page.locator(f"{MAP} path[aria-label*='市']").evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
     assert len({c.split(":")[0] for c in cities if c.split(":")[0].endswith("市")}) == 11

@@ -7,8 +7,9 @@ and the upload box (a file is uploaded and the template downloaded), and all mus
 own host. The harness aborts any outside request anyway; here recording it is a failure.
 """
 
-from tools.browser import wait_idle
 from playwright.sync_api import expect
+
+from tools.browser import wait_idle
 
 # Playwright's expect() waits 5 s by default: too short for a first run on a busy 2-core machine.
 WAIT = 30_000

@@ -1,4 +1,5 @@
 """Shared links reproduce the view, in either language; bad links say what they ignored."""
+
 import re
 from urllib.parse import parse_qs, quote, urlsplit
 

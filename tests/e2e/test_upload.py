@@ -1,5 +1,6 @@
 """Bring your own data in the browser: a bad file is listed and changes nothing, a good GB18030
 file overlays the figures for this session, reset brings the bundled figures back."""
+
 from playwright.sync_api import expect
 
 HEADER = "zone_id,year,metric,industry,value,unit,qualifier,source_title,source_url,source_date,note"
@@ -10,7 +11,8 @@ def upload(page, name: str, content: bytes) -> None:
     if not expander.locator('[data-testid="stFileUploaderDropzoneInput"]').is_visible():
         expander.locator("summary").click()
     expander.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
-        files=[{"name": name, "mimeType": "text/csv", "buffer": content}])
+        files=[{"name": name, "mimeType": "text/csv", "buffer": content}]
+    )
 
 
 def headline(page):
@@ -24,8 +26,9 @@ YINGTAN = "/?zone=yingtan&metric=industrial_revenue"
 def test_a_bad_file_shows_its_problems_and_the_charts_stay(open_app):
     page = open_app(YINGTAN, locale="zh")
     expect(headline(page)).to_contain_text("1,258 亿元")
-    bad = "\n".join([HEADER, "yingtan,2024,industrial_revenue,,lots,亿元,exact,my table,,,",
-                     "wuhan,2024,gdp,,1,亿元,exact,my table,,,"]).encode("utf-8")
+    bad = "\n".join(
+        [HEADER, "yingtan,2024,industrial_revenue,,lots,亿元,exact,my table,,,", "wuhan,2024,gdp,,1,亿元,exact,my table,,,"]
+    ).encode("utf-8")
     upload(page, "bad.csv", bad)
     error = page.get_by_test_id("stAlert").filter(has_text="bad.csv")
     expect(error).to_be_visible()
