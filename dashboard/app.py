@@ -375,21 +375,14 @@ def profile_section(facts: panels.Facts, view: state.View) -> None:
 def table_section(facts: panels.Facts, view: state.View) -> None:
     lang = view.lang
     st.dataframe(panels.facts_table(facts, view), hide_index=True, width="stretch", height=320)
-    left, right = st.columns(2)
-    left.download_button(
-        i18n.t("download.filtered_csv", lang),
-        panels.csv_download(facts, view),
-        "jiangxi_htz_facts_filtered.csv",
-        "text/csv",
-        key="dl_filtered",
-    )
-    right.download_button(
-        i18n.t("download.full_csv", lang),
-        panels.csv_download(facts, None),
-        "jiangxi_htz_facts_all.csv",
-        "text/csv",
-        key="dl_full",
-    )
+    for column, (label, view_or_all, name, key) in zip(
+        st.columns(2),
+        [
+            ("download.filtered_csv", view, "jiangxi_htz_facts_filtered.csv", "dl_filtered"),
+            ("download.full_csv", None, "jiangxi_htz_facts_all.csv", "dl_full"),
+        ],
+    ):
+        column.download_button(i18n.t(label, lang), panels.csv_download(facts, view_or_all), name, "text/csv", key=key)
 
 
 def sources_section(facts: panels.Facts, view: state.View) -> None:

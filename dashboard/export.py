@@ -16,24 +16,10 @@ from dashboard.safe import cell
 # the Chinese caveat and the flags. A mirror copy's URL is not given as `source_url`: it stays in
 # data/sources.csv (found by `source_id`) for audit, as it is never a link on the page.
 DOWNLOAD_COLUMNS = [
-    "zone_id",
-    "year",
-    "metric",
-    "industry",
-    "value",
-    "unit",
-    "qualifier",
-    "source_title",
-    "source_url",
-    "trust",
-    "source_date",
-    "note",
-    "note_zh",
-    "source_id",
-    "publisher",
-    "preferred",
-    "caution",
-    "baseline",
+    *FACT_COLUMNS[: FACT_COLUMNS.index("source_url") + 1],
+    "trust",  # the grade beside the link it qualifies
+    *FACT_COLUMNS[FACT_COLUMNS.index("source_url") + 1 :],
+    *("note_zh", "source_id", "publisher", "preferred", "caution", "baseline"),
 ]
 UNLINKED = ("mirror",)
 

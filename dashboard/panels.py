@@ -251,17 +251,7 @@ def national_rank(dataset, facts, view: View) -> Panel:
     ranks = model.national_ranks(facts, dataset, view)
     if not len(ranks):
         return Panel(None, empty=i18n.t("empty.ranks", lang))
-    texts = Texts(
-        i18n.t("chart.national_rank", lang),
-        i18n.t("chart.national_rank_desc", lang),
-        axis=i18n.t("chart.rank_axis", lang),
-        tooltip=tooltip_titles(lang),
-    )
-    return Panel(
-        charts.points_over_years(ranks, texts, reverse=True, integer=True),
-        subtitle=i18n.t("chart.rank_axis_note", lang),
-        notes=flagged_notes(ranks, lang),
-    )
+    return _rank_panel(ranks, "national_rank", "rank_axis_note", lang)
 
 
 def provincial_rank(dataset, facts, view: View) -> Panel:
@@ -271,15 +261,20 @@ def provincial_rank(dataset, facts, view: View) -> Panel:
     ranks = model.provincial_ranks(facts, dataset, view)
     if not len(ranks):
         return Panel(None, empty=i18n.t("empty.provincial_ranks", lang))
+    return _rank_panel(ranks, "provincial_rank", "provincial_rank_note", lang)
+
+
+def _rank_panel(ranks: pd.DataFrame, chart: str, note: str, lang: str) -> Panel:
+    """Ranks over the years: 1 at the top, whole-number ticks, caveats of flagged ranks under it."""
     texts = Texts(
-        i18n.t("chart.provincial_rank", lang),
-        i18n.t("chart.provincial_rank_desc", lang),
+        i18n.t(f"chart.{chart}", lang),
+        i18n.t(f"chart.{chart}_desc", lang),
         axis=i18n.t("chart.rank_axis", lang),
         tooltip=tooltip_titles(lang),
     )
     return Panel(
         charts.points_over_years(ranks, texts, reverse=True, integer=True),
-        subtitle=i18n.t("chart.provincial_rank_note", lang),
+        subtitle=i18n.t(f"chart.{note}", lang),
         notes=flagged_notes(ranks, lang),
     )
 
@@ -479,6 +474,15 @@ def map_caption(facts: Facts, view: View) -> str:
     return i18n.t("map.city_year", view.lang, year=year) if year is not None else i18n.t("map.city_no_year", view.lang)
 
 
+# The map's words (MapTexts fields) and the i18n keys they come from.
+MAP_WORDS = {
+    "title": "map.title", "description": "map.description", "legend_title": "map.legend", "city": "map.city",
+    "city_value": "map.city_gdp", "year": "column.year", "vintage": "map.vintage", "zone": "column.zone",
+    "approved": "profile.approved", "industries": "profile.lead_industries", "source": "column.source_title",
+    "approx_note": "map.location",
+}  # fmt: skip
+
+
 def map_spec(facts: Facts, view: View, highlight: bool) -> dict:
     """The map for this view: cities shaded by GDP in the view's year, zone points sized by the
     selected metric, the selected zones highlighted when a filter is set."""
@@ -516,20 +520,9 @@ def _map_spec(facts: Facts, view: View, highlight: bool) -> dict:
     )
     label, _ = _metric(dataset, view.metric, lang)
     texts = map_chart.MapTexts(
-        title=i18n.t("map.title", lang),
-        description=i18n.t("map.description", lang),
-        legend_title=i18n.t("map.legend", lang),
+        **{word: i18n.t(key, lang) for word, key in MAP_WORDS.items()},
         no_data=no_data,
-        city=i18n.t("map.city", lang),
-        city_value=i18n.t("map.city_gdp", lang),
-        year=i18n.t("column.year", lang),
-        vintage=i18n.t("map.vintage", lang),
-        zone=i18n.t("column.zone", lang),
-        approved=i18n.t("profile.approved", lang),
-        industries=i18n.t("profile.lead_industries", lang),
         zone_value=label,
-        source=i18n.t("column.source_title", lang),
-        approx_note=i18n.t("map.location", lang),
         city_name_field="name_zh" if lang == "zh" else "name_en",
     )
     return {"name": "map", **map_chart.map_spec(geo.prefecture_features(cities), points, texts)}

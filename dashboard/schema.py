@@ -132,6 +132,16 @@ def _ids_unique(column: str) -> pa.Check:
     )
 
 
+def _share_of_check(rows_ok, column: str, error: str) -> pa.Check:
+    """A check on the optional share_of columns (a registry without them passes): `rows_ok` says
+    per metric whether it holds, reported against `column`."""
+    return pa.Check(
+        lambda df: rows_ok(df).rename(column) if "share_of" in df else df["kind"].eq(df["kind"]),
+        error=error,
+        name=f"{column}_{error.split()[0]}",
+    )
+
+
 METRICS_SCHEMA = pa.DataFrameSchema(
     {
         "metric": pa.Column(str, pa.Check.str_matches(r"^[a-z0-9_]+$")),
@@ -149,34 +159,20 @@ METRICS_SCHEMA = pa.DataFrameSchema(
     },
     checks=[
         _ids_unique("metric"),
-        pa.Check(
-            lambda df: (
-                ((df["kind"] == "share") == df["share_of"].ne("")).rename("share_of")
-                if "share_of" in df
-                else df["kind"].eq(df["kind"])
-            ),
-            error="a share metric needs share_of (its denominator); other metrics leave it empty",
-            name="share_of_for_shares",
+        _share_of_check(
+            lambda df: (df["kind"] == "share") == df["share_of"].ne(""),
+            "share_of",
+            "a share metric needs share_of (its denominator); other metrics leave it empty",
         ),
-        pa.Check(
-            lambda df: (
-                (df["share_of"].eq("") | (df["share_of_zh"].ne("") & df["share_of_en"].ne(""))).rename("share_of_zh")
-                if "share_of" in df
-                else df["kind"].eq(df["kind"])
-            ),
-            error="share_of needs zh and en labels",
-            name="share_of_labelled",
+        _share_of_check(
+            lambda df: df["share_of"].eq("") | (df["share_of_zh"].ne("") & df["share_of_en"].ne("")),
+            "share_of_zh",
+            "share_of needs zh and en labels",
         ),
-        pa.Check(
-            lambda df: (
-                (df.groupby("share_of")[["share_of_zh", "share_of_en"]].transform("nunique").max(axis=1) <= 1).rename(
-                    "share_of_zh"
-                )
-                if "share_of" in df
-                else df["kind"].eq(df["kind"])
-            ),
-            error="one share_of id has different labels",
-            name="share_of_one_label",
+        _share_of_check(
+            lambda df: df.groupby("share_of")[["share_of_zh", "share_of_en"]].transform("nunique").max(axis=1) <= 1,
+            "share_of_zh",
+            "one share_of id has different labels",
         ),
     ],
     coerce=True,
