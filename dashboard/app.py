@@ -360,14 +360,8 @@ def profile_section(facts: panels.Facts, view: state.View) -> None:
             st.caption(safe.md(note))
     figures = panels.zone_figures(facts, view)
     st.markdown(f"**{safe.md(i18n.t('profile.figures', lang, zone=name))}**")
-    if len(figures):  # a grid: a zone can have dozens of figures with long caveats
-        what, value = figures.columns[:2]  # on a phone, what and how much side by side
-        st.dataframe(
-            figures,
-            hide_index=True,
-            width="stretch",
-            column_config={what: st.column_config.TextColumn(width="medium"), value: st.column_config.TextColumn(width="small")},
-        )
+    if len(figures):  # a plain table, like the profile above: no data grid to load on a map click
+        st.table(figures.set_index(figures.columns[0]))
     else:
         st.info(i18n.t("profile.figures_empty", lang, zone=name))
 
