@@ -124,36 +124,12 @@ def test_industry_filter_keeps_the_zones_with_that_industry(resolve):
 
 def test_overlay_replaces_same_figure_and_adds_new(dataset):
     before = dataset.facts.copy()
-    upload = pd.DataFrame(
-        [
-            {
-                "zone_id": "yingtan",
-                "year": 2024,
-                "metric": "industrial_revenue",
-                "industry": "",
-                "value": 1300.0,
-                "unit": "亿元",
-                "qualifier": "exact",
-                "source_title": "my table",
-                "source_url": "",
-                "source_date": "",
-                "note": "",
-            },
-            {
-                "zone_id": "fuzhou",
-                "year": 2024,
-                "metric": "gdp",
-                "industry": "",
-                "value": 500.0,
-                "unit": "亿元",
-                "qualifier": "exact",
-                "source_title": "my table",
-                "source_url": "",
-                "source_date": "",
-                "note": "",
-            },
-        ]
-    )
+    mine = {"industry": "", "unit": "亿元", "qualifier": "exact", "source_title": "my table", "source_url": "",
+            "source_date": "", "note": ""}  # fmt: skip
+    upload = pd.DataFrame([
+        {"zone_id": "yingtan", "year": 2024, "metric": "industrial_revenue", "value": 1300.0, **mine},
+        {"zone_id": "fuzhou", "year": 2024, "metric": "gdp", "value": 500.0, **mine},
+    ])  # fmt: skip
     merged = model.overlay(dataset.facts, upload)
     assert fact(merged, "yingtan", 2024, "industrial_revenue").value.tolist() == [1300.0]
     assert fact(merged, "fuzhou", 2024, "gdp").trust.tolist() == ["user"]

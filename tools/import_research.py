@@ -42,6 +42,9 @@ import sys
 from pathlib import Path
 from urllib.parse import urlparse
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from dashboard.facts_file import FACT_COLUMNS  # noqa: E402  (the one list of the facts format)
+
 DATA = Path(__file__).resolve().parent.parent / "data"
 
 SEED_TITLE = "时隔数年 政府工作报告再提“国家高新区”"
@@ -346,26 +349,7 @@ def main(research: Path) -> None:
     mark_preferred(
         facts, ["zone_id", "year", "metric", "industry"], lambda r: (r["qualifier"] != "exact", r["source_title"] == SEED_TITLE)
     )
-    write(
-        "facts.csv",
-        facts,
-        [
-            "zone_id",
-            "year",
-            "metric",
-            "industry",
-            "value",
-            "unit",
-            "qualifier",
-            "source_title",
-            "source_url",
-            "source_date",
-            "note",
-            "source_id",
-            "preferred",
-            "caution",
-        ],
-    )
+    write("facts.csv", facts, [*FACT_COLUMNS, "source_id", "preferred", "caution"])
 
     cities = []
     for r in read(research / "cities.csv"):
@@ -400,28 +384,7 @@ def main(research: Path) -> None:
     # first releases (2024), revisions last.
     order = {"as_compiled": 0, "first_release": 1, "revised": 2, "": 3}
     mark_preferred(cities, ["adcode", "year", "metric", "industry"], lambda r: order[r["vintage"]])
-    write(
-        "city_facts.csv",
-        cities,
-        [
-            "adcode",
-            "city_zh",
-            "year",
-            "metric",
-            "industry",
-            "value",
-            "unit",
-            "qualifier",
-            "source_title",
-            "source_url",
-            "source_date",
-            "note",
-            "vintage",
-            "source_id",
-            "preferred",
-            "caution",
-        ],
-    )
+    write("city_facts.csv", cities, ["adcode", "city_zh", *FACT_COLUMNS[1:], "vintage", "source_id", "preferred", "caution"])
 
     zones, links = [], []
     for r in read(research / "zones.csv"):
