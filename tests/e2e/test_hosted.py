@@ -175,11 +175,14 @@ def test_the_page_map_click_share_link_language_and_download_work_under_the_sub_
     assert share_link(page, f"{origin}/{BASE}/?zone=ganzhou&lang=en") == f"{origin}/{BASE}/?zone=ganzhou&lang=en"
 
     # Downloads come from the replica that holds the session (its in-memory media files).
+    expander = page.get_by_test_id("stExpander").filter(has_text="Use your own data")
+    button = expander.get_by_test_id("stDownloadButton").filter(has_text="CSV").first
+    if not button.is_visible():
+        expander.locator("summary").click()
+    expect(button).to_be_visible(timeout=WAIT)  # open and drawn before the click, so the click lands
+    wait_idle(page)
     with page.expect_download() as info:
-        expander = page.get_by_test_id("stExpander").filter(has_text="Use your own data")
-        if not expander.get_by_test_id("stDownloadButton").first.is_visible():
-            expander.locator("summary").click()
-        expander.get_by_test_id("stDownloadButton").filter(has_text="CSV").first.click()
+        button.click()
     download = info.value
     assert download.url.startswith(f"{origin}/{BASE}/")
     assert download.failure() is None
