@@ -288,22 +288,30 @@ def upload_messages(lang: str) -> None:
 
 
 def draw(name: str, facts: panels.Facts, view: state.View, show_missing: bool = False, shown: tuple[str, ...] = ()) -> list[str]:
-    """One panel: its chart (or why there is none), its caption, the zones without a figure and
-    the caveats of its flagged figures (those not `shown` just above); returns the caveats."""
+    """One panel in a container of its own: its chart (or why there is none), its caption, the
+    zones without a figure and the caveats of its flagged figures (those not `shown` just above);
+    returns the caveats. The container keeps what follows in place however many lines this panel
+    writes: the browser matches elements by position, and a shifted chart is a chart built anew.
+    (No figure means no chart: an empty chart would show a 0 on its axis.)"""
     out = panels.panel(name, facts, view)
+    with st.container():
+        _draw(name, out, view, show_missing, shown)
+    return out.notes
+
+
+def _draw(name: str, out: panels.Panel, view: state.View, show_missing: bool, shown: tuple[str, ...]) -> None:
+    lines = []  # one caption of several lines: each element on the page costs a render per rerun
     if out.spec is not None:
         st.vega_lite_chart(out.spec, width="stretch", key=f"chart_{name}")
-        if out.subtitle:
-            st.caption(out.subtitle)
+        lines += [out.subtitle] if out.subtitle else []
     elif out.empty:
         st.info(out.empty)
     if show_missing and out.missing:
         sep = "、" if view.lang == "zh" else ", "
-        st.caption(i18n.t("chart.no_data_for", view.lang, zones=sep.join(out.missing)))
-    for note in out.notes:
-        if note not in shown:
-            st.caption(safe.md(note))
-    return out.notes
+        lines.append(i18n.t("chart.no_data_for", view.lang, zones=sep.join(out.missing)))
+    lines += [safe.md(note) for note in out.notes if note not in shown]
+    if lines:
+        st.caption("  \n".join(lines))
 
 
 def headline(facts: panels.Facts, view: state.View) -> None:
@@ -352,16 +360,14 @@ def profile_section(facts: panels.Facts, view: state.View) -> None:
     dataset, zone_id, lang = facts.dataset, view.zones[0], view.lang
     name = model.zone_labels(dataset.zones, lang)[zone_id]
     st.subheader(i18n.t("chart.zone_profile", lang, zone=name))
-    st.table(
-        panels.zone_profile(dataset, zone_id, lang).set_index(i18n.t("profile.field", lang))
-    )  # a plain table: no grid to build
+    st.markdown(safe.markdown_table(panels.zone_profile(dataset, zone_id, lang)))
     for note in (panels.area_note(dataset, zone_id, lang), panels.location_note(dataset, zone_id, lang)):
         if note:
             st.caption(safe.md(note))
     figures = panels.zone_figures(facts, view)
     st.markdown(f"**{safe.md(i18n.t('profile.figures', lang, zone=name))}**")
-    if len(figures):  # a plain table, like the profile above: no data grid to load on a map click
-        st.table(figures.set_index(figures.columns[0]))
+    if len(figures):  # Markdown tables: a map click loads no table code (bench/README.md)
+        st.markdown(safe.markdown_table(figures))
     else:
         st.info(i18n.t("profile.figures_empty", lang, zone=name))
 
@@ -469,10 +475,13 @@ def main() -> None:
 
     st.title(i18n.t("app.title", lang))
     st.caption(i18n.t("app.subtitle", lang))
-    notices(lang)
-    upload_messages(lang)
-    if not view.zones:
-        st.warning(i18n.t("empty.selection", lang))
+    # Parts that come and go sit in containers that are always there: the map, the charts and the
+    # open tab keep their places, so a click updates them instead of building them anew.
+    with st.container():
+        notices(lang)
+        upload_messages(lang)
+        if not view.zones:
+            st.warning(i18n.t("empty.selection", lang))
     headline(facts, view)
 
     left, right = st.columns([1.1, 1], gap="medium")
@@ -482,8 +491,9 @@ def main() -> None:
         shown = draw("by_zone", facts, view, show_missing=True)
         draw("over_years", facts, view, shown=tuple(shown))
 
-    if len(view.zones) == 1:
-        profile_section(facts, view)
+    with st.container():
+        if len(view.zones) == 1:
+            profile_section(facts, view)
     tabs(facts, view, vocab)
     st.caption(i18n.t("app.thin_record", lang))
     write_url(filters, vocab)

@@ -20,3 +20,16 @@ def cell(value: object) -> object:
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value
+
+
+def markdown_table(frame) -> str:
+    """A DataFrame as a Markdown (GFM) table, every cell escaped and on one line. The page draws
+    small tables this way because Markdown's code is already loaded; st.table would make the first
+    one a session shows fetch and run another 0.2 s of chart-free code (bench/README.md)."""
+
+    def row(cells) -> str:
+        return "| " + " | ".join(md(" ".join(str(c).split())) for c in cells) + " |"
+
+    lines = [row(frame.columns), "|" + " --- |" * len(frame.columns)]
+    lines += [row(values) for values in frame.itertuples(index=False)]
+    return "\n".join(lines)

@@ -30,3 +30,30 @@ def resolve(vocab):
         return state.resolve(state.Filters(**{"metric": vocab.default_metric, **filters}), vocab)
 
     return view
+
+
+def parse_markdown_table(text: str):
+    """The cells of a Markdown table as a browser would read them (pipes split only when not
+    escaped, backslash escapes removed), or None when `text` is not a table."""
+    import re
+
+    import pandas as pd
+
+    lines = text.strip().split("\n")
+    if len(lines) < 2 or not re.fullmatch(r"\|( --- \|)+", lines[1]):
+        return None
+
+    def cells(line: str) -> list[str]:
+        return [re.sub(r"\\(.)", r"\1", c.strip()) for c in re.split(r"(?<!\\)\|", line)[1:-1]]
+
+    return pd.DataFrame([cells(line) for line in lines[2:]], columns=cells(lines[0]))
+
+
+@pytest.fixture
+def markdown_tables():
+    """Every Markdown table an AppTest page drew, as DataFrames of text."""
+
+    def tables(at) -> list:
+        return [t for t in (parse_markdown_table(m.value) for m in at.markdown) if t is not None]
+
+    return tables

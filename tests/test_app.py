@@ -75,13 +75,13 @@ def test_a_year_in_the_link_still_picks_one_year():
     assert any("2024年" in c.value for c in at.caption)
 
 
-def test_one_zone_in_english_keeps_both_parameters():
+def test_one_zone_in_english_keeps_both_parameters(markdown_tables):
     at = run({"zone": "yingtan", "lang": "en"})
     assert at.title[0].value == "Jiangxi National High-tech Zones"
     assert at.session_state.filters.zones == ("yingtan",)
     assert query(at) == {"zone": ["yingtan"], "lang": ["en"]}
     assert any("Yingtan" in s.value for s in at.subheader)  # the zone profile
-    figures = next(t.value for t in at.table if "Note" in t.value.columns)
+    figures = next(t for t in markdown_tables(at) if "Note" in t.columns)
     assert "125.8 billion yuan" in set(figures["Value"])  # its industrial revenue, in the profile
 
 
@@ -181,10 +181,10 @@ def test_the_sources_tab_shows_the_sources_in_view_and_all_one_click_away():
     assert len(table) > 80
 
 
-def test_a_one_zone_page_shows_its_caveats_in_chinese():
+def test_a_one_zone_page_shows_its_caveats_in_chinese(markdown_tables):
     """Issue 13.14: area and location notes and every figure's caveat in Chinese on the Chinese page."""
     at = run({"zone": "fuzhou"})
     captions = " ".join(c.value for c in at.caption)
     assert "2013年省政府核准的开发面积" in captions and "Approved" not in captions
-    figures = next(t.value for t in at.table if "说明" in t.value.columns)
+    figures = next(t for t in markdown_tables(at) if "说明" in t.columns)
     assert len(figures) == 6 and figures["说明"].str.contains("基期数字（2017年）").sum() == 3
