@@ -333,6 +333,14 @@ def map_section(facts: panels.Facts, view: state.View, vocab: state.Vocabulary, 
     st.caption(panels.map_caption(facts, view) + " " + i18n.t("map.caption", view.lang))
 
 
+def zones_section(facts: panels.Facts, view: state.View) -> None:
+    """Text only, like the profile: the first tab builds no chart (bench/README.md)."""
+    table = panels.zones_overview(facts, view)
+    if len(table):
+        st.markdown(safe.markdown_table(table))
+        st.caption(i18n.t("zones.caption", view.lang))
+
+
 def enterprise_section(facts: panels.Facts, view: state.View) -> None:
     draw("enterprises", facts, view, show_missing=True)
 
@@ -406,6 +414,7 @@ def sources_section(facts: panels.Facts, view: state.View) -> None:
 
 
 SECTIONS = {
+    "zones": zones_section,
     "enterprises": enterprise_section,
     "industries": industry_section,
     "ranking": ranking_section,

@@ -344,6 +344,7 @@ READS = {
     "national_context": ("lang",),
     "coverage": ("zones", "lang"),
     "profile": ("zones", "lang"),
+    "zones": ("zones", "lang"),
     "headline": ("zones", "industries", "metric", "year", "lang"),
     "map": ("zones", "metric", "year", "lang"),
     "table": ("zones", "industries", "lang"),
@@ -409,6 +410,28 @@ def _zone_figures(facts: Facts, view: View) -> pd.DataFrame:
     return pd.DataFrame(
         dict(zip(columns, (what, shown["value_text"], shown["year"], shown["source"], shown["caveat"])))
     ).reset_index(drop=True)
+
+
+def zones_overview(facts: Facts, view: View) -> pd.DataFrame:
+    """The zones in view, one row each: name, city, year approved, lead industries and how many
+    figures the page has for it (a profile's rows: the latest per metric and industry)."""
+    return _zones_overview(facts, part("zones", view))
+
+
+@cached(max_entries=32)
+def _zones_overview(facts: Facts, view: View) -> pd.DataFrame:
+    lang, zh = view.lang, view.lang == "zh"
+    zones = facts.dataset.zones.set_index("zone_id").loc[list(view.zones)]
+    no_data = i18n.t("value.no_data", lang)
+    counts = [len(model.zone_figures(facts.table, facts.dataset, zone_id, lang)) for zone_id in zones.index]
+    columns = {
+        i18n.t("zones.zone", lang): zones["short_zh" if zh else "short_en"],
+        i18n.t("profile.city", lang): zones["city_zh" if zh else "city_en"],
+        i18n.t("profile.approved", lang): zones["approved_national"].replace("", no_data),
+        i18n.t("profile.lead_industries", lang): zones["lead_industries_zh" if zh else "lead_industries_en"],
+        i18n.t("zones.figures", lang): counts,
+    }
+    return pd.DataFrame(columns).reset_index(drop=True)
 
 
 def part(name: str, view: View) -> View:

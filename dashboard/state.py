@@ -47,7 +47,9 @@ NOTICE_CODES = (
 )
 
 # The sections below the map, in page order (ids: what the URL carries, never the label).
-TABS = ("enterprises", "industries", "ranking", "coverage", "table", "sources")
+# The first is text only (the zones at a glance): a first visit builds no chart below the fold
+# (bench/README.md: a chart in the open tab was a fifth of the cold load).
+TABS = ("zones", "enterprises", "industries", "ranking", "coverage", "table", "sources")
 DEFAULT_TAB = TABS[0]
 
 # Keys that apps and share sheets append on their own (WeChat adds `from` and `isappinstalled` to

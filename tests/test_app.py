@@ -40,9 +40,9 @@ def rows(at: AppTest, name: str) -> list[dict]:
 def test_home_page_in_chinese_with_charts_and_headline():
     at = run()
     assert at.title[0].value == "江西国家高新区"
-    # above the fold: the map and the two output charts; below it only the open tab's chart
-    assert charts(at) == ["map", "by_zone", "over_years", "enterprises"]
-    assert [t.label for t in at.tabs] == ["企业", "产业", "全国排名与背景", "数据覆盖", "数据表", "数据来源"]
+    # above the fold: the map and the two output charts; the first tab is text (the nine zones)
+    assert charts(at) == ["map", "by_zone", "over_years"]
+    assert [t.label for t in at.tabs] == ["高新区一览", "企业", "产业", "全国排名与背景", "数据覆盖", "数据表", "数据来源"]
     values = {m.label: m.value for m in at.metric}
     assert values["高新技术企业（各区最新）"] == "2019–2022"  # each zone's latest figure: their years
     assert values["数据覆盖"] == "4 / 9"
@@ -100,6 +100,7 @@ def test_junk_parameter_is_reported_and_the_rest_applies():
 
 def test_every_tab_draws_its_own_charts_only_when_open():
     expected = {
+        "zones": [],
         "enterprises": ["enterprises"],
         "industries": ["industry_matrix", "industry_revenue", "industry_shares"],
         "ranking": ["national_rank", "provincial_rank", "national_context"],
@@ -110,7 +111,15 @@ def test_every_tab_draws_its_own_charts_only_when_open():
     for tab, tab_charts in expected.items():
         at = run({"tab": tab})
         assert charts(at) == ["map", "by_zone", "over_years", *tab_charts], tab
-        assert query(at) == ({} if tab == "enterprises" else {"tab": [tab]})
+        assert query(at) == ({} if tab == "zones" else {"tab": [tab]})
+
+
+def test_the_first_tab_lists_the_zones_in_view_with_their_figures_on_record(markdown_tables):
+    everyone = next(t for t in markdown_tables(run()) if "公开数字" in t.columns)
+    assert len(everyone) == 9 and everyone.loc[everyone["高新区"] == "南昌高新区", "公开数字"].item() == "33"
+    assert everyone.loc[everyone["高新区"] == "鹰潭高新区", "获批国家高新区"].item() == "无数据"  # not blank, not 0
+    copper = next(t for t in markdown_tables(run({"industry": "copper", "lang": "en"})) if "Figures on record" in t.columns)
+    assert copper["Zone"].tolist() == ["Yingtan HTZ"] and "Copper" in copper["Lead industries"].item()
 
 
 def test_industry_link_keeps_only_zones_with_that_industry():

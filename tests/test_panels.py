@@ -99,6 +99,7 @@ PARTS = {
     "table": panels._facts_table.__wrapped__,
     "sources": lambda f, v: panels._sources_table.__wrapped__(f, v, False),
     "profile": panels._zone_figures.__wrapped__,
+    "zones": panels._zones_overview.__wrapped__,
 }
 
 

@@ -7,8 +7,8 @@ from playwright.sync_api import expect
 from tools.browser import axe_violations, format_violations, rerun
 
 TABS = {
-    "zh": ["企业", "产业", "全国排名与背景", "数据覆盖", "数据表", "数据来源"],
-    "en": ["Enterprises", "Industries", "National rank and context", "Data coverage", "Data table", "Sources"],
+    "zh": ["高新区一览", "企业", "产业", "全国排名与背景", "数据覆盖", "数据表", "数据来源"],
+    "en": ["The zones", "Enterprises", "Industries", "National rank and context", "Data coverage", "Data table", "Sources"],
 }
 
 

@@ -23,10 +23,13 @@ def charts(page):
 
 def test_home_page_shows_the_map_two_output_charts_the_first_tab_and_all_nine_zones(open_app):
     page = open_app("/", locale="zh")
-    expect(charts(page)).to_have_count(4)  # the map, the two output charts, the enterprises tab's chart
+    expect(charts(page)).to_have_count(3)  # the map and the two output charts; the first tab is text
     for chart in charts(page).all():
         expect(chart.locator("svg").first).to_be_visible()
-    expect(page.get_by_role("tab", selected=True)).to_have_text("企业")
+    expect(page.get_by_role("tab", selected=True)).to_have_text("高新区一览")
+    overview = page.get_by_role("tabpanel").get_by_role("table")
+    expect(overview.get_by_role("row")).to_have_count(10)  # a header and the nine zones
+    expect(overview).to_contain_text("鹰潭高新区")
     the_map = charts(page).first  # the map comes first; each zone point is labelled "<zone>: <value>"
     labels = the_map.locator("path[aria-label]").evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
     zones = {label.split(":")[0] for label in labels if label.split(":")[0].endswith("高新区")}
