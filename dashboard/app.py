@@ -23,6 +23,7 @@ DEFAULT_METRIC = "high_tech_enterprises"
 LATEST = "latest"  # the year selectbox's "latest available" choice (Filters.year None)
 SELECTABLE_GROUPS = ("output", "enterprises", "industry", "ranking")
 MAX_NOTICES = 8
+UPLOAD_BOX = "w_upload_box"  # the sidebar expander holding the uploader (load/protocol.py opens it by this key)
 # Static CSS, no data in it: headline figures such as "125.8 billion yuan" fit their column.
 PAGE_CSS = "<style>[data-testid='stMetricValue']{font-size:1.6rem}</style>"
 # Dark theme only: Streamlit draws multiselect chips as white text on the primary colour, and no
@@ -237,7 +238,16 @@ def on_reset_upload() -> None:
 
 def upload_box(dataset: data.Dataset, vocab: state.Vocabulary, lang: str) -> None:
     ss = st.session_state
-    box = st.sidebar.expander(i18n.t("upload.title", lang), expanded=bool(ss.get("upload") or ss.get("upload_error")))
+    # Its contents run only while it is open (on_change="rerun", .open): the uploader and the
+    # template buttons cost every first visit and every rerun otherwise (bench/README.md).
+    box = st.sidebar.expander(
+        i18n.t("upload.title", lang),
+        expanded=bool(ss.get("upload") or ss.get("upload_error")),
+        key=UPLOAD_BOX,
+        on_change="rerun",
+    )
+    if not box.open:
+        return
     box.caption(i18n.t("upload.help", lang))
     key = f"w_upload_{ss.get('upload_generation', 0)}"  # a new key empties the uploader on reset
     box.file_uploader(

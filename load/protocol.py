@@ -186,6 +186,10 @@ class Session:
                     widget_id = getattr(widget, "id", "") if widget is not None else ""
                     if isinstance(widget_id, str) and widget_id.startswith("$$ID-"):
                         self.widgets[widget_id] = widget
+            elif kind == "delta" and fwd.delta.WhichOneof("type") == "add_block":
+                block = fwd.delta.add_block  # a stateful block (an expander with on_change) is a widget too
+                if block.id.startswith("$$ID-"):
+                    self.widgets[block.id] = block
             elif kind == "session_event" and fwd.session_event.WhichOneof("type") == "script_compilation_exception":
                 run.exceptions.append("script compilation error")
             elif kind == "script_finished":
@@ -209,6 +213,13 @@ class Session:
         state = WidgetState(id=widget.id)
         state.string_array_value.data.extend(labels)
         return state
+
+    def open_expander(self, key: str) -> Run:
+        """Open the expander with user key `key` as a click on its summary does (its contents
+        run only while it is open)."""
+        state = WidgetState(id=self.widget(key).id)
+        state.bool_value = True
+        return self.rerun([state])
 
     # --- uploads ------------------------------------------------------------------------------
 

@@ -98,6 +98,14 @@ def test_junk_parameter_is_reported_and_the_rest_applies():
     assert at.session_state.filters.zones == ("ganzhou",)
 
 
+def test_the_upload_box_runs_its_contents_only_when_open():
+    """Closed (the default), it sends no uploader and no template buttons: they cost every first
+    visit and every rerun (bench/README.md). The browser tests open it and upload."""
+    at = run()
+    assert [e.label for e in at.expander] == ["使用自己的数据"]
+    assert not at.get("file_uploader") and not at.get("download_button")
+
+
 def test_every_tab_draws_its_own_charts_only_when_open():
     expected = {
         "zones": [],
