@@ -103,7 +103,7 @@ def _trust_colour(texts: Texts) -> alt.Color:
         "trust_label:N",
         title=texts.name("trust_label"),
         scale=alt.Scale(domain=list(texts.trust_domain), range=TRUST_COLOURS[: len(texts.trust_domain)]),
-        legend=alt.Legend(orient="bottom", columns=3),
+        legend=alt.Legend(orient="bottom", columns=2),  # 3 columns cut "compilation" in English
     )
 
 
@@ -163,11 +163,17 @@ def _points_over_years(texts: Texts, reverse: bool, tips: tuple[str, ...], integ
     base = alt.Chart(_rows()).encode(
         x=_year_axis(),
         y=alt.Y("value:Q", axis=_count_axis(texts.axis, integer), scale=alt.Scale(reverse=reverse, zero=not reverse)),
-        color=alt.Color("item:N", title=None, sort=ORDER, legend=alt.Legend(orient="bottom", columns=3, labelLimit=0)),
+        color=alt.Color("item:N", title=None, sort=ORDER, legend=alt.Legend(orient="bottom", columns=2, labelLimit=0)),
         tooltip=_tooltips(texts, tips),
     )
     points = base.mark_point(filled=True, size=90).encode(description=DESCRIBE)
-    labels = base.mark_text(dy=-12, fontSize=11, aria=False).encode(text="label_text:N")  # coloured like its point
+    labels = base.mark_text(  # coloured like its point; placed per row (label_place): rows, not spec
+        align=alt.ExprRef(expr="datum.label_align"),
+        dx=alt.ExprRef(expr="datum.label_dx"),
+        dy=alt.ExprRef(expr="datum.label_dy"),
+        fontSize=11,
+        aria=False,
+    ).encode(text="label_text:N")
     return _finish(alt.layer(points, labels), texts, 220)
 
 
@@ -178,7 +184,21 @@ def points_over_years(table: pd.DataFrame, texts: Texts, reverse: bool = False, 
     tips = ("item", "year", "value_text", "source", "caveat", *(("of_total",) if "of_total" in table else ()))
     table = table if "label_text" in table else table.assign(label_text=table["value_text"])
     frame = _frame(table, ["item", "year", "value", "label_text", *tips], aria=tips, order="item")
-    return _fill(_points_over_years, texts, frame, reverse=reverse, tips=tips, integer=integer)
+    return _fill(_points_over_years, texts, label_place(frame), reverse=reverse, tips=tips, integer=integer)
+
+
+def label_place(frame: pd.DataFrame) -> pd.DataFrame:
+    """Where each point's label goes: above its point when it is the year's only point; when a year
+    has several, beside them, alternately right and left in value order, so two close values (Ji'an's
+    31 and Fengcheng's 46 in 2019) do not print over each other."""
+    rank = frame.groupby("year")["value"].rank(method="first") - 1 if len(frame) else frame["value"]
+    alone = frame.groupby("year")["year"].transform("size").eq(1) if len(frame) else frame["year"]
+    right = rank % 2 == 0
+    return frame.assign(
+        label_align=["center" if a else ("left" if r else "right") for a, r in zip(alone, right)],
+        label_dx=[0 if a else (8 if r else -8) for a, r in zip(alone, right)],
+        label_dy=[-12 if a else 0 for a in alone],
+    )
 
 
 GROUPED_TIPS = ("zone", "metric_label", "value_text", "year", "source", "caveat")

@@ -2,6 +2,7 @@
 
 import json
 
+import pandas as pd
 import pytest
 
 from dashboard import charts, i18n, model
@@ -143,3 +144,14 @@ def test_marks_speak_to_screen_readers_once(dataset, view):
     assert bars["encoding"]["description"]["field"] == "aria"
     assert labels["mark"]["aria"] is False
     assert data_of(spec)[0]["aria"].startswith("鹰潭高新区, 1,258 亿元, 2024")
+
+
+def test_labels_of_points_in_the_same_year_go_either_side_not_on_top_of_each_other():
+    """Ji'an's 31 and Fengcheng's 46 high-tech enterprises (both 2019) used to print over each other."""
+    frame = pd.DataFrame({"item": ["a", "b", "c"], "year": [2019, 2019, 2020], "value": [46, 31, 560]})
+    placed = charts.label_place(frame).set_index("item")
+    assert placed.loc["c", ["label_align", "label_dx", "label_dy"]].tolist() == ["center", 0, -12]  # alone: above
+    assert placed.loc["b", ["label_align", "label_dx"]].tolist() == ["left", 8]  # the lower value: to the right
+    assert placed.loc["a", ["label_align", "label_dx"]].tolist() == ["right", -8]
+    assert placed.loc[["a", "b"], "label_dy"].tolist() == [0, 0]
+    assert len(charts.label_place(frame.head(0))) == 0
