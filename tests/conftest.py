@@ -50,6 +50,13 @@ def parse_markdown_table(text: str):
 
 
 @pytest.fixture
+def read_markdown_table():
+    """parse_markdown_table, for tests (a fixture: `conftest` is not importable by name when the
+    browser tests' conftest is collected too)."""
+    return parse_markdown_table
+
+
+@pytest.fixture
 def markdown_tables():
     """Every Markdown table an AppTest page drew, as DataFrames of text."""
 
