@@ -25,7 +25,13 @@ SELECTABLE_GROUPS = ("output", "enterprises", "industry", "ranking")
 MAX_NOTICES = 8
 UPLOAD_BOX = "w_upload_box"  # the sidebar expander holding the uploader (load/protocol.py opens it by this key)
 # Static CSS, no data in it: headline figures such as "125.8 billion yuan" fit their column.
-PAGE_CSS = "<style>[data-testid='stMetricValue']{font-size:1.6rem}</style>"
+# Markdown tables (the zones, a zone's profile): on a phone the first column keeps room for a
+# zone's name instead of breaking it into a character per line. (Not a sideways-scrolling box: a
+# scrollable region would need keyboard focus, which CSS cannot give; axe checks it.)
+PAGE_CSS = (
+    "<style>[data-testid='stMetricValue']{font-size:1.6rem}"
+    "[data-testid='stMarkdownContainer'] table td:first-child{min-width:5.5em}</style>"
+)
 # Dark theme only: Streamlit draws multiselect chips as white text on the primary colour, and no
 # dark-theme primary colour passes 4.5:1 for that and for the selected language button at once
 # (.streamlit/config.toml); dark text on the light coral chip does (8:1).
