@@ -384,15 +384,18 @@ def profile_section(facts: panels.Facts, view: state.View) -> None:
     dataset, zone_id, lang = facts.dataset, view.zones[0], view.lang
     name = model.zone_labels(dataset.zones, lang)[zone_id]
     st.subheader(i18n.t("chart.zone_profile", lang, zone=name))
+    # Markdown tables: a map click loads no table code; few elements: each costs a render per run
+    # (bench/README.md)
     st.markdown(safe.markdown_table(panels.zone_profile(dataset, zone_id, lang)))
-    for note in (panels.area_note(dataset, zone_id, lang), panels.location_note(dataset, zone_id, lang)):
-        if note:
-            st.caption(safe.md(note))
+    notes = [safe.md(n) for n in (panels.area_note(dataset, zone_id, lang), panels.location_note(dataset, zone_id, lang)) if n]
+    if notes:
+        st.caption("  \n".join(notes))
     figures = panels.zone_figures(facts, view)
-    st.markdown(f"**{safe.md(i18n.t('profile.figures', lang, zone=name))}**")
-    if len(figures):  # Markdown tables: a map click loads no table code (bench/README.md)
-        st.markdown(safe.markdown_table(figures))
+    title = f"**{safe.md(i18n.t('profile.figures', lang, zone=name))}**"
+    if len(figures):
+        st.markdown(title + "\n\n" + safe.markdown_table(figures))
     else:
+        st.markdown(title)
         st.info(i18n.t("profile.figures_empty", lang, zone=name))
 
 
@@ -499,7 +502,9 @@ def main() -> None:
     share_box(filters, vocab, lang)
 
     st.title(i18n.t("app.title", lang))
-    st.caption(i18n.t("app.subtitle", lang))
+    st.caption(
+        i18n.t("app.subtitle", lang) + "  \n" + i18n.t("app.thin_record", lang)
+    )  # one element: each costs a render per run
     # Parts that come and go sit in containers that are always there: the map, the charts and the
     # open tab keep their places, so a click updates them instead of building them anew.
     with st.container():
@@ -520,5 +525,4 @@ def main() -> None:
         if len(view.zones) == 1:
             profile_section(facts, view)
     tabs(facts, view, vocab)
-    st.caption(i18n.t("app.thin_record", lang))
     write_url(filters, vocab)

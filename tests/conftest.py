@@ -33,15 +33,17 @@ def resolve(vocab):
 
 
 def parse_markdown_table(text: str):
-    """The cells of a Markdown table as a browser would read them (pipes split only when not
-    escaped, backslash escapes removed), or None when `text` is not a table."""
+    """The cells of the Markdown table in `text` as a browser would read them (pipes split only when
+    not escaped, backslash escapes removed), or None when `text` holds no table."""
     import re
 
     import pandas as pd
 
     lines = text.strip().split("\n")
-    if len(lines) < 2 or not re.fullmatch(r"\|( --- \|)+", lines[1]):
+    rules = [i for i, line in enumerate(lines) if i and re.fullmatch(r"\|( --- \|)+", line)]
+    if not rules:
         return None
+    lines = [line for line in lines[rules[0] - 1 :] if line.startswith("|")]  # text before a table is not the table
 
     def cells(line: str) -> list[str]:
         return [re.sub(r"\\(.)", r"\1", c.strip()) for c in re.split(r"(?<!\\)\|", line)[1:-1]]
