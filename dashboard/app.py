@@ -310,24 +310,20 @@ def draw(name: str, facts: panels.Facts, view: state.View, show_missing: bool = 
     writes: the browser matches elements by position, and a shifted chart is a chart built anew.
     (No figure means no chart: an empty chart would show a 0 on its axis.)"""
     out = panels.panel(name, facts, view)
-    with st.container():
-        _draw(name, out, view, show_missing, shown)
-    return out.notes
-
-
-def _draw(name: str, out: panels.Panel, view: state.View, show_missing: bool, shown: tuple[str, ...]) -> None:
     lines = []  # one caption of several lines: each element on the page costs a render per rerun
-    if out.spec is not None:
-        st.vega_lite_chart(out.spec, width="stretch", key=f"chart_{name}")
-        lines += [out.subtitle] if out.subtitle else []
-    elif out.empty:
-        st.info(out.empty)
-    if show_missing and out.missing:
-        sep = "、" if view.lang == "zh" else ", "
-        lines.append(i18n.t("chart.no_data_for", view.lang, zones=sep.join(out.missing)))
-    lines += [safe.md(note) for note in out.notes if note not in shown]
-    if lines:
-        st.caption("  \n".join(lines))
+    with st.container():
+        if out.spec is not None:
+            st.vega_lite_chart(out.spec, width="stretch", key=f"chart_{name}")
+            lines += [out.subtitle] if out.subtitle else []
+        elif out.empty:
+            st.info(out.empty)
+        if show_missing and out.missing:
+            sep = "、" if view.lang == "zh" else ", "
+            lines.append(i18n.t("chart.no_data_for", view.lang, zones=sep.join(out.missing)))
+        lines += [safe.md(note) for note in out.notes if note not in shown]
+        if lines:
+            st.caption("  \n".join(lines))
+    return out.notes
 
 
 def headline(facts: panels.Facts, view: state.View) -> None:
@@ -502,9 +498,8 @@ def main() -> None:
     share_box(filters, vocab, lang)
 
     st.title(i18n.t("app.title", lang))
-    st.caption(
-        i18n.t("app.subtitle", lang) + "  \n" + i18n.t("app.thin_record", lang)
-    )  # one element: each costs a render per run
+    # one element for both lines: each element costs a render on every run
+    st.caption(i18n.t("app.subtitle", lang) + "  \n" + i18n.t("app.thin_record", lang))
     # Parts that come and go sit in containers that are always there: the map, the charts and the
     # open tab keep their places, so a click updates them instead of building them anew.
     with st.container():

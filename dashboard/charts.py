@@ -191,9 +191,9 @@ def label_place(frame: pd.DataFrame) -> pd.DataFrame:
     """Where each point's label goes: above its point when it is the year's only point; when a year
     has several, beside them, alternately right and left in value order, so two close values (Ji'an's
     31 and Fengcheng's 46 in 2019) do not print over each other."""
-    rank = frame.groupby("year")["value"].rank(method="first") - 1 if len(frame) else frame["value"]
-    alone = frame.groupby("year")["year"].transform("size").eq(1) if len(frame) else frame["year"]
-    right = rank % 2 == 0
+    by_year = frame.groupby("year")
+    alone = by_year["year"].transform("size").eq(1)
+    right = (by_year["value"].rank(method="first") - 1) % 2 == 0
     return frame.assign(
         label_align=["center" if a else ("left" if r else "right") for a, r in zip(alone, right)],
         label_dx=[0 if a else (8 if r else -8) for a, r in zip(alone, right)],
