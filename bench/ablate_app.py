@@ -80,7 +80,7 @@ def patch(drop: list[str]) -> None:
                     table[key] = noop
     if panels:
         draw = originals.setdefault("draw", app.draw)
-        app.draw = lambda name, *args, **kwargs: None if name in panels else draw(name, *args, **kwargs)
+        app.draw = lambda name, *args, **kwargs: [] if name in panels else draw(name, *args, **kwargs)
     if vega_keys:
         chart = originals.setdefault("_st", {}).setdefault("vega_lite_chart", st.vega_lite_chart)
 

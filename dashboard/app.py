@@ -36,6 +36,53 @@ PAGE_CSS = (
 # dark-theme primary colour passes 4.5:1 for that and for the selected language button at once
 # (.streamlit/config.toml); dark text on the light coral chip does (8:1).
 DARK_CSS = "<style>[data-testid='stMultiSelectTagsContainer'] span[title]{color:#111111}</style>"
+# The map (dashboard.map_chart draws it as SVG on the server): this component only puts the SVG in
+# place and reports a click, or Enter/Space on a focused zone, as the mark's `data-pick` value
+# ("zone:<id>" or "city:<adcode>"). The SVG is replaced only when it changed; a zone that had the
+# keyboard's focus gets it back after the rerun redraws the map.
+MAP_KEY = "map"
+MAP_JS = """
+export default function ({ parentElement, data, setTriggerValue }) {
+  let box = parentElement.querySelector(".jx-map");
+  if (!box) {
+    box = document.createElement("div");
+    box.className = "jx-map";
+    parentElement.appendChild(box);
+    const pick = (target) => {
+      const mark = target.closest("[data-pick]");
+      if (mark) box.send("pick", mark.getAttribute("data-pick"));
+    };
+    box.addEventListener("click", (e) => pick(e.target));
+    box.addEventListener("keydown", (e) => {
+      if ((e.key === "Enter" || e.key === " ") && e.target.closest("[data-pick]")) {
+        e.preventDefault();
+        pick(e.target);
+      }
+    });
+  }
+  box.send = setTriggerValue;
+  if (box.svg !== data) {
+    const focused = parentElement.activeElement?.getAttribute?.("data-pick");
+    box.svg = data;
+    box.innerHTML = data;
+    if (focused) box.querySelector(`[data-pick="${CSS.escape(focused)}"]`)?.focus();
+  }
+}
+"""
+MAP_CSS = """
+.jx-map svg { width: 100%; height: auto; display: block; font-family: var(--st-font, sans-serif); }
+.jx-map .ink { fill: var(--st-text-color, #31333f); font-size: 12px; }
+.jx-map .title { font-size: 14px; font-weight: 600; }
+.jx-map .small { font-size: 11px; }
+.jx-map .labels text { font-size: 12px; fill: #111111; stroke: #ffffff; stroke-width: 3px;
+  stroke-linejoin: round; paint-order: stroke; dominant-baseline: middle; pointer-events: none; }
+.jx-map [data-pick] { cursor: pointer; }
+.jx-map .city:hover { fill-opacity: 0.8; }
+.jx-map .zone:hover { stroke-width: 2.5px; }
+.jx-map .zone:focus { outline: none; }
+.jx-map .zone:focus-visible { stroke: var(--st-primary-color, #ff4b4b); stroke-width: 3.5px; }
+"""
+MAP_COMPONENT = st.components.v2.component("jx_map", js=MAP_JS, css=MAP_CSS)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -133,11 +180,9 @@ def on_sidebar(vocab: state.Vocabulary) -> None:
     set_filters(state.after_sidebar(st.session_state.filters, sidebar_values(st.session_state.filters), vocab), vocab)
 
 
-def on_map_select(vocab: state.Vocabulary, key: str) -> None:
-    ss = st.session_state
-    event, before = ss.get(key), ss.get("map_before", {}).get(key)
-    ss.map_before = {key: event}  # the selection state this click left, to compare the next one with
-    set_filters(state.after_map_click(ss.filters, event, before, vocab), vocab)
+def on_map_pick(vocab: state.Vocabulary) -> None:
+    picked = getattr(st.session_state.get(MAP_KEY), "pick", None)
+    set_filters(state.after_map_pick(st.session_state.filters, picked, vocab), vocab)
 
 
 def on_tab(vocab: state.Vocabulary) -> None:
@@ -333,15 +378,7 @@ def headline(facts: panels.Facts, view: state.View) -> None:
 
 
 def map_section(facts: panels.Facts, view: state.View, vocab: state.Vocabulary, highlight: bool) -> None:
-    spec = panels.map_spec(facts, view, highlight)
-    key = f"map_{view.lang}_{view.metric}"  # new exactly when the spec is: the drawn map starts with no selection
-    st.vega_lite_chart(
-        spec,
-        width="stretch",
-        key=key,
-        on_select=lambda: on_map_select(vocab, key),
-        selection_mode=[state.ZONE_SELECTION, state.CITY_SELECTION],
-    )
+    MAP_COMPONENT(data=panels.map_svg(facts, view, highlight), key=MAP_KEY, on_pick_change=lambda: on_map_pick(vocab))
     st.caption(panels.map_caption(facts, view) + " " + i18n.t("map.caption", view.lang))
 
 

@@ -1,48 +1,39 @@
-"""The map: Jiangxi's cities shaded by a city metric and the zones on top (what a click does to
-the filters is dashboard.state's business).
+"""The map: Jiangxi's cities shaded by a city metric and the zones on top, drawn on the server as
+one SVG (what a click does to the filters is dashboard.state's business).
 
-Pure builders. Altair builds and validates the layered spec once per process with placeholder
-words (~200 ms, DESIGN.md); every rerun copies that small skeleton with the caller's words put
-in and drops this rerun's rows into the top-level `datasets`, a few milliseconds in all. The
-outlines are a static file the browser fetches once (GEOMETRY_URL); the city and zone rows travel
-as Arrow beside the spec, so a view that changes only rows leaves the spec as it was and the
-browser updates the drawn map instead of rebuilding it.
+Why SVG from Python and not a Vega view (bench/README.md, round 4): the map was the page's heaviest
+browser work. As the first Vega view of a visit it cost 250–340 ms of main thread (Vega's code
+warming up, compiling the layered spec, fitting the projection) and made most of Lighthouse's total
+blocking time (the app with the map alone: 1.9× the bare page's; with no Vega view: 0.2×). Here
+the outlines are projected once per process, and a view's map is a string of ~20 paths that the
+browser only inserts: the page's own component (dashboard.app.MAP_COMPONENT) puts it in place and
+reports a click on a zone or a city as one value, `zone:<id>` or `city:<adcode>`.
+
+Pure builders: `map_svg(city_features, zone_points, texts)` returns the SVG text; every word and
+value in it is escaped. The marks keep what the Vega map had: each city and zone labelled
+"<name>: <value>" (`aria-label`, the same words as before), a tooltip (`<title>`) with the
+zone's city, approval year, industries, value and source, a grey city and a hollow dot where
+there is no figure (never a 0), a dark ring around the selected zones, and a colour legend. Zones
+are keyboard buttons (Tab, then Enter or Space), which the Vega map never was.
 """
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass
 from functools import lru_cache
+from html import escape
 from typing import Any
 
-import altair as alt
 import pandas as pd
 
-from dashboard import state
-
-CITY_LAYER = "cities"
-ZONE_LAYER = "zones"
-ZONE_LABEL_LAYER = "zone_labels"
-ZONE_LABEL_HALO_LAYER = "zone_labels_halo"
-# Selection parameter names: the keys of event["selection"], which dashboard.state reads.
-CITY_SELECTION = state.CITY_SELECTION
-ZONE_SELECTION = state.ZONE_SELECTION
-# Vega-Lite names a unit's marks "<name>_marks". Listening only to clicks on those marks keeps a
-# city click from emptying the zone selection (DESIGN.md) and makes empty space send nothing.
-# Every click toggles its mark in the selection (toggle="true"), so each click changes the
-# selection state Streamlit reports, and the map never needs a fresh key (a rebuild) per click.
-_CLICK_ON = "@{}_marks:click"
-
-# Served by Streamlit's static file serving (server.enableStaticServing): static/ holds a byte-for-byte
-# copy of geo/jiangxi_prefectures.geojson, written by `python -m dashboard.geo build`. The URL is
-# relative to the page, so the app works at any host (and on Streamlit Community Cloud).
-GEOMETRY_URL = "app/static/jiangxi_prefectures.geojson"
-# What each city row carries to the browser (joined to its outline there by adcode).
+# What each city row carries (joined to its outline by adcode).
 CITY_ROW_FIELDS = ("name_zh", "name_en", "value", "description", "value_label", "year_label", "vintage_label")
 
-MAP_HEIGHT = 460
+MAP_WIDTH = 440  # the SVG's own units: it scales to its column's width, text included
+MAP_HEIGHT = 420  # the outlines' box; the title above and the legend below add to it
 NO_VALUE_COLOR = "#d9d9d9"
 CITY_BORDER_COLOR = "#ffffff"
 ZONE_FILL = "#e6550d"
@@ -51,14 +42,17 @@ ZONE_SELECTED_STROKE = "#111111"
 ZONE_STROKE = "#555555"
 ZONE_NO_VALUE_SIZE = 70
 ZONE_SIZE_RANGE = (30, 800)
+# Vega's "blues" scheme (the Vega map's colours): a city's shade is its value's place between the
+# smallest and the largest city value, interpolated between these stops.
+BLUES = ("#cfe1f2", "#bed8ec", "#a8cee5", "#8fc1de", "#74b2d7", "#5ba3cf", "#4592c6", "#3181bd", "#206fb2", "#125ca4", "#0a4a90")
 # Jiangxi's north-south midline. Labels point away from it, so the Nanchang-Fengcheng-Gongqingcheng
 # corridor (labels to the west) and the eastern zones (labels to the east) do not collide.
 LABEL_SPLIT_LON = 116.0
 LABEL_GAP_PX = 4
-# Legends under the map leave the full width to a tall province in a narrow column; the side
-# padding is room for the labels of the westernmost and easternmost zones.
-_LEGEND_PLACE = {"orient": "bottom", "direction": "horizontal"}
 MAP_PADDING = {"left": 24, "right": 24, "top": 4, "bottom": 4}
+TITLE_HEIGHT = 28
+LEGEND_HEIGHT = 52
+LEGEND_WIDTH = 160
 
 ZONE_POINT_COLUMNS = (
     "zone_id",
@@ -81,9 +75,7 @@ _REQUIRED_ZONE_COLUMNS = ("zone_id", "lon", "lat", "label")
 class MapTexts:
     """Every word the map shows, supplied by the caller in the page's language.
 
-    Any of them may change on every rerun (a title with the year in it) without rebuilding the
-    spec. `city_name_field` picks which name column (name_zh / name_en) labels the cities;
-    `zone_size_title` None hides the size legend.
+    `city_name_field` picks which name column (name_zh / name_en) labels the cities.
     """
 
     title: str
@@ -101,7 +93,6 @@ class MapTexts:
     source: str
     approx_note: str
     city_name_field: str = "name_zh"
-    zone_size_title: str | None = None
 
 
 def _is_missing(value: Any) -> bool:
@@ -128,162 +119,6 @@ def _json_scalar(value: Any) -> Any:
 def _text(value: Any) -> str:
     """Tooltip text: missing becomes empty rather than the string "None"."""
     return "" if _is_missing(value) else str(value)
-
-
-def _cities_layer(texts: MapTexts) -> alt.Chart:
-    """Cities shaded by `value`; grey where it is null (mark.invalid="show" keeps them drawn)."""
-    select = alt.selection_point(
-        name=CITY_SELECTION, fields=["adcode"], on=_CLICK_ON.format(CITY_LAYER), clear=False, toggle="true"
-    )
-    # The outlines come from the app's static file (fetched once, cached by the browser); each
-    # rerun sends only the small per-city rows, joined to the outlines by adcode in the browser.
-    outlines = alt.Data(url=GEOMETRY_URL, format=alt.DataFormat(type="json", property="features"))
-    city_values = alt.LookupData(data=alt.NamedData(name=CITY_LAYER), key="adcode", fields=list(CITY_ROW_FIELDS))
-    return (
-        alt.Chart(outlines)
-        .transform_calculate(adcode="datum.properties.adcode")
-        .transform_lookup(lookup="adcode", from_=city_values)
-        .mark_geoshape(stroke=CITY_BORDER_COLOR, strokeWidth=0.8, invalid="show", cursor="pointer")
-        .encode(
-            color=alt.condition(
-                "!isValid(datum.value)",
-                alt.value(NO_VALUE_COLOR),
-                alt.Color(
-                    "value:Q",
-                    scale=alt.Scale(scheme="blues"),
-                    legend=alt.Legend(title=texts.legend_title, format=",.0f", gradientLength=160, **_LEGEND_PLACE),
-                ),
-            ),
-            description="description:N",
-            tooltip=[
-                alt.Tooltip(f"{texts.city_name_field}:N", title=texts.city),
-                alt.Tooltip("value_label:N", title=texts.city_value),
-                alt.Tooltip("year_label:N", title=texts.year),
-                alt.Tooltip("vintage_label:N", title=texts.vintage),
-            ],
-        )
-        .add_params(select)
-        .properties(name=CITY_LAYER)
-    )
-
-
-def _zones_layer(texts: MapTexts) -> alt.Chart:
-    """Zone points: area ∝ value where known, a fixed hollow dot where not, a dark ring if selected."""
-    select = alt.selection_point(
-        name=ZONE_SELECTION, fields=["zone_id"], on=_CLICK_ON.format(ZONE_LAYER), clear=False, toggle="true"
-    )
-    size_legend = (
-        alt.Legend(title=texts.zone_size_title, format=",.0f", tickCount=3, **_LEGEND_PLACE) if texts.zone_size_title else None
-    )
-    return (
-        alt.Chart(alt.Data(name=ZONE_LAYER))
-        .mark_circle(opacity=1, fillOpacity=0.9, invalid="show", cursor="pointer")
-        .encode(
-            longitude="lon:Q",
-            latitude="lat:Q",
-            size=alt.condition(
-                "!isValid(datum.value)",
-                alt.value(ZONE_NO_VALUE_SIZE),
-                alt.Size(
-                    "value:Q",
-                    scale=alt.Scale(range=list(ZONE_SIZE_RANGE), zero=True),
-                    legend=size_legend,
-                ),
-            ),
-            fill=alt.condition("!isValid(datum.value)", alt.value(ZONE_NO_VALUE_FILL), alt.value(ZONE_FILL)),
-            stroke=alt.condition("datum.selected", alt.value(ZONE_SELECTED_STROKE), alt.value(ZONE_STROKE)),
-            strokeWidth=alt.condition("datum.selected", alt.value(3), alt.value(1)),
-            order=alt.Order("selected:O"),
-            description="description:N",
-            tooltip=[
-                alt.Tooltip("label:N", title=texts.zone),
-                alt.Tooltip("city:N", title=texts.city),
-                alt.Tooltip("approved:N", title=texts.approved),
-                alt.Tooltip("industries:N", title=texts.industries),
-                alt.Tooltip("value_text:N", title=texts.zone_value),
-                alt.Tooltip("source:N", title=texts.source),
-                alt.Tooltip("approx_note:N", title=texts.approx_note),
-            ],
-        )
-        .add_params(select)
-        .properties(name=ZONE_LAYER)
-    )
-
-
-def _zone_label_layer(name: str, halo: bool) -> alt.Chart:
-    """Zone names beside the points; the halo copy underneath keeps them legible on dark cities.
-
-    Side and offset come from each row (`label_align`, `label_dx`) so a label clears its own dot.
-    """
-    style = {"stroke": "#ffffff", "strokeWidth": 3, "strokeJoin": "round", "fill": "#ffffff"} if halo else {}
-    return (
-        alt.Chart(alt.Data(name=ZONE_LAYER))
-        .mark_text(
-            align=alt.ExprRef(expr="datum.label_align"),
-            dx=alt.ExprRef(expr="datum.label_dx"),
-            baseline="middle",
-            fontSize=12,
-            aria=False,
-            **style,
-        )
-        .encode(longitude="lon:Q", latitude="lat:Q", text="label:N")
-        .properties(name=name)
-    )
-
-
-def _placeholder(word: str) -> str:
-    """A marker no caller text will equal, swapped for the real words on every rerun."""
-    return f"\u27e6{word}\u27e7"
-
-
-_WORDS = tuple(f.name for f in fields(MapTexts) if f.name != "city_name_field")
-
-
-@lru_cache(maxsize=8)
-def _map_skeleton(city_name_field: str, size_legend: bool) -> dict[str, Any]:
-    """The validated spec with placeholder words and no data: built once, because validation is slow.
-
-    Only what changes the spec's structure keys the cache: the city name column, and whether the
-    size legend exists at all.
-    """
-    texts = MapTexts(**{word: _placeholder(word) for word in _WORDS}, city_name_field=city_name_field)
-    if not size_legend:
-        texts = replace(texts, zone_size_title=None)
-    chart = (
-        alt.layer(
-            _cities_layer(texts),
-            _zones_layer(texts),
-            _zone_label_layer(ZONE_LABEL_HALO_LAYER, halo=True),
-            _zone_label_layer(ZONE_LABEL_LAYER, halo=False),
-        )
-        .project(type="mercator")
-        .properties(
-            width="container",
-            height=MAP_HEIGHT,
-            padding=MAP_PADDING,
-            title=texts.title,
-            description=texts.description,
-        )
-        .resolve_scale(color="independent", size="independent")
-        .resolve_legend(color="independent", size="independent")
-        .configure_view(stroke=None)
-    )
-    spec = chart.to_dict()
-    # Altair pins the v5 schema URL; Streamlit embeds Vega-Lite 6, which then logs a version
-    # warning in the browser console on every render. The spec is valid under both.
-    spec.pop("$schema", None)
-    return spec
-
-
-def _with_words(node: Any, words: Mapping[str, str]) -> Any:
-    """A copy of the skeleton with each placeholder replaced by the caller's words."""
-    if isinstance(node, dict):
-        return {key: _with_words(value, words) for key, value in node.items()}
-    if isinstance(node, list):
-        return [_with_words(value, words) for value in node]
-    if isinstance(node, str):
-        return words.get(node, node)
-    return node
 
 
 def _city_rows(city_features: Sequence[Mapping[str, Any]], texts: MapTexts) -> list[dict[str, Any]]:
@@ -341,18 +176,203 @@ def _zone_rows(zone_points: pd.DataFrame) -> list[dict[str, Any]]:
     return rows
 
 
-def map_spec(city_features: Sequence[Mapping[str, Any]], zone_points: pd.DataFrame, texts: MapTexts) -> dict[str, Any]:
-    """The map as a Vega-Lite spec dict for `st.vega_lite_chart(spec, on_select=...)`.
+# ---------------------------------------------------------------------------------------------
+# Drawing
+# ---------------------------------------------------------------------------------------------
+
+
+def _mercator(lon: float, lat: float) -> tuple[float, float]:
+    """Web Mercator in radians, y growing northwards (the Vega map's projection)."""
+    return math.radians(lon), math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+
+def _rings(geometry: Mapping[str, Any]) -> list[list[list[float]]]:
+    """Every ring of a GeoJSON Polygon or MultiPolygon."""
+    if geometry.get("type") == "Polygon":
+        return list(geometry["coordinates"])
+    if geometry.get("type") == "MultiPolygon":
+        return [ring for polygon in geometry["coordinates"] for ring in polygon]
+    return []
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """Where the projected province sits in the SVG: scale and offsets of a fitted Mercator."""
+
+    scale: float
+    x0: float
+    y0: float
+
+    def xy(self, lon: float, lat: float) -> tuple[float, float]:
+        x, y = _mercator(lon, lat)
+        return self.x0 + x * self.scale, self.y0 - y * self.scale
+
+
+@lru_cache(maxsize=8)
+def _outlines(geometries: tuple[tuple[int, str], ...]) -> tuple[_Frame, dict[int, str]]:
+    """The fitted projection and each city's SVG path, once per set of outlines (the key is the
+    adcodes with each outline's text, so another outline file draws anew)."""
+    shapes = {code: _rings(json.loads(text)) for code, text in geometries}
+    points = [_mercator(lon, lat) for rings in shapes.values() for ring in rings for lon, lat in ring]
+    if not points:
+        return _Frame(1.0, 0.0, 0.0), {}
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    left, top = MAP_PADDING["left"], TITLE_HEIGHT + MAP_PADDING["top"]
+    width = MAP_WIDTH - MAP_PADDING["left"] - MAP_PADDING["right"]
+    height = MAP_HEIGHT - MAP_PADDING["top"] - MAP_PADDING["bottom"]
+    scale = min(width / ((max(xs) - min(xs)) or 1), height / ((max(ys) - min(ys)) or 1))
+    x0 = left + (width - (max(xs) - min(xs)) * scale) / 2 - min(xs) * scale
+    y0 = top + (height - (max(ys) - min(ys)) * scale) / 2 + max(ys) * scale
+    frame = _Frame(scale, x0, y0)
+    paths = {}
+    for code, rings in shapes.items():
+        paths[code] = "".join(_ring_path([frame.xy(lon, lat) for lon, lat in ring]) for ring in rings)
+    return frame, paths
+
+
+def _ring_path(points: Sequence[tuple[float, float]]) -> str:
+    """One closed ring as a path: the first point absolute, then relative steps in tenths of a
+    pixel (about half the text of absolute points), steps that round to nothing left out."""
+    steps = [(round(x * 10), round(y * 10)) for x, y in points]
+    if not steps:
+        return ""
+    out, (px, py) = [f"M{steps[0][0] / 10:g},{steps[0][1] / 10:g}l"], steps[0]
+    for x, y in steps[1:]:
+        if (x, y) != (px, py):
+            out.append(f"{(x - px) / 10:g},{(y - py) / 10:g} ")
+            px, py = x, y
+    return "".join(out).rstrip() + "Z"
+
+
+def _hex(color: str) -> tuple[int, int, int]:
+    return int(color[1:3], 16), int(color[3:5], 16), int(color[5:7], 16)
+
+
+def _shade(value: float, low: float, high: float) -> str:
+    """The city's colour: its value's place between the smallest and the largest, on BLUES."""
+    t = 0.5 if high <= low else min(max((value - low) / (high - low), 0.0), 1.0)
+    at = t * (len(BLUES) - 1)
+    i = min(int(at), len(BLUES) - 2)
+    a, b = _hex(BLUES[i]), _hex(BLUES[i + 1])
+    f = at - i
+    return "#" + "".join(f"{round(x + (y - x) * f):02x}" for x, y in zip(a, b))
+
+
+def _attr(value: Any) -> str:
+    return escape(str(value), quote=True)
+
+
+def _tooltip(lines: Sequence[tuple[str, str]]) -> str:
+    """A mark's tooltip (`<title>`): one "label: value" line per field that has a value."""
+    return "<title>" + escape("\n".join(f"{label}: {value}" for label, value in lines if value)) + "</title>"
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}"
+
+
+def map_svg(city_features: Sequence[Mapping[str, Any]], zone_points: pd.DataFrame, texts: MapTexts) -> str:
+    """The map as SVG text for the page's map component.
 
     `city_features` come from `dashboard.geo.prefecture_features` (value, value_text, year,
     vintage per city); `zone_points` has the columns in ZONE_POINT_COLUMNS (zone_id, lon, lat and
-    label are required). The highlight comes from the `selected` column, because Streamlit ignores
-    a preset selection value.
+    label are required; `selected` draws the ring). A click on a city sends `city:<adcode>`, on a
+    zone `zone:<zone_id>` (the marks' `data-pick`).
     """
-    words = {_placeholder(word): getattr(texts, word) for word in _WORDS}
-    spec = _with_words(_map_skeleton(texts.city_name_field, texts.zone_size_title is not None), words)
-    spec["datasets"] = {
-        CITY_LAYER: _city_rows(city_features, texts),
-        ZONE_LAYER: _zone_rows(zone_points),
-    }
-    return spec
+    cities = _city_rows(city_features, texts)
+    zones = _zone_rows(zone_points)
+    frame, paths = _outlines(tuple((int(f["adcode"]), json.dumps(f["geometry"], sort_keys=True)) for f in city_features))
+    values = [row["value"] for row in cities if row["value"] is not None]
+    low, high = (min(values), max(values)) if values else (0.0, 0.0)
+    total_height = TITLE_HEIGHT + MAP_HEIGHT + LEGEND_HEIGHT
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {MAP_WIDTH} {total_height}" class="jx-map-svg" '
+        f'role="graphics-document" aria-roledescription="map" aria-label="{_attr(texts.description)}">',
+        f'<text class="ink title" x="{MAP_PADDING["left"]}" y="18" aria-hidden="true">{escape(texts.title)}</text>',
+        '<g role="graphics-object" aria-roledescription="cities">',
+    ]
+    for row in cities:
+        code = int(row["adcode"])
+        fill = NO_VALUE_COLOR if row["value"] is None else _shade(row["value"], low, high)
+        tip = _tooltip(
+            [
+                (texts.city, _text(row.get(texts.city_name_field))),
+                (texts.city_value, row["value_label"]),
+                (texts.year, row["year_label"]),
+                (texts.vintage, row["vintage_label"]),
+            ]
+        )
+        out.append(
+            f'<path class="city" d="{paths.get(code, "")}" fill="{fill}" stroke="{CITY_BORDER_COLOR}" stroke-width="0.8" '
+            f'data-pick="city:{code}" role="graphics-symbol" aria-roledescription="city" '
+            f'aria-label="{_attr(row["description"])}">{tip}</path>'
+        )
+    out.append("</g>")
+    out.append('<g role="graphics-object" aria-roledescription="zones">')
+    largest = max((row["value"] for row in zones if row["value"] is not None), default=None)
+    for row in sorted(zones, key=lambda r: r["selected"]):  # the selected on top, their rings whole
+        x, y = frame.xy(row["lon"], row["lat"])
+        r = _zone_radius_px(row["value"], largest)
+        fill = ZONE_NO_VALUE_FILL if row["value"] is None else ZONE_FILL
+        stroke, width = (ZONE_SELECTED_STROKE, 3) if row["selected"] else (ZONE_STROKE, 1)
+        tip = _tooltip(
+            [
+                (texts.zone, row["label"]),
+                (texts.city, row["city"]),
+                (texts.approved, row["approved"]),
+                (texts.industries, row["industries"]),
+                (texts.zone_value, row["value_text"]),
+                (texts.source, row["source"]),
+                (texts.approx_note, row["approx_note"]),
+            ]
+        )
+        circle = f"M{x - r:.1f},{y:.1f}a{r:.1f},{r:.1f} 0 1,0 {2 * r:.1f},0a{r:.1f},{r:.1f} 0 1,0 {-2 * r:.1f},0Z"
+        out.append(
+            f'<path class="zone" d="{circle}" fill="{fill}" fill-opacity="0.9" stroke="{stroke}" stroke-width="{width}" '
+            f'data-pick="zone:{_attr(row["zone_id"])}" role="button" tabindex="0" '
+            f'aria-pressed="{"true" if row["selected"] else "false"}" aria-label="{_attr(row["description"])}">{tip}</path>'
+        )
+    out.append("</g>")
+    out.append('<g class="labels" aria-hidden="true">')
+    for row in zones:
+        x, y = frame.xy(row["lon"], row["lat"])
+        anchor = "end" if row["label_align"] == "right" else "start"
+        out.append(f'<text x="{x + row["label_dx"]:.1f}" y="{y:.1f}" text-anchor="{anchor}">{escape(row["label"])}</text>')
+    out.append("</g>")
+    out.append(_legend(texts, low, high, has_values=bool(values), has_blank=len(values) < len(cities)))
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _legend(texts: MapTexts, low: float, high: float, *, has_values: bool, has_blank: bool) -> str:
+    """Under the map: the city colours (smallest to largest value, and grey for no figure) and
+    the zone dots (a filled dot, a hollow one for no figure)."""
+    top = TITLE_HEIGHT + MAP_HEIGHT + 4
+    left = MAP_PADDING["left"]
+    stops = "".join(f'<stop offset="{i / (len(BLUES) - 1):.2f}" stop-color="{c}"/>' for i, c in enumerate(BLUES))
+    out = [
+        '<g class="legend" aria-hidden="true">',
+        f'<defs><linearGradient id="jx-blues">{stops}</linearGradient></defs>',
+        f'<text class="ink" x="{left}" y="{top + 10}">{escape(texts.legend_title)}</text>',
+    ]
+    if has_values:
+        out += [
+            f'<rect x="{left}" y="{top + 18}" width="{LEGEND_WIDTH}" height="10" fill="url(#jx-blues)"/>',
+            f'<text class="ink small" x="{left}" y="{top + 42}">{_number(low)}</text>',
+            f'<text class="ink small" x="{left + LEGEND_WIDTH}" y="{top + 42}" text-anchor="end">{_number(high)}</text>',
+        ]
+    if has_blank or not has_values:
+        x = left + (LEGEND_WIDTH + 16 if has_values else 0)
+        out += [
+            f'<rect x="{x}" y="{top + 18}" width="14" height="10" fill="{NO_VALUE_COLOR}"/>',
+            f'<text class="ink small" x="{x + 18}" y="{top + 27}">{escape(texts.no_data)}</text>',
+        ]
+    x = MAP_WIDTH - MAP_PADDING["right"] - 120
+    out += [
+        f'<circle cx="{x + 6}" cy="{top + 23}" r="6" fill="{ZONE_FILL}" stroke="{ZONE_STROKE}"/>',
+        f'<text class="ink small" x="{x + 16}" y="{top + 27}">{escape(texts.zone)}</text>',
+        f'<circle cx="{x + 76}" cy="{top + 23}" r="5" fill="{ZONE_NO_VALUE_FILL}" stroke="{ZONE_STROKE}"/>',
+        f'<text class="ink small" x="{x + 86}" y="{top + 27}">{escape(texts.no_data)}</text>',
+        "</g>",
+    ]
+    return "".join(out)

@@ -506,14 +506,14 @@ MAP_WORDS = {
 }  # fmt: skip
 
 
-def map_spec(facts: Facts, view: View, highlight: bool) -> dict:
+def map_svg(facts: Facts, view: View, highlight: bool) -> str:
     """The map for this view: cities shaded by GDP in the view's year, zone points sized by the
     selected metric, the selected zones highlighted when a filter is set."""
-    return _map_spec(facts, part("map", view), highlight)
+    return _map_svg(facts, part("map", view), highlight)
 
 
 @cached(max_entries=512)
-def _map_spec(facts: Facts, view: View, highlight: bool) -> dict:
+def _map_svg(facts: Facts, view: View, highlight: bool) -> str:
     dataset, lang = facts.dataset, view.lang
     no_data = i18n.t("value.no_data", lang)
     cities = model.city_context(dataset.city_facts, view.year)
@@ -548,7 +548,7 @@ def _map_spec(facts: Facts, view: View, highlight: bool) -> dict:
         zone_value=label,
         city_name_field="name_zh" if lang == "zh" else "name_en",
     )
-    return {"name": "map", **map_chart.map_spec(geo.prefecture_features(cities), points, texts)}
+    return map_chart.map_svg(geo.prefecture_features(cities), points, texts)
 
 
 def sources_table(facts: Facts, view: View, everything: bool = False) -> pd.DataFrame:

@@ -264,20 +264,17 @@ def after_sidebar(filters: Filters, sidebar: Sidebar, vocab: Vocabulary) -> Filt
     )
 
 
-def after_map_click(filters: Filters, event: object, before: object, vocab: Vocabulary) -> Filters:
-    """The view after one click on the map: a zone point toggles that zone, a city adds the zones
-    it hosts, empty space (or any event that cannot be read) changes nothing.
-
-    Streamlit reports the map's selection *state*, not the click: each click toggles its mark in
-    that state, so what was clicked is what differs between `event` and the state `before` it
-    (None for a freshly drawn map).
-    """
-    zones = set(_clicked_zones(event, vocab.zone_city)) ^ set(_clicked_zones(before, vocab.zone_city))
-    if zones:
-        chosen = set(filters.zones) ^ zones
+def after_map_pick(filters: Filters, picked: object, vocab: Vocabulary) -> Filters:
+    """The view after one click on the map, which the map reports as "zone:<id>" or
+    "city:<adcode>": a zone toggles, a city adds the zones it hosts; anything else (an unknown id,
+    a value of another type) changes nothing."""
+    kind, _, value = picked.partition(":") if isinstance(picked, str) else ("", "", "")
+    if kind == "zone" and value in vocab.zone_city:
+        chosen = set(filters.zones) ^ {value}
+    elif kind == "city" and (code := _as_adcode(value)) is not None:
+        chosen = set(filters.zones) | {z for z, city in vocab.zone_city.items() if city == code}
     else:
-        cities = set(_clicked_cities(event)) ^ set(_clicked_cities(before))
-        chosen = set(filters.zones) | {z for z, code in vocab.zone_city.items() if code in cities}
+        return filters
     return replace(filters, zones=_in_order(chosen, vocab.zones))
 
 
@@ -312,39 +309,6 @@ def _in_order(chosen: Iterable[str], known: tuple[str, ...]) -> tuple[str, ...]:
     """The known ids among `chosen`, in registry order (the order of selections and links)."""
     wanted = set(chosen)
     return tuple(k for k in known if k in wanted)
-
-
-# What a map event says was clicked. Streamlit reports a point selection as a list of
-# {field: value} dicts under event["selection"][<param>], and "nothing selected" as {} or [{}].
-CITY_SELECTION = "city"
-ZONE_SELECTION = "zone"
-
-
-def _selected_values(event: object, name: str, field_name: str) -> list[object]:
-    """Values of `field_name` in the selection `name` of a map event; junk yields nothing."""
-    try:
-        selection = event.get("selection") if isinstance(event, Mapping) else None
-        entry = selection.get(name) if isinstance(selection, Mapping) else None
-    except Exception:  # an event of an unexpected type must not take the page down
-        return []
-    if isinstance(entry, Mapping):
-        value = entry.get(field_name)
-        items = value if isinstance(value, (list, tuple)) else [value]
-        return [item for item in items if item is not None]
-    if isinstance(entry, (list, tuple)):
-        picked = (item.get(field_name) for item in entry if isinstance(item, Mapping))
-        return [value for value in picked if value is not None]
-    return []
-
-
-def _clicked_zones(event: object, zone_city: Mapping[str, int]) -> list[str]:
-    ids = [v for v in _selected_values(event, ZONE_SELECTION, "zone_id") if isinstance(v, str)]
-    return [zone for zone in dict.fromkeys(ids) if zone in zone_city]
-
-
-def _clicked_cities(event: object) -> list[int]:
-    codes = (_as_adcode(v) for v in _selected_values(event, CITY_SELECTION, "adcode"))
-    return list(dict.fromkeys(code for code in codes if code is not None))
 
 
 def _as_adcode(value: object) -> int | None:

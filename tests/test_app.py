@@ -21,9 +21,16 @@ def run(params: dict | None = None, env_dir: str | None = None, monkeypatch=None
     return at
 
 
+def the_map(at: AppTest) -> str | None:
+    """The map's SVG as the page sent it to its map component (None: no map on the page)."""
+    maps = [c for c in at.get("bidi_component") if c.proto.component_name == "jx_map"]
+    assert len(maps) <= 1
+    return json.loads(maps[0].proto.json) if maps else None
+
+
 def charts(at: AppTest) -> list[str]:
-    """The names of the charts the page drew, in page order."""
-    return [json.loads(c.proto.spec)["name"] for c in at.get("vega_lite_chart")]
+    """The names of the charts the page drew, in page order (the map, an SVG, comes first)."""
+    return ["map"] * (the_map(at) is not None) + [json.loads(c.proto.spec)["name"] for c in at.get("vega_lite_chart")]
 
 
 def query(at: AppTest) -> dict[str, list[str]]:
@@ -205,3 +212,16 @@ def test_a_one_zone_page_shows_its_caveats_in_chinese(markdown_tables):
     assert "2013年省政府核准的开发面积" in captions and "Approved" not in captions
     figures = next(t for t in markdown_tables(at) if "说明" in t.columns)
     assert len(figures) == 6 and figures["说明"].str.contains("基期数字（2017年）").sum() == 3
+
+
+def test_a_shared_zone_link_rings_that_zone_on_the_map_and_only_that_one():
+    import xml.etree.ElementTree as ET
+
+    def pressed(at):
+        svg = ET.fromstring(the_map(at))
+        return {el.get("data-pick") for el in svg.iter() if el.get("aria-pressed") == "true"}
+
+    assert pressed(run({"zone": "ganzhou"})) == {"zone:ganzhou"}
+    assert pressed(run()) == set(), "no filter, no ring"
+    english = ET.fromstring(the_map(run({"lang": "en"})))
+    assert any((el.get("aria-label") or "").startswith("Ganzhou") for el in english.iter())

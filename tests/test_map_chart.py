@@ -2,18 +2,17 @@
 the filters: tests/test_state.py)."""
 
 import dataclasses
-import json
 import logging
 import re
 import statistics
 import timeit
+import xml.etree.ElementTree as ET
 
-import altair as alt
 import pandas as pd
 import pytest
 
 from dashboard import geo, map_chart
-from dashboard.map_chart import CITY_SELECTION, ZONE_SELECTION, MapTexts
+from dashboard.map_chart import MapTexts
 
 logging.getLogger("streamlit.runtime.caching.cache_data_api").setLevel(logging.ERROR)
 
@@ -34,7 +33,6 @@ TEXTS_EN = MapTexts(
     source="Source",
     approx_note="Location",
     city_name_field="name_en",
-    zone_size_title="Revenue (100 million yuan)",
 )
 TEXTS_ZH = dataclasses.replace(
     TEXTS_EN,
@@ -89,141 +87,155 @@ def zone_points(selected=("nanchang",)) -> pd.DataFrame:
     )
 
 
+NS = {"svg": "http://www.w3.org/2000/svg"}
+
+
+def draw(texts: MapTexts = TEXTS_ZH, points: pd.DataFrame | None = None, cities: pd.DataFrame | None = None) -> str:
+    return map_chart.map_svg(
+        geo.prefecture_features(city_values() if cities is None else cities), zone_points() if points is None else points, texts
+    )
+
+
 @pytest.fixture(scope="module")
-def spec() -> dict:
-    return map_chart.map_spec(geo.prefecture_features(city_values()), zone_points(), TEXTS_ZH)
+def svg() -> ET.Element:
+    return ET.fromstring(draw())
 
 
-def layer(spec: dict, name: str) -> dict:
-    return next(child for child in spec["layer"] if child.get("name") == name)
+def marks(root: ET.Element, kind: str) -> dict[str, ET.Element]:
+    """The map's clickable marks of one kind by their pick id ("zone:<id>" / "city:<adcode>")."""
+    found = root.iterfind(".//svg:path[@data-pick]", NS)
+    return {el.get("data-pick").split(":", 1)[1]: el for el in found if el.get("data-pick").startswith(kind + ":")}
 
 
-# --- the spec -----------------------------------------------------------------------------------
+def tooltip(el: ET.Element) -> str:
+    return el.find("svg:title", NS).text
 
 
-def test_two_named_layers_fed_by_named_datasets(spec):
-    cities, zones = layer(spec, map_chart.CITY_LAYER), layer(spec, map_chart.ZONE_LAYER)
-    assert cities["mark"]["type"] == "geoshape" and cities["data"]["url"] == map_chart.GEOMETRY_URL
-    lookup = next(t for t in cities["transform"] if "lookup" in t)
-    assert lookup["from"]["data"] == {"name": "cities"} and lookup["from"]["key"] == "adcode"
-    assert zones["mark"]["type"] == "circle" and zones["data"] == {"name": "zones"}
-    assert {"longitude", "latitude"} <= set(zones["encoding"])
-    rows = spec["datasets"]["cities"]
-    assert len(rows) == 11 and all("geometry" not in row for row in rows)  # outlines travel once, as a file
-    assert set(map_chart.CITY_ROW_FIELDS) <= set(rows[0])
-    assert [row["zone_id"] for row in spec["datasets"]["zones"]] == list(ZONE_CITY)
+def test_eleven_cities_and_nine_zones_each_labelled_and_clickable(svg):
+    cities, zones = marks(svg, "city"), marks(svg, "zone")
+    assert sorted(int(c) for c in cities) == list(geo.PREFECTURE_ADCODES)
+    assert set(zones) == set(ZONE_CITY)
+    assert cities["360100"].get("aria-label") == "南昌市: 7,800.37 亿元"
+    assert zones["nanchang"].get("aria-label") == "nanchang HTZ: over 1,200"
+    assert all(z.get("role") == "button" and z.get("tabindex") == "0" for z in zones.values()), "keyboard can pick a zone"
+    assert all(c.get("d").startswith("M") and c.get("d").endswith("Z") for c in cities.values())
+    assert svg.get("aria-label") == TEXTS_ZH.description
 
 
-def test_the_static_outlines_are_the_geo_file():
-    """The browser fetches static/…geojson; it must be the committed geo/ file, byte for byte."""
-    from dashboard import geo
-
-    assert geo.STATIC_PREFECTURES_PATH.read_bytes() == geo.PREFECTURES_PATH.read_bytes()
-    assert map_chart.GEOMETRY_URL.endswith(geo.STATIC_PREFECTURES_PATH.name)
-
-
-def test_two_point_selections_each_scoped_to_its_own_layer(spec):
-    params = {p["name"]: p for p in spec["params"]}
-    assert set(params) == {CITY_SELECTION, ZONE_SELECTION}
-    assert params[ZONE_SELECTION]["select"]["fields"] == ["zone_id"]
-    assert params[CITY_SELECTION]["select"]["fields"] == ["adcode"]
-    for name, view in ((ZONE_SELECTION, "zones"), (CITY_SELECTION, "cities")):
-        select = params[name]["select"]
-        assert select["type"] == "point"
-        assert params[name]["views"] == [view]
-        assert select["on"] == f"@{view}_marks:click", "Vega-Lite names a unit's marks <name>_marks"
-        assert "value" not in params[name], "Streamlit ignores preset selections"
+def test_a_city_or_zone_without_a_figure_says_so_and_is_never_drawn_as_zero(svg):
+    cities, zones = marks(svg, "city"), marks(svg, "zone")
+    assert cities["360200"].get("aria-label") == "景德镇市: 无数据"
+    assert cities["360200"].get("fill") == map_chart.NO_VALUE_COLOR
+    assert cities["360100"].get("fill") != map_chart.NO_VALUE_COLOR
+    assert zones["xinyu"].get("fill") == map_chart.ZONE_NO_VALUE_FILL == zones["jingdezhen"].get("fill")  # None and NaN
+    assert zones["fuzhou"].get("fill") == map_chart.ZONE_FILL, "a 0 is a figure"
+    assert "2023" not in tooltip(cities["360200"]), "no year or vintage for a missing figure"
 
 
-def test_cities_without_a_figure_are_grey_and_say_no_data_not_zero(spec):
-    rows = {row["adcode"]: row for row in spec["datasets"]["cities"]}
-    assert rows[360100]["value"] == 7800.37 and rows[360100]["value_label"] == "7,800.37 亿元"
-    assert rows[360200]["value"] is None and rows[360200]["value_label"] == "无数据"
-    assert rows[360200]["year_label"] == "" and rows[360200]["vintage_label"] == ""
-    color = layer(spec, "cities")["encoding"]["color"]
-    assert color["condition"]["test"] == "!isValid(datum.value)"
-    assert color["condition"]["value"] == map_chart.NO_VALUE_COLOR
-    assert color["legend"]["title"] == "地区生产总值（亿元）"
-    assert layer(spec, "cities")["mark"]["invalid"] == "show", "null cities must stay on the map"
-    assert layer(spec, "cities")["mark"]["stroke"] == "#ffffff"
+def test_a_bigger_value_draws_a_bigger_dot_and_the_largest_city_the_darkest_shade(svg):
+    zones, cities = marks(svg, "zone"), marks(svg, "city")
+
+    def radius(el):  # "M<x-r>,<y>a<r>,<r> ..."
+        return float(el.get("d").split("a", 1)[1].split(",", 1)[0])
+
+    assert radius(zones["nanchang"]) > radius(zones["ganzhou"]) > radius(zones["yingtan"])
+    assert cities["360100"].get("fill") == map_chart.BLUES[-1] and cities["360700"].get("fill") == map_chart.BLUES[0]
 
 
-def test_zone_points_sized_by_value_with_a_fixed_dot_for_no_data(spec):
-    rows = {row["zone_id"]: row for row in spec["datasets"]["zones"]}
-    assert rows["nanchang"]["value"] == 1200.0
-    assert rows["xinyu"]["value"] is None and rows["jingdezhen"]["value"] is None, "None and NaN are no data"
-    assert rows["fuzhou"]["value"] == 0.0
-    size = layer(spec, "zones")["encoding"]["size"]
-    assert size["field"] == "value" and size["condition"]["test"] == "!isValid(datum.value)"
-    assert size["condition"]["value"] == map_chart.ZONE_NO_VALUE_SIZE
-    json.dumps(spec, allow_nan=False)
+def test_selected_zones_wear_a_dark_ring_and_say_they_are_pressed(svg):
+    zones = marks(svg, "zone")
+    assert zones["nanchang"].get("stroke") == map_chart.ZONE_SELECTED_STROKE and zones["nanchang"].get("aria-pressed") == "true"
+    assert zones["xinyu"].get("stroke") == map_chart.ZONE_STROKE and zones["xinyu"].get("aria-pressed") == "false"
+    order = list(marks(svg, "zone"))
+    assert order[-1] == "nanchang", "the selected zone is drawn last, its ring on top"
 
 
-def test_selected_zones_are_highlighted_from_the_data_column(spec):
-    rows = {row["zone_id"]: row for row in spec["datasets"]["zones"]}
-    assert rows["nanchang"]["selected"] is True and rows["xinyu"]["selected"] is False
-    encoding = layer(spec, "zones")["encoding"]
-    assert encoding["stroke"]["condition"]["test"] == "datum.selected"
-    assert encoding["strokeWidth"]["condition"]["test"] == "datum.selected"
-
-
-def test_tooltips_show_the_caller_words(spec):
-    city_titles = [t["title"] for t in layer(spec, "cities")["encoding"]["tooltip"]]
-    assert city_titles == ["城市", "GDP", "Year", "Vintage"]
-    zone_fields = [t["field"] for t in layer(spec, "zones")["encoding"]["tooltip"]]
-    assert zone_fields == ["label", "city", "approved", "industries", "value_text", "source", "approx_note"]
+def test_tooltips_carry_the_caller_words(svg):
+    city_lines = tooltip(marks(svg, "city")["360100"]).splitlines()
+    assert city_lines[0].startswith("城市: 南昌") and city_lines[1] == "GDP: 7,800.37 亿元" and city_lines[2] == "Year: 2023"
+    zone_lines = tooltip(marks(svg, "zone")["ganzhou"]).splitlines()
+    assert zone_lines == [
+        "Zone: ganzhou HTZ",
+        "城市: somewhere",
+        "Approved: 1992",
+        "Lead industries: electronics",
+        "Revenue: about 600",
+        "Source: a source",
+        "Location: approximate",
+    ]
 
 
 def test_no_ui_language_is_hard_coded():
-    spec = map_chart.map_spec(geo.prefecture_features(city_values()), zone_points(), TEXTS_EN)
-    words = json.dumps({k: v for k, v in spec.items() if k != "datasets"}, ensure_ascii=False)
-    assert not CJK.search(words), "an English map must not carry Chinese UI text"
-    assert "⟦" not in json.dumps(spec, ensure_ascii=False), "every placeholder replaced"
-    assert layer(spec, "cities")["encoding"]["tooltip"][0]["field"] == "name_en"
-    assert spec["title"] == TEXTS_EN.title and spec["description"] == TEXTS_EN.description
+    root = ET.fromstring(draw(TEXTS_EN))
+    words = " ".join(root.itertext()) + " " + " ".join(el.get("aria-label") or "" for el in root.iter())
+    assert not CJK.search(words.replace("亿元", "")), "an English map must not carry Chinese UI text"
+    assert tooltip(marks(root, "city")["360100"]).startswith("City: Nanchang")
 
 
-def test_map_shape_for_jiangxi(spec):
-    assert spec["projection"]["type"] == "mercator"
-    assert spec["width"] == "container" and 400 <= spec["height"] <= 520
-    assert spec["description"]
+def test_every_word_and_value_is_escaped():
+    points = zone_points()
+    points.loc[0, "label"] = '<script>alert(1)</script>" onmouseover="x'
+    points.loc[1, "source"] = "a & b </title><image href=x>"
+    hostile = dataclasses.replace(TEXTS_EN, title="</text><script>x</script>", description='" onload="x')
+    root = ET.fromstring(draw(hostile, points))  # still well-formed XML
+    assert not list(root.iter("{http://www.w3.org/2000/svg}script")) and not list(root.iter("{http://www.w3.org/2000/svg}image"))
+    assert marks(root, "zone")["nanchang"].get("aria-label").startswith("<script>")  # text, not markup
+    assert root.get("aria-label") == '" onload="x' and root.get("onload") is None
 
 
-def test_spec_is_valid_vega_lite(spec):
-    alt.LayerChart.from_dict(spec, validate=True)
+def test_map_small_enough_to_send_every_rerun():
+    assert len(draw().encode()) <= 40 * 1024
 
 
-def test_spec_small_enough_to_send_every_rerun(spec):
-    assert len(json.dumps(spec, ensure_ascii=False).encode()) <= 80 * 1024
-
-
-def test_warm_rebuild_is_fast_and_leaves_the_cache_alone():
+def test_warm_redraw_is_fast():
     features, points = geo.prefecture_features(city_values()), zone_points()
-    first = map_chart.map_spec(features, points, TEXTS_ZH)
-    first["layer"][0]["mark"]["stroke"] = "red"
-    first["title"] = "changed"
-    retitled = dataclasses.replace(TEXTS_ZH, title="2024 年")
-    misses = map_chart._map_skeleton.cache_info().misses
-    times = timeit.repeat(lambda: map_chart.map_spec(features, points, retitled), number=1, repeat=20)
-    assert map_chart._map_skeleton.cache_info().misses == misses, "a new title must not rebuild"
+    map_chart.map_svg(features, points, TEXTS_ZH)
+    times = timeit.repeat(lambda: map_chart.map_svg(features, points, TEXTS_ZH), number=1, repeat=20)
     assert statistics.median(times) < 0.030
-    again = map_chart.map_spec(features, points, retitled)
-    assert again["layer"][0]["mark"]["stroke"] == "#ffffff" and again["title"] == "2024 年"
 
 
 def test_missing_zone_columns_are_named():
     with pytest.raises(ValueError, match="lon"):
-        map_chart.map_spec(geo.prefecture_features(), pd.DataFrame({"zone_id": ["x"], "lat": [1], "label": ["x"]}), TEXTS_EN)
+        map_chart.map_svg(geo.prefecture_features(), pd.DataFrame({"zone_id": ["x"], "lat": [1], "label": ["x"]}), TEXTS_EN)
 
 
 def test_optional_zone_columns_may_be_left_out():
-    points = zone_points()[["zone_id", "lon", "lat", "label"]]
-    rows = map_chart.map_spec(geo.prefecture_features(), points, TEXTS_EN)["datasets"]["zones"]
-    assert all(row["value"] is None and row["selected"] is False and row["source"] == "" for row in rows)
+    root = ET.fromstring(draw(TEXTS_EN, zone_points()[["zone_id", "lon", "lat", "label"]]))
+    zones = marks(root, "zone")
+    assert len(zones) == 9 and all(
+        z.get("fill") == map_chart.ZONE_NO_VALUE_FILL and z.get("aria-pressed") == "false" for z in zones.values()
+    )
 
 
-def test_labels_clear_their_dots_and_point_away_from_the_centre(spec):
-    rows = {row["zone_id"]: row for row in spec["datasets"]["zones"]}
-    assert rows["fengcheng"]["label_align"] == "right" and rows["fengcheng"]["label_dx"] < 0
-    assert rows["jingdezhen"]["label_align"] == "left" and rows["jingdezhen"]["label_dx"] > 0
-    assert abs(rows["nanchang"]["label_dx"]) > abs(rows["xinyu"]["label_dx"]), "bigger dot, wider gap"
+def test_no_city_figure_at_all_leaves_every_city_grey_and_the_legend_says_no_data():
+    root = ET.fromstring(draw(TEXTS_EN, cities=city_values().iloc[0:0]))
+    assert {c.get("fill") for c in marks(root, "city").values()} == {map_chart.NO_VALUE_COLOR}
+    assert "no data" in " ".join(root.find(".//svg:g[@class='legend']", NS).itertext())
+
+
+def test_labels_clear_their_dots_and_point_away_from_the_centre(svg):
+    labels = {el.text: el for el in svg.iterfind(".//svg:g[@class='labels']/svg:text", NS)}
+    zones = marks(svg, "zone")
+
+    def centre_x(zone):
+        el = zones[zone]
+        x_minus_r, rest = el.get("d")[1:].split(",", 1)
+        return float(x_minus_r) + float(rest.split("a", 1)[1].split(",", 1)[0])
+
+    assert labels["fengcheng HTZ"].get("text-anchor") == "end" and float(labels["fengcheng HTZ"].get("x")) < centre_x("fengcheng")
+    assert labels["jingdezhen HTZ"].get("text-anchor") == "start" and float(labels["jingdezhen HTZ"].get("x")) > centre_x(
+        "jingdezhen"
+    )
+    gap = {z: abs(float(labels[f"{z} HTZ"].get("x")) - centre_x(z)) for z in ("nanchang", "xinyu")}
+    assert gap["nanchang"] > gap["xinyu"], "bigger dot, wider gap"
+
+
+def test_the_province_fills_its_box_the_right_way_up(svg):
+    _, _, width, height = (float(v) for v in svg.get("viewBox").split())
+    zones = marks(svg, "zone")
+
+    def centre_y(zone):
+        return float(zones[zone].get("d")[1:].split(",", 1)[1].split("a", 1)[0])
+
+    assert centre_y("gongqingcheng") < centre_y("ganzhou"), "north is up"
+    assert width == map_chart.MAP_WIDTH and height > map_chart.MAP_HEIGHT

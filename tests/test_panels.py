@@ -20,7 +20,7 @@ def facts(dataset) -> panels.Facts:
 
 
 def drawn(facts, name: str, view: state.View) -> dict | None:
-    return panels.map_spec(facts, view, True) if name == "map" else panels.panel(name, facts, view).spec
+    return panels.panel(name, facts, view).spec
 
 
 def shape(spec: dict) -> dict:
@@ -37,7 +37,7 @@ VIEWS = {
 }
 
 
-@pytest.mark.parametrize("name", ("map", *CHARTS))
+@pytest.mark.parametrize("name", CHARTS)
 @pytest.mark.parametrize("filters", VIEWS.values(), ids=VIEWS.keys())
 def test_every_spec_as_sent_is_valid_vega_lite(facts, resolve, name, filters):
     spec = drawn(facts, name, resolve(**filters))
@@ -45,7 +45,7 @@ def test_every_spec_as_sent_is_valid_vega_lite(facts, resolve, name, filters):
         validate_jsonschema(spec, VEGA_LITE)  # raises on a schema error, rows included
 
 
-@pytest.mark.parametrize("name", ("map", *CHARTS))
+@pytest.mark.parametrize("name", CHARTS)
 def test_the_spec_of_one_zone_is_the_spec_of_another_only_rows_differ(facts, resolve, name):
     specs = {z: drawn(facts, name, resolve(zones=(z,), metric="national_rank", year=2021)) for z in data.ZONE_IDS}
     drawn_zones = [z for z, spec in specs.items() if spec is not None]
@@ -56,7 +56,7 @@ def test_the_spec_of_one_zone_is_the_spec_of_another_only_rows_differ(facts, res
         assert any(specs[a]["datasets"] != specs[b]["datasets"] for a, b in itertools.pairwise(drawn_zones))
 
 
-@pytest.mark.parametrize("name", ("map", *CHARTS))
+@pytest.mark.parametrize("name", CHARTS)
 def test_the_spec_with_an_industry_is_the_spec_without_only_rows_differ(facts, resolve, name):
     with_industry = drawn(facts, name, resolve(industries=("copper",)))
     without = drawn(facts, name, resolve())
@@ -72,13 +72,31 @@ def test_the_year_and_the_count_are_beside_the_chart_not_in_it(facts, resolve):
     assert "3" in a.subtitle and "2" in b.subtitle  # zones with a figure
 
 
-@pytest.mark.parametrize("name", ("map", *CHARTS))
+@pytest.mark.parametrize("name", CHARTS)
 def test_latest_available_and_one_year_draw_the_same_spec(facts, resolve, name):
     """The year mode changes rows and captions only (the year sits in each row's label)."""
     latest = drawn(facts, name, resolve(metric="national_rank"))
     one_year = drawn(facts, name, resolve(metric="national_rank", year=2021))
     if latest is not None and one_year is not None:
         assert shape(latest) == shape(one_year)
+
+
+def test_every_mark_of_the_real_map_picks_what_it_shows(facts, resolve, vocab):
+    """The map's click values, as the page's map sends them, through the page's transition: a
+    zone's mark toggles that zone, a city's adds the zones it hosts (none for a city without)."""
+    import xml.etree.ElementTree as ET
+
+    svg = ET.fromstring(panels.map_svg(facts, resolve(), False))
+    picks = {el.get("data-pick"): el.get("aria-label") for el in svg.iter() if el.get("data-pick")}
+    assert len(picks) == 9 + 11
+    names = dict(zip(facts.dataset.zones["zone_id"], facts.dataset.zones["short_zh"]))
+    for pick, label in picks.items():
+        after = state.after_map_pick(state.Filters(metric=vocab.default_metric), pick, vocab).zones
+        kind, value = pick.split(":")
+        if kind == "zone":
+            assert after == (value,) and label.startswith(names[value] + ":")
+        else:
+            assert after == tuple(z for z in vocab.zones if vocab.zone_city[z] == int(value))
 
 
 class Recording(state.View):
@@ -95,7 +113,7 @@ class Recording(state.View):
 PARTS = {
     **{name: lambda f, v, name=name: panels.BUILDERS[name](f.dataset, f.table, v) for name in CHARTS},
     "headline": panels._headline.__wrapped__,
-    "map": lambda f, v: panels._map_spec.__wrapped__(f, v, True),
+    "map": lambda f, v: panels._map_svg.__wrapped__(f, v, True),
     "table": panels._facts_table.__wrapped__,
     "sources": lambda f, v: panels._sources_table.__wrapped__(f, v, False),
     "profile": panels._zone_figures.__wrapped__,

@@ -10,18 +10,16 @@ from dataclasses import replace
 import pytest
 
 from dashboard.state import (
-    CITY_SELECTION,
     DEFAULT_TAB,
     LANGS,
     NOTICE_CODES,
     TABS,
-    ZONE_SELECTION,
     Filters,
     Notice,
     Sidebar,
     View,
     Vocabulary,
-    after_map_click,
+    after_map_pick,
     after_sidebar,
     initial_lang,
     open_tab,
@@ -460,93 +458,48 @@ def test_an_industry_keeps_the_zones_that_have_it_or_one_of_its_segments():
 # --- a click on the map -------------------------------------------------------------------------
 
 
-def clicked(event, zones=(), before=None) -> tuple[str, ...]:
-    return after_map_click(replace(DEFAULT, zones=tuple(zones)), event, before, VOCAB).zones
-
-
-def zone_click(*ids):
-    return {"selection": {ZONE_SELECTION: [{"zone_id": z} for z in ids], CITY_SELECTION: {}}}
-
-
-def city_click(*codes):
-    return {"selection": {ZONE_SELECTION: {}, CITY_SELECTION: [{"adcode": c} for c in codes]}}
+def clicked(picked, zones=()) -> tuple[str, ...]:
+    return after_map_pick(replace(DEFAULT, zones=tuple(zones)), picked, VOCAB).zones
 
 
 def test_clicking_a_zone_toggles_it_and_keeps_registry_order():
-    assert clicked(zone_click("yingtan")) == ("yingtan",)
-    assert clicked(zone_click("nanchang"), ("yingtan",)) == ("nanchang", "yingtan")
-    assert clicked(zone_click("yingtan"), ("nanchang", "yingtan")) == ("nanchang",)
+    assert clicked("zone:yingtan") == ("yingtan",)
+    assert clicked("zone:nanchang", ("yingtan",)) == ("nanchang", "yingtan")
+    assert clicked("zone:yingtan", ("nanchang", "yingtan")) == ("nanchang",)
+    assert clicked("zone:ganzhou", ("ganzhou",)) == ()  # clicked again: off
 
 
 def test_a_click_keeps_the_rest_of_the_view():
     filters = Filters(metric="gdp", year=2019, industries=("aviation",), lang="en", tab="ranking")
-    assert after_map_click(filters, zone_click("ganzhou"), None, VOCAB) == replace(filters, zones=("ganzhou",))
-
-
-def test_what_was_clicked_is_what_changed_in_the_selection_state():
-    # each click toggles its mark in the map's selection state; the state before it is remembered
-    assert clicked(zone_click("ganzhou", "yingtan"), ("ganzhou",), before=zone_click("ganzhou")) == ("yingtan", "ganzhou")
-    assert clicked(zone_click("ganzhou"), ("ganzhou", "yingtan"), before=zone_click("ganzhou", "yingtan")) == ("ganzhou",)
-    assert clicked(zone_click(), ("ganzhou",), before=zone_click("ganzhou")) == ()  # clicked again: off
-    assert clicked(city_click(), ("jian",), before=city_click(360800)) == ("jian",)  # a city click only adds
-    assert clicked(zone_click("ganzhou"), ("nanchang",), before=zone_click("ganzhou")) == ("nanchang",)  # no change
-
-
-def test_shift_clicked_zones_toggle_each_once():
-    assert clicked(zone_click("yingtan", "nanchang", "yingtan"), ("nanchang",)) == ("yingtan",)
+    assert after_map_pick(filters, "zone:ganzhou", VOCAB) == replace(filters, zones=("ganzhou",))
 
 
 def test_clicking_a_city_adds_its_zones():
-    assert clicked(city_click(360800)) == ("jian",)
-    assert clicked(city_click(360800), ("jian",)) == ("jian",)
-    assert clicked(city_click(360400, 360900), ("nanchang",)) == ("nanchang", "gongqingcheng", "fengcheng")
+    assert clicked("city:360800") == ("jian",)
+    assert clicked("city:360800", ("jian",)) == ("jian",)  # a city click only adds
+    assert clicked("city:360400", ("nanchang",)) == ("nanchang", "gongqingcheng")
 
 
 def test_clicking_a_city_without_zones_changes_nothing():
-    assert clicked(city_click(360300), ("nanchang",)) == ("nanchang",)
+    assert clicked("city:360300", ("nanchang",)) == ("nanchang",)
 
 
-def test_adcodes_arrive_as_int_float_or_text():
-    for code in (360800, 360800.0, "360800", "360800.0"):
-        assert clicked(city_click(code)) == ("jian",)
-
-
-def test_a_zone_click_wins_over_a_stale_city_selection():
-    event = {"selection": {ZONE_SELECTION: [{"zone_id": "xinyu"}], CITY_SELECTION: [{"adcode": 360100}]}}
-    assert clicked(event) == ("xinyu",)
-
-
-def test_the_real_streamlit_event_type_is_read():
-    from streamlit.elements.vega_charts import VegaLiteStateSerde
-
-    serde = VegaLiteStateSerde([CITY_SELECTION, ZONE_SELECTION])
-    assert clicked(serde.deserialize(json.dumps({"selection": {ZONE_SELECTION: [{"zone_id": "fuzhou"}]}}))) == ("fuzhou",)
-    assert clicked(serde.deserialize(None), ("fuzhou",)) == ("fuzhou",)
+def test_adcodes_arrive_as_text_of_an_int_or_a_float():
+    for code in ("360800", "360800.0"):
+        assert clicked(f"city:{code}") == ("jian",)
 
 
 NOTHING = [
-    None, {}, [], "", 0, 3.5, "zone", object(), {"selection": None}, {"selection": {}},
-    {"selection": []}, {"selection": "zone"},
-    {"selection": {ZONE_SELECTION: {}, CITY_SELECTION: {}}},
-    {"selection": {ZONE_SELECTION: [{}], CITY_SELECTION: [{}]}},
-    {"selection": {ZONE_SELECTION: [], CITY_SELECTION: []}},
-    {"selection": {ZONE_SELECTION: None, CITY_SELECTION: None}},
-    {"selection": {ZONE_SELECTION: "nanchang"}},
-    {"selection": {ZONE_SELECTION: [None, 1, "x", ["nanchang"]]}},
-    {"selection": {ZONE_SELECTION: [{"zone_id": None}, {"zone_id": 5}, {"zone_id": ["nanchang"]}]}},
-    {"selection": {ZONE_SELECTION: [{"zone_id": "atlantis"}]}},
-    {"selection": {ZONE_SELECTION: [{"other": "nanchang"}]}},
-    {"selection": {CITY_SELECTION: [{"adcode": "Nanchang"}, {"adcode": None}, {"adcode": True}]}},
-    {"selection": {CITY_SELECTION: [{"adcode": float("nan")}, {"adcode": float("inf")}, {"adcode": 360100.5}]}},
-    {"selection": {CITY_SELECTION: [{"adcode": {"a": 1}}, {"adcode": [360100]}]}},
-    {"selection": {CITY_SELECTION: [{"adcode": 999999}]}},
-    {"selection": {"brush": {"lon": [1, 2]}}},
+    None, {}, [], "", 0, 3.5, "zone", "zone:", "city:", ":nanchang", "nanchang", object(),
+    "zone:atlantis", "zone:NANCHANG", "zone:nanchang ", "zone:nanchang:x", "zone:['nanchang']",
+    "city:Nanchang", "city:nan", "city:inf", "city:360100.5", "city:True", "city:999999", "city:",
+    "brush:1,2", {"zone": "nanchang"}, ["zone:nanchang"], b"zone:nanchang",
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize("event", NOTHING, ids=range(len(NOTHING)))
-def test_empty_or_unreadable_events_change_nothing(event):
-    assert clicked(event, ("nanchang", "xinyu")) == ("nanchang", "xinyu")
+@pytest.mark.parametrize("picked", NOTHING, ids=range(len(NOTHING)))
+def test_empty_or_unreadable_picks_change_nothing(picked):
+    assert clicked(picked, ("nanchang", "xinyu")) == ("nanchang", "xinyu")
 
 
 def test_select_metric_keeps_a_year_only_where_the_new_metric_has_figures():
