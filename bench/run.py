@@ -50,14 +50,12 @@ async def pick_interaction(page, prefer_map: bool):
     """(description, async action) for one interaction that makes the script rerun."""
     if prefer_map:
         # The map's zone marks are labelled "赣州高新区: …"; other charts may mention the zone too.
-        for selector in (f'path[aria-label^="{MAP_ZONE}:"]', f'[aria-label*="{MAP_ZONE}"]'):
-            point = page.locator(f'[data-testid="stVegaLiteChart"] {selector}')
-            if await point.count():
-                # force: Vega's own layers may sit over the mark; the click lands on its centre anyway
-                return (
-                    f"map: click on the zone point {MAP_ZONE}",
-                    lambda point=point: point.first.click(force=True, timeout=10_000),
-                )
+        point = page.locator(f'.jx-map path[aria-label^="{MAP_ZONE}:"]')
+        if await point.count():
+            return (
+                f"map: click on the zone point {MAP_ZONE}",
+                lambda point=point: point.first.click(timeout=10_000),
+            )
     slider = page.locator('[data-testid="stSlider"] input[type="range"]')
     if await slider.count():
 

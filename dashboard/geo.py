@@ -24,7 +24,6 @@ from shapely.geometry import MultiPolygon, Polygon, mapping
 
 GEO_DIR = Path(__file__).resolve().parent.parent / "geo"
 PREFECTURES_PATH = GEO_DIR / "jiangxi_prefectures.geojson"
-STATIC_PREFECTURES_PATH = GEO_DIR.parent / "static" / "jiangxi_prefectures.geojson"
 
 PROVINCE_ADCODE = 360000
 PREFECTURE_ADCODES = tuple(range(360100, 361101, 100))
@@ -164,8 +163,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{args.out} is current")
         return 0
     args.out.write_bytes(text.encode("utf-8"))
-    if args.out == PREFECTURES_PATH:  # the copy the browser fetches (see map_chart.GEOMETRY_URL)
-        STATIC_PREFECTURES_PATH.write_bytes(text.encode("utf-8"))
     geoms = [shapely.geometry.shape(f["geometry"]) for f in json.loads(text)["features"]]
     print(f"wrote {args.out}: {len(geoms)} cities, {count_vertices(geoms)} vertices, {len(text.encode('utf-8')):,} bytes")
     return 0
@@ -178,8 +175,7 @@ def main(argv: list[str] | None = None) -> int:
 
 @st.cache_resource(show_spinner=False)
 def _prefecture_collection(path: str = str(PREFECTURES_PATH)) -> dict[str, Any]:
-    """The parsed file, shared read-only by every session: the map's city rows take their names
-    from it (the browser fetches the outlines themselves as a static file)."""
+    """The parsed file, shared read-only by every session: the map's cities and their outlines."""
     return json.loads(Path(path).read_text(encoding="utf-8"))
 
 

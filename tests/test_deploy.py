@@ -180,7 +180,7 @@ def test_the_dockerfile_copies_files_that_exist_and_everything_the_app_reads():
     assert not missing
     copied = {s.rstrip("/").removeprefix("./") for s in sources}
     # Everything streamlit_app.py needs at run time (requirements.txt for the install).
-    assert {"requirements.txt", "streamlit_app.py", "dashboard", "data", "geo", "static", ".streamlit"} <= copied
+    assert {"requirements.txt", "streamlit_app.py", "dashboard", "data", "geo", ".streamlit"} <= copied
 
 
 def test_every_streamlit_variable_in_deploy_names_a_real_option():

@@ -40,7 +40,7 @@ needs_cnmaps = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def cities() -> gpd.GeoDataFrame:
-    """The committed file as the browser gets it (a copy of it is served as a static file)."""
+    """The committed file, which the server projects and draws as the map's SVG."""
     frame = gpd.read_file(geo.PREFECTURES_PATH)
     return frame.astype({"adcode": "int64"}).sort_values("adcode", ignore_index=True)
 

@@ -2,7 +2,6 @@
 raise), every change a person makes (sidebar, map click, tab) and how filters resolve to a view."""
 
 import itertools
-import json
 import random
 import urllib.parse
 from dataclasses import replace

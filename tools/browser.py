@@ -266,7 +266,9 @@ INIT_SCRIPT = """
 
 # True (the time it became idle) once the page has been idle for `quietMs`: connected, the script
 # not running, no loading skeleton or running indicator, at least `minFinished` runs finished, and
-# every visible Vega chart drawn (an svg/canvas of non-zero size). Charts in hidden tabs are skipped.
+# every visible Vega chart drawn (an svg/canvas of non-zero size), and every visible custom
+# component's SVG in place (the map: its component inserts the server's SVG once its code has
+# loaded, just after the run). Charts in hidden tabs are skipped.
 # stSkeleton matters: a chart's code is loaded lazily, and the script can finish ("notRunning")
 # while the chart is still a skeleton, several hundred ms before any stVegaLiteChart exists.
 IDLE_PREDICATE = """
@@ -286,6 +288,14 @@ IDLE_PREDICATE = """
       const drawn = [...chart.querySelectorAll('svg, canvas')].some(g => {
         const r = g.getBoundingClientRect(); return r.width > 0 && r.height > 0; });
       if (!drawn) { ok = false; break; }
+    }
+  }
+  if (ok) {
+    for (const host of document.querySelectorAll('[data-testid="stBidiComponentIsolated"]')) {
+      if (!host.getClientRects().length) continue;
+      const svg = (host.shadowRoot || host).querySelector('svg');
+      const r = svg && svg.getBoundingClientRect();
+      if (!r || r.width === 0 || r.height === 0) { ok = false; break; }
     }
   }
   const now = performance.now();

@@ -26,7 +26,7 @@ import hosted as hosting  # noqa: E402  (scripts/hosted.py)
 
 BASE = "jx-zones"
 REPLICAS = 2  # the issue asks for 2-3; two keep this module near a minute on a 2-core machine
-MAP = '[data-testid="stVegaLiteChart"]:has([aria-label^="赣州高新区:"])'
+MAP = ".jx-map"  # the map component's box (in its shadow root; Playwright's CSS pierces it)
 # Playwright's expect() waits 5 s by default: too short for a first run on a busy 2-core machine.
 WAIT = 30_000
 HEADER = "zone_id,year,metric,industry,value,unit,qualifier,source_title,source_url,source_date,note"
@@ -150,16 +150,11 @@ def test_the_page_map_click_share_link_language_and_download_work_under_the_sub_
     origin = served.origin
     assert page.url == f"{origin}/{BASE}/"
 
-    # The map's outlines: a static file under the sub-path, fetched and drawn (Vega fetches it
-    # after the chart's first draw, so wait for both).
-    outlines_url = f"{origin}/{BASE}/app/static/jiangxi_prefectures.geojson"
-    assert eventually(lambda: [(u, s) for u, s, _ in served.responses if u.endswith("jiangxi_prefectures.geojson")], page) == [
-        (outlines_url, 200)
-    ]
+    # The map: drawn on the server, its eleven cities arrive with the page.
     assert eventually(lambda: len(city_names(page)) == 11, page), city_names(page)
 
     # A click on a zone point writes the view into the URL under the sub-path.
-    page.locator(f'{MAP} path[aria-label^="赣州高新区:"]').first.click(force=True)
+    page.locator(f'{MAP} path[aria-label^="赣州高新区:"]').first.click()
     page.wait_for_url(f"{origin}/{BASE}/?zone=ganzhou")
     wait_idle(page)
     expect(page.get_by_role("heading", name="赣州高新区概况")).to_be_visible(timeout=WAIT)
