@@ -36,17 +36,18 @@ PAGE_CSS = (
 # dark-theme primary colour passes 4.5:1 for that and for the selected language button at once
 # (.streamlit/config.toml); dark text on the light coral chip does (8:1).
 DARK_CSS = "<style>[data-testid='stMultiSelectTagsContainer'] span[title]{color:#111111}</style>"
-# The map (dashboard.map_chart draws it as SVG on the server): this component only puts the SVG in
-# place and reports a click, or Enter/Space on a focused zone, as the mark's `data-pick` value
-# ("zone:<id>" or "city:<adcode>"). The SVG is replaced only when it changed; a zone that had the
-# keyboard's focus gets it back after the rerun redraws the map.
+# The map and the SVG charts (drawn on the server: dashboard.map_chart, dashboard.svg_charts): this
+# component only puts the SVG in place and reports a click, or Enter/Space on a focused zone, on a
+# mark with a `data-pick` value ("zone:<id>" or "city:<adcode>"; only the map's marks have one).
+# The SVG is replaced only when it changed; a zone that had the keyboard's focus gets it back
+# after the rerun redraws the map.
 MAP_KEY = "map"
-MAP_JS = """
+SVG_JS = """
 export default function ({ parentElement, data, setTriggerValue }) {
-  let box = parentElement.querySelector(".jx-map");
+  let box = parentElement.querySelector(".jx-svg");
   if (!box) {
     box = document.createElement("div");
-    box.className = "jx-map";
+    box.className = "jx-svg";
     parentElement.appendChild(box);
     const pick = (target) => {
       const mark = target.closest("[data-pick]");
@@ -69,11 +70,11 @@ export default function ({ parentElement, data, setTriggerValue }) {
   }
 }
 """
-MAP_CSS = """
-.jx-map svg { width: 100%; height: auto; display: block; font-family: var(--st-font, sans-serif); }
-.jx-map .ink { fill: var(--st-text-color, #31333f); font-size: 12px; }
-.jx-map .title { font-size: 14px; font-weight: 600; }
-.jx-map .small { font-size: 11px; }
+SVG_CSS = """
+.jx-svg svg { width: 100%; height: auto; display: block; font-family: var(--st-font, sans-serif); font-size: 12px; }
+.jx-svg .ink { fill: var(--st-text-color, #31333f); }
+.jx-svg .title { font-size: 14px; font-weight: 600; }
+.jx-svg .small { font-size: 11px; }
 .jx-map .labels text { font-size: 12px; fill: #111111; stroke: #ffffff; stroke-width: 3px;
   stroke-linejoin: round; paint-order: stroke; dominant-baseline: middle; pointer-events: none; }
 .jx-map [data-pick] { cursor: pointer; }
@@ -82,7 +83,7 @@ MAP_CSS = """
 .jx-map .zone:focus { outline: none; }
 .jx-map .zone:focus-visible { stroke: var(--st-primary-color, #ff4b4b); stroke-width: 3.5px; }
 """
-MAP_COMPONENT = st.components.v2.component("jx_map", js=MAP_JS, css=MAP_CSS)
+SVG_COMPONENT = st.components.v2.component("jx_svg", js=SVG_JS, css=SVG_CSS)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -358,7 +359,10 @@ def draw(name: str, facts: panels.Facts, view: state.View, show_missing: bool = 
     lines = []  # one caption of several lines: each element on the page costs a render per rerun
     with st.container():
         if out.spec is not None:
-            st.vega_lite_chart(out.spec, width="stretch", key=f"chart_{name}")
+            if out.svg is not None:  # drawn on the server (panels.SVG_PANELS)
+                SVG_COMPONENT(data=out.svg, key=f"chart_{name}")
+            else:
+                st.vega_lite_chart(out.spec, width="stretch", key=f"chart_{name}")
             lines += [out.subtitle] if out.subtitle else []
         elif out.empty:
             st.info(out.empty)
@@ -378,7 +382,7 @@ def headline(facts: panels.Facts, view: state.View) -> None:
 
 
 def map_section(facts: panels.Facts, view: state.View, vocab: state.Vocabulary, highlight: bool) -> None:
-    MAP_COMPONENT(data=panels.map_svg(facts, view, highlight), key=MAP_KEY, on_pick_change=lambda: on_map_pick(vocab))
+    SVG_COMPONENT(data=panels.map_svg(facts, view, highlight), key=MAP_KEY, on_pick_change=lambda: on_map_pick(vocab))
     st.caption(panels.map_caption(facts, view) + " " + i18n.t("map.caption", view.lang))
 
 

@@ -6,7 +6,7 @@ browser work. As the first Vega view of a visit it cost 250–340 ms of main thr
 warming up, compiling the layered spec, fitting the projection) and made most of Lighthouse's total
 blocking time (the app with the map alone: 1.9× the bare page's; with no Vega view: 0.2×). Here
 the outlines are projected once per process, and a view's map is a string of ~20 paths that the
-browser only inserts: the page's own component (dashboard.app.MAP_COMPONENT) puts it in place and
+browser only inserts: the page's own component (dashboard.app.SVG_COMPONENT) puts it in place and
 reports a click on a zone or a city as one value, `zone:<id>` or `city:<adcode>`.
 
 Pure builders: `map_svg(city_features, zone_points, texts)` returns the SVG text; every word and
@@ -286,7 +286,7 @@ def map_svg(city_features: Sequence[Mapping[str, Any]], zone_points: pd.DataFram
     low, high = (min(values), max(values)) if values else (0.0, 0.0)
     total_height = TITLE_HEIGHT + MAP_HEIGHT + LEGEND_HEIGHT
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {MAP_WIDTH} {total_height}" class="jx-map-svg" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {MAP_WIDTH} {total_height}" class="jx-map" '
         f'role="graphics-document" aria-roledescription="map" aria-label="{_attr(texts.description)}">',
         f'<text class="ink title" x="{MAP_PADDING["left"]}" y="18" aria-hidden="true">{escape(texts.title)}</text>',
         '<g role="graphics-object" aria-roledescription="cities">',

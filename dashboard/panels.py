@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data, export, geo, i18n, map_chart, model
+from dashboard import charts, data, export, geo, i18n, map_chart, model, svg_charts
 from dashboard.charts import Texts
 from dashboard.state import View
 
@@ -73,6 +73,7 @@ class Panel:
 
     spec: dict | None
     subtitle: str = ""
+    svg: str | None = None  # the chart drawn on the server (SVG_PANELS), else None: Vega draws the spec
     empty: str = ""
     missing: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -312,6 +313,9 @@ def coverage(dataset, facts, view: View) -> Panel:
     )
 
 
+# Drawn as SVG on the server (dashboard.svg_charts): the two output charts above the fold, so a
+# first visit builds no Vega view, and the rank charts, points over years like the second of them.
+SVG_PANELS = ("by_zone", "over_years", "national_rank", "provincial_rank")
 BUILDERS = {
     f.__name__: f
     for f in (
@@ -447,7 +451,10 @@ def panel(name: str, facts: Facts, view: View) -> Panel:
 @cached(max_entries=2048)
 def _panel(facts: Facts, name: str, view: View) -> Panel:
     out = BUILDERS[name](facts.dataset, facts.table, view)
-    return replace(out, spec={"name": name, **out.spec}) if out.spec is not None else out
+    if out.spec is None:
+        return out
+    spec = {"name": name, **out.spec}
+    return replace(out, spec=spec, svg=svg_charts.render(spec) if name in SVG_PANELS else None)
 
 
 def headline(facts: Facts, view: View) -> list[tuple[str, str, str]]:

@@ -1,0 +1,277 @@
+"""The bar-by-zone and points-over-years charts drawn as SVG on the server, from the very spec
+dashboard.charts builds (its rows, words, colours and order), so the page shows what the spec says.
+
+Why (bench/README.md, round 4): a page's first Vega view costs the browser a long task of its own
+(Vega's code warming up, the spec compiled, the view built): with the two output charts above the
+fold as Vega views, Lighthouse's total blocking time was 0.7–2.9 s; with them drawn as SVG here
+and the map as SVG too, no Vega view is built on a first visit and it was tens of milliseconds.
+Charts in the tabs below stay Vega views, built when their tab opens.
+
+Pure: `render(spec)` returns SVG text, or None for a spec of another shape (Vega draws it). Every
+word and value is escaped. Each mark carries the spec's per-mark description as its `aria-label`
+and the spec's tooltip fields as its `<title>`; a row without a value draws nothing (the page
+lists it as "no data" under the chart), never a 0.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from html import escape
+from typing import Any
+
+WIDTH = 380  # the SVG's own units: it scales to its column, text included
+TITLE_HEIGHT = 26
+FONT = 12
+# Vega's default categorical scheme (tableau10), the colours the Vega chart gave the zones.
+CATEGORY = ("#4c78a8", "#f58518", "#e45756", "#72b7b2", "#54a24b", "#eeca3b", "#b279a2", "#ff9da6", "#9d755d", "#bab0ac")
+GRID = "#8888884d"  # a grey that reads on light and dark pages
+
+
+def _attr(value: Any) -> str:
+    return escape(str(value), quote=True)
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value == ""
+
+
+def text_width(text: str, size: float = FONT) -> float:
+    """A text's width, estimated: CJK characters are square, others about 0.6 of the size."""
+    return sum(size if ord(ch) >= 0x2E80 else size * 0.6 for ch in str(text))
+
+
+def _shown(value: Any) -> str:
+    """A cell as text: a whole float (a year in a column with gaps) without its ".0"."""
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
+def _tooltip(row: Mapping[str, Any], tips: Sequence[tuple[str, str]]) -> str:
+    lines = [f"{title}: {_shown(row.get(field))}" for field, title in tips if not _blank(row.get(field))]
+    return "<title>" + escape("\n".join(lines)) + "</title>"
+
+
+def nice_ticks(low: float, high: float, count: int = 4, integer: bool = False) -> list[float]:
+    """Round tick values covering [low, high], about `count` of them (steps of 1, 2 or 5 × 10^k)."""
+    if high <= low:
+        high = low + 1
+    raw = (high - low) / count
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    if integer:
+        step = max(1, round(step))
+    first = math.floor(low / step) * step
+    ticks, value = [], first
+    while value <= high + step * 1e-9:
+        ticks.append(round(value, 10))
+        value += step
+    if ticks[-1] < high:
+        ticks.append(round(ticks[-1] + step, 10))
+    return ticks
+
+
+def _tick_text(value: float, integer: bool) -> str:
+    if integer or float(value).is_integer():
+        return f"{value:,.0f}"
+    return f"{value:,.{max(0, -math.floor(math.log10(abs(value))) + 1)}f}" if value else "0"
+
+
+def _shape(spec: Mapping[str, Any]) -> tuple[str, Mapping[str, Any], list[Mapping[str, Any]]] | None:
+    """("bars" | "points", the marks' encoding, the rows), or None for another kind of chart."""
+    layers = spec.get("layer") or []
+    rows = (spec.get("datasets") or {}).get("rows")
+    if not layers or rows is None:
+        return None
+    mark = layers[0].get("mark", {})
+    encoding = layers[0].get("encoding", {})
+    kind = mark.get("type") if isinstance(mark, Mapping) else mark
+    x, y = encoding.get("x", {}), encoding.get("y", {})
+    if (
+        kind == "bar"
+        and y.get("field") == "item"
+        and x.get("field") == "value"
+        and encoding.get("color", {}).get("field") == "trust_label"
+    ):
+        return "bars", encoding, rows
+    if kind == "point" and x.get("field") == "year" and y.get("field") == "value":
+        return "points", encoding, rows
+    return None
+
+
+def render(spec: Mapping[str, Any]) -> str | None:
+    """The chart of `spec` as SVG text, or None when this module does not draw that kind of chart."""
+    shape = _shape(spec)
+    if shape is None:
+        return None
+    kind, encoding, rows = shape
+    tips = tuple((t["field"], t.get("title", t["field"])) for t in encoding.get("tooltip", []))
+    rows = sorted(rows, key=lambda r: r.get("order", 0))
+    title = (spec.get("title") or {}).get("text", "") if isinstance(spec.get("title"), Mapping) else str(spec.get("title") or "")
+    draw = _bars if kind == "bars" else _points
+    body, height = draw(encoding, rows, tips)
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height:.0f}" class="jx-chart" '
+        f'data-name="{_attr(spec.get("name", ""))}" role="graphics-document" aria-roledescription="chart" '
+        f'aria-label="{_attr(spec.get("description", ""))}">'
+        f'<text class="ink title" x="0" y="16" aria-hidden="true">{escape(title)}</text>{body}</svg>'
+    )
+
+
+def _axis_title(channel: Mapping[str, Any]) -> str:
+    return str((channel.get("axis") or {}).get("title") or "")
+
+
+def _integer(channel: Mapping[str, Any]) -> bool:
+    return (channel.get("axis") or {}).get("format") == ",d"
+
+
+def _legend(entries: Sequence[tuple[str, str]], top: float, title: str = "", circle: bool = False) -> tuple[str, float]:
+    """Swatches in two columns under the plot; returns the SVG and the height it takes."""
+    if not entries:
+        return "", 0.0
+    out = ['<g class="legend" aria-hidden="true">']
+    y = top
+    if title:
+        out.append(f'<text class="ink small" x="0" y="{y + 10:.1f}" font-weight="600">{escape(title)}</text>')
+        y += 16
+    column = WIDTH / 2
+    for i, (label, colour) in enumerate(entries):
+        x = (i % 2) * column
+        row_y = y + (i // 2) * 16
+        swatch = (
+            f'<circle cx="{x + 5}" cy="{row_y + 6}" r="5" fill="{colour}"/>'
+            if circle
+            else f'<rect x="{x}" y="{row_y + 1}" width="10" height="10" fill="{colour}"/>'
+        )
+        out.append(f'{swatch}<text class="ink small" x="{x + 15}" y="{row_y + 10}">{escape(label)}</text>')
+    out.append("</g>")
+    return "".join(out), (y - top) + math.ceil(len(entries) / 2) * 16 + 4
+
+
+def _bars(encoding: Mapping[str, Any], rows: list[Mapping[str, Any]], tips) -> tuple[str, float]:
+    """One bar per row (a row's `item`), coloured by trust grade, its `label_text` beside it."""
+    x_channel, colour = encoding.get("x", {}), encoding.get("color", {})
+    scale = colour.get("scale", {})
+    colours = dict(zip(scale.get("domain", []), scale.get("range", [])))
+    integer = _integer(x_channel)
+    step, bar = 34, 22
+    items = list(dict.fromkeys(r["item"] for r in rows))
+    values = [r["value"] for r in rows if not _blank(r.get("value"))]
+    left = min(max((text_width(i) for i in items), default=0) + 8, WIDTH * 0.35)
+    label_room = min(max((text_width(r.get("label_text", ""), 11) for r in rows), default=0) + 8, WIDTH * 0.4)
+    right = WIDTH - label_room
+    ticks = nice_ticks(min(0.0, *values) if values else 0.0, max(0.0, *values) if values else 1.0, 4, integer)
+    low, high = ticks[0], ticks[-1]
+
+    def x(value: float) -> float:
+        return left + (value - low) / (high - low) * (right - left)
+
+    top = TITLE_HEIGHT + 4
+    plot_height = step * len(items)
+    out = []
+    for t in ticks:  # grid and tick labels
+        out.append(f'<line x1="{x(t):.1f}" x2="{x(t):.1f}" y1="{top}" y2="{top + plot_height}" stroke="{GRID}"/>')
+        out.append(
+            f'<text class="ink small" x="{x(t):.1f}" y="{top + plot_height + 14}" text-anchor="middle" aria-hidden="true">'
+            f"{_tick_text(t, integer)}</text>"
+        )
+    axis_title = _axis_title(x_channel)
+    if axis_title:
+        out.append(
+            f'<text class="ink small" x="{right:.1f}" y="{top + plot_height + 30}" text-anchor="end" aria-hidden="true">'
+            f"{escape(axis_title)}</text>"
+        )
+    out.append('<g role="graphics-object" aria-roledescription="bars">')
+    for row in rows:
+        i = items.index(row["item"])
+        y = top + i * step + (step - bar) / 2
+        if _blank(row.get("value")):
+            continue
+        x0, x1 = sorted((x(0.0) if low <= 0 <= high else x(low), x(row["value"])))
+        fill = colours.get(row.get("trust_label"), CATEGORY[0])
+        out.append(
+            f'<path d="M{x0:.1f},{y:.1f}h{max(x1 - x0, 0.5):.1f}v{bar}h{-max(x1 - x0, 0.5):.1f}Z" fill="{fill}" '
+            f'role="graphics-symbol" aria-roledescription="bar" aria-label="{_attr(row.get("aria", ""))}">'
+            f"{_tooltip(row, tips)}</path>"
+        )
+        if not _blank(row.get("label_text")):
+            out.append(
+                f'<text class="ink small" x="{x1 + 4:.1f}" y="{y + bar / 2 + 4:.1f}" aria-hidden="true">'
+                f"{escape(str(row['label_text']))}</text>"
+            )
+    out.append("</g>")
+    for i, item in enumerate(items):  # zone names at the left
+        out.append(
+            f'<text class="ink" x="{left - 6:.1f}" y="{top + i * step + step / 2 + 4:.1f}" text-anchor="end" aria-hidden="true">'
+            f"{escape(str(item))}</text>"
+        )
+    present = [(g, colours[g]) for g in colours if any(r.get("trust_label") == g for r in rows)]
+    legend, legend_height = _legend(present, top + plot_height + 38, str(colour.get("title") or ""))
+    out.append(legend)
+    return "".join(out), top + plot_height + 38 + legend_height
+
+
+def _points(encoding: Mapping[str, Any], rows: list[Mapping[str, Any]], tips) -> tuple[str, float]:
+    """A point per (item, year) on a continuous year axis, coloured by item, its label beside it;
+    a year without a figure is an empty place, nothing joined."""
+    y_channel = encoding.get("y", {})
+    reverse = bool((y_channel.get("scale") or {}).get("reverse"))
+    integer = _integer(y_channel)
+    drawn = [r for r in rows if not _blank(r.get("value")) and not _blank(r.get("year"))]
+    items = list(dict.fromkeys(r["item"] for r in rows))
+    colours = {item: CATEGORY[i % len(CATEGORY)] for i, item in enumerate(items)}
+    years = [int(r["year"]) for r in drawn] or [0]
+    values = [float(r["value"]) for r in drawn] or [0.0]
+    if reverse:
+        ticks = nice_ticks(min(values), max(values), 4, integer)
+    else:
+        ticks = nice_ticks(min(0.0, *values), max(0.0, *values), 4, integer)
+    low, high = ticks[0], ticks[-1]
+    left = max(text_width(_tick_text(t, integer), 11) for t in ticks) + 10
+    axis_title = _axis_title(y_channel)
+    top, plot_height, pad = TITLE_HEIGHT + (16 if axis_title else 4), 220, 32
+    y_min, y_max = min(years), max(years)
+
+    def x(year: float) -> float:
+        span = (y_max - y_min) or 1
+        return left + pad + (year - y_min) / span * (WIDTH - left - 2 * pad) if y_max > y_min else (left + WIDTH) / 2
+
+    def y(value: float) -> float:
+        at = (value - low) / ((high - low) or 1)
+        return top + (at if reverse else 1 - at) * plot_height
+
+    out = []
+    if axis_title:
+        out.append(f'<text class="ink small" x="0" y="{top - 6}" aria-hidden="true">{escape(axis_title)}</text>')
+    for t in ticks:
+        out.append(f'<line x1="{left}" x2="{WIDTH}" y1="{y(t):.1f}" y2="{y(t):.1f}" stroke="{GRID}"/>')
+        out.append(
+            f'<text class="ink small" x="{left - 4}" y="{y(t) + 4:.1f}" text-anchor="end" aria-hidden="true">'
+            f"{_tick_text(t, integer)}</text>"
+        )
+    year_step = 1 if y_max - y_min <= 8 else 2
+    for year in range(y_min, y_max + 1, year_step):
+        out.append(
+            f'<text class="ink small" x="{x(year):.1f}" y="{top + plot_height + 16}" text-anchor="middle" aria-hidden="true">'
+            f"{year}</text>"
+        )
+    out.append('<g role="graphics-object" aria-roledescription="points">')
+    labels = []
+    for row in drawn:
+        cx, cy, colour = x(int(row["year"])), y(float(row["value"])), colours[row["item"]]
+        out.append(
+            f'<path d="M{cx - 5.4:.1f},{cy:.1f}a5.4,5.4 0 1,0 10.8,0a5.4,5.4 0 1,0 -10.8,0Z" fill="{colour}" '
+            f'role="graphics-symbol" aria-roledescription="point" aria-label="{_attr(row.get("aria", ""))}">'
+            f"{_tooltip(row, tips)}</path>"
+        )
+        if not _blank(row.get("label_text")):
+            anchor = {"left": "start", "right": "end"}.get(row.get("label_align"), "middle")
+            labels.append(
+                f'<text class="small" x="{cx + float(row.get("label_dx") or 0):.1f}" y="{cy + float(row.get("label_dy") or 0) + 4:.1f}" '
+                f'text-anchor="{anchor}" fill="{colour}" aria-hidden="true">{escape(str(row["label_text"]))}</text>'
+            )
+    out.append("</g>")
+    out.extend(labels)
+    legend, legend_height = _legend([(str(i), colours[i]) for i in items], top + plot_height + 26, circle=True)
+    out.append(legend)
+    return "".join(out), top + plot_height + 26 + legend_height
