@@ -1,13 +1,12 @@
-"""The map's own budget: rebuilding its spec on a rerun (warm) and its share of the first render.
+"""The map's own budget: drawing its SVG on a rerun (warm) and its share of the first render.
 
     python bench/map_bench.py
 
 Prints a small table. "rebuild" is the map for a view not seen before (a new zone selection, so
-the per-view cache misses) once the process has built the map's shape; "share" is the size of the
-map's spec as JSON, the part of the page's first render that the map sends.
+the per-view cache misses) once the process has projected the outlines; "share" is the size of the
+map's SVG, the part of the page's first render that the map sends.
 """
 
-import json
 import logging
 import statistics
 import sys
@@ -25,7 +24,7 @@ BUDGET_MS, BUDGET_KB = 30, 80
 def main() -> None:
     dataset = data.load_dataset()
     facts = panels.Facts(dataset, dataset.facts)
-    uncached = panels._map_spec.__wrapped__  # what a rerun on a new view pays
+    uncached = panels._map_svg.__wrapped__  # what a rerun on a new view pays
 
     def build(view, highlight):
         return uncached(facts, panels.part("map", view), highlight)
@@ -34,14 +33,14 @@ def main() -> None:
         state.View(zones, frozenset(), "industrial_revenue", 2024, "zh")
         for zones in [data.ZONE_IDS, ("ganzhou",), ("yingtan",), ("nanchang", "jian"), ("fuzhou",)]
     ]
-    build(views[0], False)  # cold: the shape is built once per process
+    build(views[0], False)  # cold: the outlines are projected once per process
     times = []
     for _ in range(5):
         for view in views:
             start = time.perf_counter()
             build(view, True)
             times.append((time.perf_counter() - start) * 1000)
-    size_kb = len(json.dumps(build(views[0], False), ensure_ascii=False).encode()) / 1024
+    size_kb = len(build(views[0], False).encode()) / 1024
     rebuild = statistics.median(times)
     print("| map | measured | budget | ok |\n|---|---|---|---|")
     print(
