@@ -24,10 +24,11 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from html import escape
 from typing import Any
 
 import pandas as pd
+
+from dashboard import safe
 
 # What each city row carries (joined to its outline by adcode).
 CITY_ROW_FIELDS = ("name_zh", "name_en", "value", "description", "value_label", "year_label", "vintage_label")
@@ -258,15 +259,6 @@ def _shade(value: float, low: float, high: float) -> str:
     return "#" + "".join(f"{round(x + (y - x) * f):02x}" for x, y in zip(a, b))
 
 
-def _attr(value: Any) -> str:
-    return escape(str(value), quote=True)
-
-
-def _tooltip(lines: Sequence[tuple[str, str]]) -> str:
-    """A mark's tooltip (`<title>`): one "label: value" line per field that has a value."""
-    return "<title>" + escape("\n".join(f"{label}: {value}" for label, value in lines if value)) + "</title>"
-
-
 def _number(value: float) -> str:
     return f"{value:,.0f}"
 
@@ -287,14 +279,14 @@ def map_svg(city_features: Sequence[Mapping[str, Any]], zone_points: pd.DataFram
     total_height = TITLE_HEIGHT + MAP_HEIGHT + LEGEND_HEIGHT
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {MAP_WIDTH} {total_height}" class="jx-map" '
-        f'role="graphics-document" aria-roledescription="map" aria-label="{_attr(texts.description)}">',
-        f'<text class="ink title" x="{MAP_PADDING["left"]}" y="18" aria-hidden="true">{escape(texts.title)}</text>',
+        f'role="graphics-document" aria-roledescription="map" aria-label="{safe.xml(texts.description)}">',
+        f'<text class="ink title" x="{MAP_PADDING["left"]}" y="18" aria-hidden="true">{safe.xml(texts.title)}</text>',
         '<g role="graphics-object" aria-roledescription="cities">',
     ]
     for row in cities:
         code = int(row["adcode"])
         fill = NO_VALUE_COLOR if row["value"] is None else _shade(row["value"], low, high)
-        tip = _tooltip(
+        tip = safe.svg_title(
             [
                 (texts.city, _text(row.get(texts.city_name_field))),
                 (texts.city_value, row["value_label"]),
@@ -305,7 +297,7 @@ def map_svg(city_features: Sequence[Mapping[str, Any]], zone_points: pd.DataFram
         out.append(
             f'<path class="city" d="{paths.get(code, "")}" fill="{fill}" stroke="{CITY_BORDER_COLOR}" stroke-width="0.8" '
             f'data-pick="city:{code}" role="graphics-symbol" aria-roledescription="city" '
-            f'aria-label="{_attr(row["description"])}">{tip}</path>'
+            f'aria-label="{safe.xml(row["description"])}">{tip}</path>'
         )
     out.append("</g>")
     out.append('<g role="graphics-object" aria-roledescription="zones">')
@@ -315,7 +307,7 @@ def map_svg(city_features: Sequence[Mapping[str, Any]], zone_points: pd.DataFram
         r = _zone_radius_px(row["value"], largest)
         fill = ZONE_NO_VALUE_FILL if row["value"] is None else ZONE_FILL
         stroke, width = (ZONE_SELECTED_STROKE, 3) if row["selected"] else (ZONE_STROKE, 1)
-        tip = _tooltip(
+        tip = safe.svg_title(
             [
                 (texts.zone, row["label"]),
                 (texts.city, row["city"]),
@@ -329,15 +321,15 @@ def map_svg(city_features: Sequence[Mapping[str, Any]], zone_points: pd.DataFram
         circle = f"M{x - r:.1f},{y:.1f}a{r:.1f},{r:.1f} 0 1,0 {2 * r:.1f},0a{r:.1f},{r:.1f} 0 1,0 {-2 * r:.1f},0Z"
         out.append(
             f'<path class="zone" d="{circle}" fill="{fill}" fill-opacity="0.9" stroke="{stroke}" stroke-width="{width}" '
-            f'data-pick="zone:{_attr(row["zone_id"])}" role="button" tabindex="0" '
-            f'aria-pressed="{"true" if row["selected"] else "false"}" aria-label="{_attr(row["description"])}">{tip}</path>'
+            f'data-pick="zone:{safe.xml(row["zone_id"])}" role="button" tabindex="0" '
+            f'aria-pressed="{"true" if row["selected"] else "false"}" aria-label="{safe.xml(row["description"])}">{tip}</path>'
         )
     out.append("</g>")
     out.append('<g class="labels" aria-hidden="true">')
     for row in zones:
         x, y = frame.xy(row["lon"], row["lat"])
         anchor = "end" if row["label_align"] == "right" else "start"
-        out.append(f'<text x="{x + row["label_dx"]:.1f}" y="{y:.1f}" text-anchor="{anchor}">{escape(row["label"])}</text>')
+        out.append(f'<text x="{x + row["label_dx"]:.1f}" y="{y:.1f}" text-anchor="{anchor}">{safe.xml(row["label"])}</text>')
     out.append("</g>")
     out.append(_legend(texts, low, high, has_values=bool(values), has_blank=len(values) < len(cities)))
     out.append("</svg>")
@@ -353,7 +345,7 @@ def _legend(texts: MapTexts, low: float, high: float, *, has_values: bool, has_b
     out = [
         '<g class="legend" aria-hidden="true">',
         f'<defs><linearGradient id="jx-blues">{stops}</linearGradient></defs>',
-        f'<text class="ink" x="{left}" y="{top + 10}">{escape(texts.legend_title)}</text>',
+        f'<text class="ink" x="{left}" y="{top + 10}">{safe.xml(texts.legend_title)}</text>',
     ]
     if has_values:
         out += [
@@ -365,14 +357,14 @@ def _legend(texts: MapTexts, low: float, high: float, *, has_values: bool, has_b
         x = left + (LEGEND_WIDTH + 16 if has_values else 0)
         out += [
             f'<rect x="{x}" y="{top + 18}" width="14" height="10" fill="{NO_VALUE_COLOR}"/>',
-            f'<text class="ink small" x="{x + 18}" y="{top + 27}">{escape(texts.no_data)}</text>',
+            f'<text class="ink small" x="{x + 18}" y="{top + 27}">{safe.xml(texts.no_data)}</text>',
         ]
     x = MAP_WIDTH - MAP_PADDING["right"] - 120
     out += [
         f'<circle cx="{x + 6}" cy="{top + 23}" r="6" fill="{ZONE_FILL}" stroke="{ZONE_STROKE}"/>',
-        f'<text class="ink small" x="{x + 16}" y="{top + 27}">{escape(texts.zone)}</text>',
+        f'<text class="ink small" x="{x + 16}" y="{top + 27}">{safe.xml(texts.zone)}</text>',
         f'<circle cx="{x + 76}" cy="{top + 23}" r="5" fill="{ZONE_NO_VALUE_FILL}" stroke="{ZONE_STROKE}"/>',
-        f'<text class="ink small" x="{x + 86}" y="{top + 27}">{escape(texts.no_data)}</text>',
+        f'<text class="ink small" x="{x + 86}" y="{top + 27}">{safe.xml(texts.no_data)}</text>',
         "</g>",
     ]
     return "".join(out)

@@ -1,10 +1,11 @@
-"""Text from files and URLs is shown as text: never as Markdown or HTML.
+"""Text from files and URLs is shown as text: never as Markdown, HTML or SVG markup.
 
 Streamlit renders Markdown in st.error/st.warning/st.caption; anything that came from a user
 (an upload's file name, a value from a link, a note) goes through `md()` first.
 """
 
 import re
+from html import escape
 
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
 
@@ -33,3 +34,13 @@ def markdown_table(frame) -> str:
     lines = [row(frame.columns), "|" + " --- |" * len(frame.columns)]
     lines += [row(values) for values in frame.itertuples(index=False)]
     return "\n".join(lines)
+
+
+def xml(text: object) -> str:
+    """`text` safe inside SVG/XML, as element text or a quoted attribute value."""
+    return escape(str(text), quote=True)
+
+
+def svg_title(lines) -> str:
+    """A mark's tooltip: an SVG `<title>` of "label: value" lines, those without a value left out."""
+    return "<title>" + xml("\n".join(f"{label}: {value}" for label, value in lines if value not in (None, ""))) + "</title>"

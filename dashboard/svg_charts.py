@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from html import escape
 from typing import Any
+
+from dashboard import safe
 
 WIDTH = 380  # the SVG's own units: it scales to its column, text included
 TITLE_HEIGHT = 26
@@ -26,10 +27,6 @@ FONT = 12
 # Vega's default categorical scheme (tableau10), the colours the Vega chart gave the zones.
 CATEGORY = ("#4c78a8", "#f58518", "#e45756", "#72b7b2", "#54a24b", "#eeca3b", "#b279a2", "#ff9da6", "#9d755d", "#bab0ac")
 GRID = "#8888884d"  # a grey that reads on light and dark pages
-
-
-def _attr(value: Any) -> str:
-    return escape(str(value), quote=True)
 
 
 def _blank(value: Any) -> bool:
@@ -47,8 +44,7 @@ def _shown(value: Any) -> str:
 
 
 def _tooltip(row: Mapping[str, Any], tips: Sequence[tuple[str, str]]) -> str:
-    lines = [f"{title}: {_shown(row.get(field))}" for field, title in tips if not _blank(row.get(field))]
-    return "<title>" + escape("\n".join(lines)) + "</title>"
+    return safe.svg_title((title, _shown(row.get(field))) for field, title in tips if not _blank(row.get(field)))
 
 
 def nice_ticks(low: float, high: float, count: int = 4, integer: bool = False) -> list[float]:
@@ -111,9 +107,9 @@ def render(spec: Mapping[str, Any]) -> str | None:
     body, height = draw(encoding, rows, tips)
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height:.0f}" class="jx-chart" '
-        f'data-name="{_attr(spec.get("name", ""))}" role="graphics-document" aria-roledescription="chart" '
-        f'aria-label="{_attr(spec.get("description", ""))}">'
-        f'<text class="ink title" x="0" y="16" aria-hidden="true">{escape(title)}</text>{body}</svg>'
+        f'data-name="{safe.xml(spec.get("name", ""))}" role="graphics-document" aria-roledescription="chart" '
+        f'aria-label="{safe.xml(spec.get("description", ""))}">'
+        f'<text class="ink title" x="0" y="16" aria-hidden="true">{safe.xml(title)}</text>{body}</svg>'
     )
 
 
@@ -132,7 +128,7 @@ def _legend(entries: Sequence[tuple[str, str]], top: float, title: str = "", cir
     out = ['<g class="legend" aria-hidden="true">']
     y = top
     if title:
-        out.append(f'<text class="ink small" x="0" y="{y + 10:.1f}" font-weight="600">{escape(title)}</text>')
+        out.append(f'<text class="ink small" x="0" y="{y + 10:.1f}" font-weight="600">{safe.xml(title)}</text>')
         y += 16
     column = WIDTH / 2
     for i, (label, colour) in enumerate(entries):
@@ -143,7 +139,7 @@ def _legend(entries: Sequence[tuple[str, str]], top: float, title: str = "", cir
             if circle
             else f'<rect x="{x}" y="{row_y + 1}" width="10" height="10" fill="{colour}"/>'
         )
-        out.append(f'{swatch}<text class="ink small" x="{x + 15}" y="{row_y + 10}">{escape(label)}</text>')
+        out.append(f'{swatch}<text class="ink small" x="{x + 15}" y="{row_y + 10}">{safe.xml(label)}</text>')
     out.append("</g>")
     return "".join(out), (y - top) + math.ceil(len(entries) / 2) * 16 + 4
 
@@ -179,7 +175,7 @@ def _bars(encoding: Mapping[str, Any], rows: list[Mapping[str, Any]], tips) -> t
     if axis_title:
         out.append(
             f'<text class="ink small" x="{right:.1f}" y="{top + plot_height + 30}" text-anchor="end" aria-hidden="true">'
-            f"{escape(axis_title)}</text>"
+            f"{safe.xml(axis_title)}</text>"
         )
     out.append('<g role="graphics-object" aria-roledescription="bars">')
     for row in rows:
@@ -191,19 +187,19 @@ def _bars(encoding: Mapping[str, Any], rows: list[Mapping[str, Any]], tips) -> t
         fill = colours.get(row.get("trust_label"), CATEGORY[0])
         out.append(
             f'<path d="M{x0:.1f},{y:.1f}h{max(x1 - x0, 0.5):.1f}v{bar}h{-max(x1 - x0, 0.5):.1f}Z" fill="{fill}" '
-            f'role="graphics-symbol" aria-roledescription="bar" aria-label="{_attr(row.get("aria", ""))}">'
+            f'role="graphics-symbol" aria-roledescription="bar" aria-label="{safe.xml(row.get("aria", ""))}">'
             f"{_tooltip(row, tips)}</path>"
         )
         if not _blank(row.get("label_text")):
             out.append(
                 f'<text class="ink small" x="{x1 + 4:.1f}" y="{y + bar / 2 + 4:.1f}" aria-hidden="true">'
-                f"{escape(str(row['label_text']))}</text>"
+                f"{safe.xml(str(row['label_text']))}</text>"
             )
     out.append("</g>")
     for i, item in enumerate(items):  # zone names at the left
         out.append(
             f'<text class="ink" x="{left - 6:.1f}" y="{top + i * step + step / 2 + 4:.1f}" text-anchor="end" aria-hidden="true">'
-            f"{escape(str(item))}</text>"
+            f"{safe.xml(str(item))}</text>"
         )
     present = [(g, colours[g]) for g in colours if any(r.get("trust_label") == g for r in rows)]
     legend, legend_height = _legend(present, top + plot_height + 38, str(colour.get("title") or ""))
@@ -242,7 +238,7 @@ def _points(encoding: Mapping[str, Any], rows: list[Mapping[str, Any]], tips) ->
 
     out = []
     if axis_title:
-        out.append(f'<text class="ink small" x="0" y="{top - 6}" aria-hidden="true">{escape(axis_title)}</text>')
+        out.append(f'<text class="ink small" x="0" y="{top - 6}" aria-hidden="true">{safe.xml(axis_title)}</text>')
     for t in ticks:
         out.append(f'<line x1="{left}" x2="{WIDTH}" y1="{y(t):.1f}" y2="{y(t):.1f}" stroke="{GRID}"/>')
         out.append(
@@ -261,14 +257,14 @@ def _points(encoding: Mapping[str, Any], rows: list[Mapping[str, Any]], tips) ->
         cx, cy, colour = x(int(row["year"])), y(float(row["value"])), colours[row["item"]]
         out.append(
             f'<path d="M{cx - 5.4:.1f},{cy:.1f}a5.4,5.4 0 1,0 10.8,0a5.4,5.4 0 1,0 -10.8,0Z" fill="{colour}" '
-            f'role="graphics-symbol" aria-roledescription="point" aria-label="{_attr(row.get("aria", ""))}">'
+            f'role="graphics-symbol" aria-roledescription="point" aria-label="{safe.xml(row.get("aria", ""))}">'
             f"{_tooltip(row, tips)}</path>"
         )
         if not _blank(row.get("label_text")):
             anchor = {"left": "start", "right": "end"}.get(row.get("label_align"), "middle")
             labels.append(
                 f'<text class="small" x="{cx + float(row.get("label_dx") or 0):.1f}" y="{cy + float(row.get("label_dy") or 0) + 4:.1f}" '
-                f'text-anchor="{anchor}" fill="{colour}" aria-hidden="true">{escape(str(row["label_text"]))}</text>'
+                f'text-anchor="{anchor}" fill="{colour}" aria-hidden="true">{safe.xml(str(row["label_text"]))}</text>'
             )
     out.append("</g>")
     out.extend(labels)
