@@ -1,6 +1,6 @@
 """Lighthouse (npm `lighthouse`, pinned in package.json) on the app and on the bare page, same run.
 
-    python bench/lighthouse.py [--runs 3]    # starts both servers itself
+    python bench/lighthouse.py [--runs 5]    # starts both servers itself
     (make bench runs it through bench/run.py, on the servers it already has)
 
 Lighthouse's default preset (mobile: a Moto G Power viewport, simulated slow 4G and 4× CPU
@@ -258,7 +258,7 @@ def main() -> None:
     # SIGTERM (e.g. `kill`, `timeout`) ends like Ctrl-C: the finally blocks stop the servers started here.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3, help="runs per page (default 3)")
+    parser.add_argument("--runs", type=int, default=5, help="runs per page (default 5)")
     opts = parser.parse_args()
     if not 1 <= opts.runs <= 10:
         parser.error("keep it bounded: --runs 1..10")

@@ -234,7 +234,7 @@ def machine_note() -> str:
     return f"{time.strftime('%Y-%m-%d %H:%M %Z')}; {os.cpu_count()} cores; uptime: {uptime}"
 
 
-async def bench(loads: int, *, app_script: str = APP, app_env: dict | None = None, lighthouse_runs: int = 3) -> int:
+async def bench(loads: int, *, app_script: str = APP, app_env: dict | None = None, lighthouse_runs: int = 5) -> int:
     started_note, load_before = machine_note(), os.getloadavg()[0]
     results: dict = {"app": {"script_path": app_script, "env": app_env or {}}, "bare": {}}
     with (
@@ -612,7 +612,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Benchmark the app against a bare Streamlit page.")
     parser.add_argument("--loads", type=int, default=5, help="cold loads per page (default 5)")
     parser.add_argument(
-        "--lighthouse-runs", type=int, default=3, help="Lighthouse runs per page after the loads (default 3; 0 skips Lighthouse)"
+        "--lighthouse-runs", type=int, default=5, help="Lighthouse runs per page after the loads (default 5; 0 skips Lighthouse)"
     )
     parser.add_argument(
         "--drop",
