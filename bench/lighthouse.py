@@ -172,7 +172,8 @@ def compare(app_url: str, bare_url: str, runs: int = 3, stamp: str | None = None
 
     def row(label, key, unit, budget, ok):
         nonlocal ok_all
-        ok_all &= bool(ok)
+        if ok is not None:  # None: a figure shown without a budget
+            ok_all &= bool(ok)
         av, bv = a[key], b[key]
         ratio = f"{av / bv:.2f}×" if av is not None and bv else "–"
         rows.append([label, fmt(av, unit), fmt(bv, unit), ratio, budget, "ok" if ok else ("–" if ok is None else "OVER")])
