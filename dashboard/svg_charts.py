@@ -207,6 +207,51 @@ def _bars(encoding: Mapping[str, Any], rows: list[Mapping[str, Any]], tips) -> t
     return "".join(out), top + plot_height + 38 + legend_height
 
 
+class _Label:
+    """A point's label: where the row asks for it (`label_align`, `label_dx`, `label_dy`), moved by
+    place_labels when it would cover another label or leave the chart."""
+
+    def __init__(self, text, colour, cx, cy, align, dx, dy):
+        self.text, self.colour, self.cx, self.cy = text, colour, cx, cy
+        self.anchor = {"left": "start", "right": "end"}.get(align, "middle")
+        self.x, self.y = cx + float(dx or 0), cy + float(dy or 0)
+        self.width = text_width(text, 11)
+
+    def box(self) -> tuple[float, float, float, float]:
+        start = {"start": self.x, "end": self.x - self.width}.get(self.anchor, self.x - self.width / 2)
+        return start, start + self.width, self.y - 8, self.y + 6
+
+    def svg(self) -> str:
+        return (
+            f'<text class="small" x="{self.x:.1f}" y="{self.y + 4:.1f}" text-anchor="{self.anchor}" fill="{self.colour}" '
+            f'aria-hidden="true">{safe.xml(self.text)}</text>'
+        )
+
+
+def place_labels(labels: list[_Label], left: float, right: float) -> list[_Label]:
+    """Labels kept inside [left, right] and off each other: a centred label that would cover one
+    already placed goes under its point instead, then higher above it (the first that is free)."""
+    placed: list[_Label] = []
+
+    def clear(label: _Label) -> bool:
+        x0, x1, y0, y1 = label.box()
+        return all(x1 <= p[0] or x0 >= p[1] or y1 <= p[2] or y0 >= p[3] for p in (q.box() for q in placed))
+
+    for label in sorted(labels, key=lambda item: item.cx):
+        x0, x1, _, _ = label.box()
+        if x1 > right:  # keep it in the chart: end it at the right edge
+            label.x, label.anchor = right, "end"
+        elif x0 < left:
+            label.x, label.anchor = left, "start"
+        if label.anchor == "middle" or label.x in (left, right):
+            for y in (label.y, label.cy + 18, label.cy - 26, label.cy + 32):
+                label.y = y
+                if clear(label):
+                    break
+        placed.append(label)
+    return placed
+
+
 def _points(encoding: Mapping[str, Any], rows: list[Mapping[str, Any]], tips) -> tuple[str, float]:
     """A point per (item, year) on a continuous year axis, coloured by item, its label beside it;
     a year without a figure is an empty place, nothing joined."""
@@ -261,13 +306,12 @@ def _points(encoding: Mapping[str, Any], rows: list[Mapping[str, Any]], tips) ->
             f"{_tooltip(row, tips)}</path>"
         )
         if not _blank(row.get("label_text")):
-            anchor = {"left": "start", "right": "end"}.get(row.get("label_align"), "middle")
-            labels.append(
-                f'<text class="small" x="{cx + float(row.get("label_dx") or 0):.1f}" y="{cy + float(row.get("label_dy") or 0) + 4:.1f}" '
-                f'text-anchor="{anchor}" fill="{colour}" aria-hidden="true">{safe.xml(str(row["label_text"]))}</text>'
+            label = _Label(
+                str(row["label_text"]), colour, cx, cy, row.get("label_align"), row.get("label_dx"), row.get("label_dy")
             )
+            labels.append(label)
     out.append("</g>")
-    out.extend(labels)
+    out.extend(label.svg() for label in place_labels(labels, left, WIDTH))
     legend, legend_height = _legend([(str(i), colours[i]) for i in items], top + plot_height + 26, circle=True)
     out.append(legend)
     return "".join(out), top + plot_height + 26 + legend_height

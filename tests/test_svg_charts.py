@@ -130,3 +130,29 @@ def test_an_empty_chart_draws_no_mark_and_no_zero_bar():
 )
 def test_ticks_are_round_and_cover_the_values(low, high, integer, expected):
     assert svg_charts.nice_ticks(low, high, 4, integer) == expected
+
+
+def test_labels_of_close_points_do_not_cover_each_other_or_leave_the_chart():
+    table = pd.DataFrame(
+        {
+            "item": "Nanchang",
+            "year": [2019, 2022, 2023, 2024],
+            "value": [741.78, 1010.24, 1002.1, 1000.0],
+            "value_text": ["⚠ 741.78 亿元", "⚠ 1,010.24 亿元", "⚠ 1,002.1 亿元", "⚠ over 1,000 亿元"],
+            "source": "s",
+            "caveat": "",
+        }
+    )
+    spec = charts.points_over_years(table, TEXTS)
+    root = parse(svg_charts.render(spec))
+    texts = [el for el in root.iter("{http://www.w3.org/2000/svg}text") if el.text and "亿元" in el.text and el.get("fill")]
+    assert len(texts) == 4
+    boxes = []
+    for el in texts:
+        x, y, width = float(el.get("x")), float(el.get("y")), svg_charts.text_width(el.text, 11)
+        start = {"start": x, "end": x - width}.get(el.get("text-anchor"), x - width / 2)
+        assert start >= 0 and start + width <= svg_charts.WIDTH + 0.5, el.text
+        boxes.append((start, start + width, y - 12, y + 2))
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert a[1] <= b[0] or b[1] <= a[0] or a[3] <= b[2] or b[3] <= a[2], (a, b)
