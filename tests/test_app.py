@@ -4,7 +4,6 @@ import json
 import re
 import xml.etree.ElementTree as ET
 
-import pyarrow as pa
 from streamlit.testing.v1 import AppTest
 
 from dashboard import data
@@ -61,12 +60,6 @@ def charts(at: AppTest) -> list[str]:
 def query(at: AppTest) -> dict[str, list[str]]:
     """The URL the page wrote, every value as a list (AppTest keeps single values as strings)."""
     return {k: [v] if isinstance(v, str) else list(v) for k, v in at.query_params.items()}
-
-
-def rows(at: AppTest, name: str) -> list[dict]:
-    """The rows the page sent to the named chart (Streamlit sends them as Arrow, apart from the spec)."""
-    chart = next(c for c in at.get("vega_lite_chart") if json.loads(c.proto.spec)["name"] == name)
-    return pa.ipc.open_stream(chart.proto.datasets[0].data.data).read_pandas().to_dict("records")
 
 
 def test_home_page_in_chinese_with_charts_and_headline():
