@@ -19,11 +19,9 @@ are keyboard buttons (Tab, then Enter or Space), which the Vega map never was.
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 import pandas as pd
@@ -209,11 +207,29 @@ class _Frame:
         return self.x0 + x * self.scale, self.y0 - y * self.scale
 
 
-@lru_cache(maxsize=8)
-def _outlines(geometries: tuple[tuple[int, str], ...]) -> tuple[_Frame, dict[int, str]]:
-    """The fitted projection and each city's SVG path, once per set of outlines (the key is the
-    adcodes with each outline's text, so another outline file draws anew)."""
-    shapes = {code: _rings(json.loads(text)) for code, text in geometries}
+# Outlines drawn so far: (adcode, id(geometry)) pairs → (the geometries, frame, paths). An entry
+# holds its geometries, so no id in its key can be reused by another object while it exists; the
+# outlines come from one process-wide parsed file, so in practice there is one entry.
+_OUTLINES: dict[tuple[tuple[int, int], ...], tuple[list, _Frame, dict[int, str]]] = {}
+_OUTLINES_MAX = 8
+
+
+def _outlines(city_features: Sequence[Mapping[str, Any]]) -> tuple[_Frame, dict[int, str]]:
+    """The fitted projection and each city's SVG path, once per set of outline objects. Keyed on
+    identity, not on the outlines' text: serialising ~50 KB of coordinates on every map drawn was
+    churn the allocator kept as memory under uploads (load/README.md)."""
+    geometries = [f["geometry"] for f in city_features]
+    key = tuple((int(f["adcode"]), id(g)) for f, g in zip(city_features, geometries))
+    if key not in _OUTLINES:
+        if len(_OUTLINES) >= _OUTLINES_MAX:
+            _OUTLINES.pop(next(iter(_OUTLINES)))
+        _OUTLINES[key] = (geometries, *_project({int(f["adcode"]): _rings(f["geometry"]) for f in city_features}))
+    _, frame, paths = _OUTLINES[key]
+    return frame, paths
+
+
+def _project(shapes: Mapping[int, list]) -> tuple[_Frame, dict[int, str]]:
+    """Mercator fitted to the map's box, and each city's rings as one SVG path."""
     points = [_mercator(lon, lat) for rings in shapes.values() for ring in rings for lon, lat in ring]
     if not points:
         return _Frame(1.0, 0.0, 0.0), {}
@@ -275,7 +291,7 @@ def map_svg(city_features: Sequence[Mapping[str, Any]], zone_points: pd.DataFram
     """
     cities = _city_rows(city_features, texts)
     zones = _zone_rows(zone_points)
-    frame, paths = _outlines(tuple((int(f["adcode"]), json.dumps(f["geometry"], sort_keys=True)) for f in city_features))
+    frame, paths = _outlines(city_features)
     values = [row["value"] for row in cities if row["value"] is not None]
     low, high = (min(values), max(values)) if values else (0.0, 0.0)
     total_height = TITLE_HEIGHT + MAP_HEIGHT + LEGEND_HEIGHT
