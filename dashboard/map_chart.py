@@ -26,10 +26,7 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard import safe
-
-# What each city row carries (joined to its outline by adcode).
-CITY_ROW_FIELDS = ("name_zh", "name_en", "value", "description", "value_label", "year_label", "vintage_label")
+from dashboard import safe, svg_charts
 
 MAP_WIDTH = 440  # the SVG's own units: it scales to its column's width, text included
 MAP_HEIGHT = 420  # the outlines' box; the title above and the legend below add to it
@@ -142,7 +139,7 @@ def _city_rows(city_features: Sequence[Mapping[str, Any]], texts: MapTexts) -> l
 
 
 def _zone_radius_px(value: float | None, largest: float | None) -> float:
-    """The dot radius Vega-Lite will draw: a linear size scale from 0 to the largest value."""
+    """A zone dot's radius: its area on a linear scale from 0 to the largest value (as the Vega map's)."""
     if value is None or not largest or largest <= 0:
         area = ZONE_NO_VALUE_SIZE
     else:
@@ -152,7 +149,7 @@ def _zone_radius_px(value: float | None, largest: float | None) -> float:
 
 
 def _zone_rows(zone_points: pd.DataFrame) -> list[dict[str, Any]]:
-    """One plain dict per zone with every column the layers read; optional columns filled in."""
+    """One plain dict per zone with every column the drawing reads; optional columns filled in."""
     missing = [column for column in _REQUIRED_ZONE_COLUMNS if column not in zone_points.columns]
     if missing:
         raise ValueError(f"zone points lack columns: {', '.join(missing)}")
@@ -216,8 +213,8 @@ _OUTLINES_MAX = 8
 
 def _outlines(city_features: Sequence[Mapping[str, Any]]) -> tuple[_Frame, dict[int, str]]:
     """The fitted projection and each city's SVG path, once per set of outline objects. Keyed on
-    identity, not on the outlines' text: serialising ~50 KB of coordinates on every map drawn was
-    churn the allocator kept as memory under uploads (load/README.md)."""
+    identity, not on the outlines' text: a text key meant serialising ~50 KB of coordinates on
+    every map drawn, only to find the paths already made."""
     geometries = [f["geometry"] for f in city_features]
     key = tuple((int(f["adcode"]), id(g)) for f, g in zip(city_features, geometries))
     if key not in _OUTLINES:
@@ -336,9 +333,8 @@ def map_svg(city_features: Sequence[Mapping[str, Any]], zone_points: pd.DataFram
                 (texts.approx_note, row["approx_note"]),
             ]
         )
-        circle = f"M{x - r:.1f},{y:.1f}a{r:.1f},{r:.1f} 0 1,0 {2 * r:.1f},0a{r:.1f},{r:.1f} 0 1,0 {-2 * r:.1f},0Z"
         out.append(
-            f'<path class="zone" d="{circle}" fill="{fill}" fill-opacity="0.9" stroke="{stroke}" stroke-width="{width}" '
+            f'<path class="zone" d="{svg_charts.circle_path(x, y, r)}" fill="{fill}" fill-opacity="0.9" stroke="{stroke}" stroke-width="{width}" '
             f'data-pick="zone:{safe.xml(row["zone_id"])}" role="button" tabindex="0" '
             f'aria-pressed="{"true" if row["selected"] else "false"}" aria-label="{safe.xml(row["description"])}">{tip}</path>'
         )

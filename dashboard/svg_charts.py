@@ -26,6 +26,7 @@ TITLE_HEIGHT = 26
 FONT = 12
 # Vega's default categorical scheme (tableau10), the colours the Vega chart gave the zones.
 CATEGORY = ("#4c78a8", "#f58518", "#e45756", "#72b7b2", "#54a24b", "#eeca3b", "#b279a2", "#ff9da6", "#9d755d", "#bab0ac")
+POINT_RADIUS = 5.4  # area ≈ 90 px², the Vega chart's point size
 GRID = "#8888884d"  # a grey that reads on light and dark pages
 
 
@@ -36,6 +37,11 @@ def _blank(value: Any) -> bool:
 def text_width(text: str, size: float = FONT) -> float:
     """A text's width, estimated: CJK characters are square, others about 0.6 of the size."""
     return sum(size if ord(ch) >= 0x2E80 else size * 0.6 for ch in str(text))
+
+
+def circle_path(cx: float, cy: float, r: float) -> str:
+    """A circle as a path (two arcs): a mark that is a `path` like every other, for one selector."""
+    return f"M{cx - r:.1f},{cy:.1f}a{r:.1f},{r:.1f} 0 1,0 {2 * r:.1f},0a{r:.1f},{r:.1f} 0 1,0 {-2 * r:.1f},0Z"
 
 
 def _shown(value: Any) -> str:
@@ -301,7 +307,7 @@ def _points(encoding: Mapping[str, Any], rows: list[Mapping[str, Any]], tips) ->
     for row in drawn:
         cx, cy, colour = x(int(row["year"])), y(float(row["value"])), colours[row["item"]]
         out.append(
-            f'<path d="M{cx - 5.4:.1f},{cy:.1f}a5.4,5.4 0 1,0 10.8,0a5.4,5.4 0 1,0 -10.8,0Z" fill="{colour}" '
+            f'<path d="{circle_path(cx, cy, POINT_RADIUS)}" fill="{colour}" '
             f'role="graphics-symbol" aria-roledescription="point" aria-label="{safe.xml(row.get("aria", ""))}">'
             f"{_tooltip(row, tips)}</path>"
         )
