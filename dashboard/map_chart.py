@@ -5,7 +5,8 @@ Why SVG from Python and not a Vega view (bench/README.md, round 4): the map was 
 browser work. As the first Vega view of a visit it cost 250–340 ms of main thread (Vega's code
 warming up, compiling the layered spec, fitting the projection) and made most of Lighthouse's total
 blocking time (the app with the map alone: 1.9× the bare page's; with no Vega view: 0.2×). Here
-the outlines are projected once per process, and a view's map is a string of ~20 paths that the
+the outlines come projected (EPSG:3857, geo/ built by tools/build_geo.py) and are fitted to the
+map's box once per process, and a view's map is a string of ~20 paths that the
 browser only inserts: the page's own component (dashboard.app.SVG_COMPONENT) puts it in place and
 reports a click on a zone or a city as one value, `zone:<id>` or `city:<adcode>`.
 
@@ -26,7 +27,7 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard import safe, svg_charts
+from dashboard import geo, safe, svg_charts
 
 MAP_WIDTH = 440  # the SVG's own units: it scales to its column's width, text included
 MAP_HEIGHT = 420  # the outlines' box; the title above and the legend below add to it
@@ -41,9 +42,10 @@ ZONE_SIZE_RANGE = (30, 800)
 # Vega's "blues" scheme (the Vega map's colours): a city's shade is its value's place between the
 # smallest and the largest city value, interpolated between these stops.
 BLUES = ("#cfe1f2", "#bed8ec", "#a8cee5", "#8fc1de", "#74b2d7", "#5ba3cf", "#4592c6", "#3181bd", "#206fb2", "#125ca4", "#0a4a90")
-# Jiangxi's north-south midline. Labels point away from it, so the Nanchang-Fengcheng-Gongqingcheng
-# corridor (labels to the west) and the eastern zones (labels to the east) do not collide.
-LABEL_SPLIT_LON = 116.0
+# Jiangxi's north-south midline (116°E, as an EPSG:3857 x). Labels point away from it, so the
+# Nanchang-Fengcheng-Gongqingcheng corridor (labels to the west) and the eastern zones (labels to
+# the east) do not collide.
+LABEL_SPLIT_X = float(geo.web_mercator(116.0, 0.0)[0])
 LABEL_GAP_PX = 4
 MAP_PADDING = {"left": 24, "right": 24, "top": 4, "bottom": 4}
 TITLE_HEIGHT = 28
@@ -52,8 +54,8 @@ LEGEND_WIDTH = 160
 
 ZONE_POINT_COLUMNS = (
     "zone_id",
-    "lon",
-    "lat",
+    "x",
+    "y",
     "label",
     "city",
     "approved",
@@ -64,7 +66,7 @@ ZONE_POINT_COLUMNS = (
     "selected",
     "approx_note",
 )
-_REQUIRED_ZONE_COLUMNS = ("zone_id", "lon", "lat", "label")
+_REQUIRED_ZONE_COLUMNS = ("zone_id", "x", "y", "label")
 
 
 @dataclass(frozen=True)
@@ -91,19 +93,10 @@ class MapTexts:
     city_name_field: str = "name_zh"
 
 
-def _is_missing(value: Any) -> bool:
-    """None, NaN and pandas NA all mean "no figure"; a 0 is a figure."""
-    if value is None:
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
 def _json_scalar(value: Any) -> Any:
-    """A value the browser can read: numpy scalars unwrapped, NaN/inf turned into None."""
-    if _is_missing(value):
+    """A value the browser can read: numpy scalars unwrapped, None/NaN/NA/inf turned into None
+    (no figure; a 0 is a figure)."""
+    if pd.isna(value):
         return None
     if hasattr(value, "item"):
         value = value.item()
@@ -114,7 +107,7 @@ def _json_scalar(value: Any) -> Any:
 
 def _text(value: Any) -> str:
     """Tooltip text: missing becomes empty rather than the string "None"."""
-    return "" if _is_missing(value) else str(value)
+    return "" if pd.isna(value) else str(value)
 
 
 def _city_rows(city_features: Sequence[Mapping[str, Any]], texts: MapTexts) -> list[dict[str, Any]]:
@@ -157,8 +150,8 @@ def _zone_rows(zone_points: pd.DataFrame) -> list[dict[str, Any]]:
     for record in zone_points.to_dict("records"):
         row = {column: _text(record.get(column)) for column in ZONE_POINT_COLUMNS}
         row["zone_id"] = str(record["zone_id"])
-        row["lon"] = float(record["lon"])
-        row["lat"] = float(record["lat"])
+        row["x"] = float(record["x"])
+        row["y"] = float(record["y"])
         row["value"] = _json_scalar(record.get("value"))
         row["selected"] = bool(_json_scalar(record.get("selected")) or False)
         row["description"] = f"{row['label']}: {row['value_text']}" if row["value_text"] else row["label"]
@@ -166,7 +159,7 @@ def _zone_rows(zone_points: pd.DataFrame) -> list[dict[str, Any]]:
     largest = max((row["value"] for row in rows if row["value"] is not None), default=None)
     for row in rows:
         offset = _zone_radius_px(row["value"], largest) + LABEL_GAP_PX
-        west = row["lon"] < LABEL_SPLIT_LON
+        west = row["x"] < LABEL_SPLIT_X
         row["label_align"] = "right" if west else "left"
         row["label_dx"] = round(-offset if west else offset, 1)
     return rows
@@ -175,11 +168,6 @@ def _zone_rows(zone_points: pd.DataFrame) -> list[dict[str, Any]]:
 # ---------------------------------------------------------------------------------------------
 # Drawing
 # ---------------------------------------------------------------------------------------------
-
-
-def _mercator(lon: float, lat: float) -> tuple[float, float]:
-    """Web Mercator in radians, y growing northwards (the Vega map's projection)."""
-    return math.radians(lon), math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
 
 
 def _rings(geometry: Mapping[str, Any]) -> list[list[list[float]]]:
@@ -193,14 +181,14 @@ def _rings(geometry: Mapping[str, Any]) -> list[list[list[float]]]:
 
 @dataclass(frozen=True)
 class _Frame:
-    """Where the projected province sits in the SVG: scale and offsets of a fitted Mercator."""
+    """Where the province sits in the SVG: the scale and offsets that fit its stored EPSG:3857
+    coordinates (metres, y growing northwards) into the map's box (SVG units, y growing downwards)."""
 
     scale: float
     x0: float
     y0: float
 
-    def xy(self, lon: float, lat: float) -> tuple[float, float]:
-        x, y = _mercator(lon, lat)
+    def xy(self, x: float, y: float) -> tuple[float, float]:
         return self.x0 + x * self.scale, self.y0 - y * self.scale
 
 
@@ -220,14 +208,15 @@ def _outlines(city_features: Sequence[Mapping[str, Any]]) -> tuple[_Frame, dict[
     if key not in _OUTLINES:
         if len(_OUTLINES) >= _OUTLINES_MAX:
             _OUTLINES.pop(next(iter(_OUTLINES)))
-        _OUTLINES[key] = (geometries, *_project({int(f["adcode"]): _rings(f["geometry"]) for f in city_features}))
+        _OUTLINES[key] = (geometries, *_fitted_paths({int(f["adcode"]): _rings(f["geometry"]) for f in city_features}))
     _, frame, paths = _OUTLINES[key]
     return frame, paths
 
 
-def _project(shapes: Mapping[int, list]) -> tuple[_Frame, dict[int, str]]:
-    """Mercator fitted to the map's box, and each city's rings as one SVG path."""
-    points = [_mercator(lon, lat) for rings in shapes.values() for ring in rings for lon, lat in ring]
+def _fitted_paths(shapes: Mapping[int, list]) -> tuple[_Frame, dict[int, str]]:
+    """The frame that fits the outlines (EPSG:3857 rings by adcode) into the map's box, and each
+    city's rings as one SVG path."""
+    points = [(x, y) for rings in shapes.values() for ring in rings for x, y in ring]
     if not points:
         return _Frame(1.0, 0.0, 0.0), {}
     xs, ys = [p[0] for p in points], [p[1] for p in points]
@@ -240,7 +229,7 @@ def _project(shapes: Mapping[int, list]) -> tuple[_Frame, dict[int, str]]:
     frame = _Frame(scale, x0, y0)
     paths = {}
     for code, rings in shapes.items():
-        paths[code] = "".join(_ring_path([frame.xy(lon, lat) for lon, lat in ring]) for ring in rings)
+        paths[code] = "".join(_ring_path([frame.xy(x, y) for x, y in ring]) for ring in rings)
     return frame, paths
 
 
@@ -282,8 +271,8 @@ def map_svg(city_features: Sequence[Mapping[str, Any]], zone_points: pd.DataFram
     """The map as SVG text for the page's map component.
 
     `city_features` come from `dashboard.geo.prefecture_features` (value, value_text, year,
-    vintage per city); `zone_points` has the columns in ZONE_POINT_COLUMNS (zone_id, lon, lat and
-    label are required; `selected` draws the ring). A click on a city sends `city:<adcode>`, on a
+    vintage per city); `zone_points` has the columns in ZONE_POINT_COLUMNS (zone_id, x, y and
+    label are required; x, y in EPSG:3857 metres as `dashboard.geo.web_mercator` gives them; `selected` draws the ring). A click on a city sends `city:<adcode>`, on a
     zone `zone:<zone_id>` (the marks' `data-pick`).
     """
     cities = _city_rows(city_features, texts)
@@ -318,7 +307,7 @@ def map_svg(city_features: Sequence[Mapping[str, Any]], zone_points: pd.DataFram
     out.append('<g role="graphics-object" aria-roledescription="zones">')
     largest = max((row["value"] for row in zones if row["value"] is not None), default=None)
     for row in sorted(zones, key=lambda r: r["selected"]):  # the selected on top, their rings whole
-        x, y = frame.xy(row["lon"], row["lat"])
+        x, y = frame.xy(row["x"], row["y"])
         r = _zone_radius_px(row["value"], largest)
         fill = ZONE_NO_VALUE_FILL if row["value"] is None else ZONE_FILL
         stroke, width = (ZONE_SELECTED_STROKE, 3) if row["selected"] else (ZONE_STROKE, 1)
@@ -341,7 +330,7 @@ def map_svg(city_features: Sequence[Mapping[str, Any]], zone_points: pd.DataFram
     out.append("</g>")
     out.append('<g class="labels" aria-hidden="true">')
     for row in zones:
-        x, y = frame.xy(row["lon"], row["lat"])
+        x, y = frame.xy(row["x"], row["y"])
         anchor = "end" if row["label_align"] == "right" else "start"
         out.append(f'<text x="{x + row["label_dx"]:.1f}" y="{y:.1f}" text-anchor="{anchor}">{safe.xml(row["label"])}</text>')
     out.append("</g>")

@@ -532,11 +532,12 @@ def _map_svg(facts: Facts, view: View, highlight: bool) -> str:
     totals = values[values["industry"] == ""].set_index("zone_id")
     zones = dataset.zones
     names = model.industry_labels(dataset.industries, lang)
+    x, y = geo.web_mercator(zones["lon"], zones["lat"])
     points = pd.DataFrame(
         {
             "zone_id": zones["zone_id"],
-            "lon": zones["lon"],
-            "lat": zones["lat"],
+            "x": x,
+            "y": y,
             "label": zones["short_zh" if lang == "zh" else "short_en"],
             "city": zones["city_zh" if lang == "zh" else "city_en"],
             "approved": zones["approved_national"].replace("", no_data),

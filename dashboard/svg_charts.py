@@ -19,6 +19,8 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import pandas as pd
+
 from dashboard import safe
 
 WIDTH = 380  # the SVG's own units: it scales to its column, text included
@@ -31,7 +33,8 @@ GRID = "#8888884d"  # a grey that reads on light and dark pages
 
 
 def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or value == ""
+    """No figure to draw or text to show: None, NaN, pandas NA or an empty string (a 0 is a figure)."""
+    return pd.isna(value) or value == ""
 
 
 def text_width(text: str, size: float = FONT) -> float:

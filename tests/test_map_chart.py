@@ -69,11 +69,15 @@ def city_values() -> pd.DataFrame:
 
 def zone_points(selected=("nanchang",)) -> pd.DataFrame:
     ids = list(ZONE_CITY)
+    x, y = geo.web_mercator(
+        [115.98, 114.99, 117.15, 117.05, 116.31, 114.91, 115.00, 115.80, 115.80],
+        [28.69, 27.81, 29.27, 28.24, 27.97, 27.04, 25.86, 29.24, 28.19],
+    )
     return pd.DataFrame(
         {
             "zone_id": ids,
-            "lon": [115.98, 114.99, 117.15, 117.05, 116.31, 114.91, 115.00, 115.80, 115.80],
-            "lat": [28.69, 27.81, 29.27, 28.24, 27.97, 27.04, 25.86, 29.24, 28.19],
+            "x": x,
+            "y": y,
             "label": [f"{z} HTZ" for z in ids],
             "city": "somewhere",
             "approved": "1992",
@@ -195,12 +199,12 @@ def test_warm_redraw_is_fast():
 
 
 def test_missing_zone_columns_are_named():
-    with pytest.raises(ValueError, match="lon"):
-        map_chart.map_svg(geo.prefecture_features(), pd.DataFrame({"zone_id": ["x"], "lat": [1], "label": ["x"]}), TEXTS_EN)
+    with pytest.raises(ValueError, match="lack columns: x$"):
+        map_chart.map_svg(geo.prefecture_features(), pd.DataFrame({"zone_id": ["z"], "y": [1], "label": ["z"]}), TEXTS_EN)
 
 
 def test_optional_zone_columns_may_be_left_out():
-    root = ET.fromstring(draw(TEXTS_EN, zone_points()[["zone_id", "lon", "lat", "label"]]))
+    root = ET.fromstring(draw(TEXTS_EN, zone_points()[["zone_id", "x", "y", "label"]]))
     zones = marks(root, "zone")
     assert len(zones) == 9 and all(
         z.get("fill") == map_chart.ZONE_NO_VALUE_FILL and z.get("aria-pressed") == "false" for z in zones.values()
