@@ -42,6 +42,7 @@ DARK_CSS = "<style>[data-testid='stMultiSelectTagsContainer'] span[title]{color:
 # The SVG is replaced only when it changed; a zone that had the keyboard's focus gets it back
 # after the rerun redraws the map.
 MAP_KEY = "map"
+VIEW_WIDGETS = ("w_lang", "w_zones", "w_industries", "w_metric", "w_year", "w_tab")  # set_filters seeds them
 SVG_JS = """
 export default function ({ parentElement, data, setTriggerValue }) {
   let box = parentElement.querySelector(".jx-svg");
@@ -141,27 +142,77 @@ def query_params() -> dict[str, list[str]]:
 
 def init_filters(vocab: state.Vocabulary) -> None:
     ss = st.session_state
+    if (changed := ss.pop("reconnect_view", None)) is not None:  # after_reconnect's rerun
+        set_filters(changed, vocab)
     if "filters" in ss:
         return
     filters, notices = state.parse_query(query_params(), vocab, browser_locale=st.context.locale)
-    if "w_metric" in ss:  # a page that reconnected (another replica): its first run brings what was just changed
+    if "w_metric" in ss:  # the view was dropped (an upload or its reset): keep what the sidebar holds
         filters = state.after_sidebar(filters, sidebar_values(filters), vocab)
     ss.notices = notices
-    set_filters(filters, vocab, keep_notices=True)
+    sent = sent_before_drawn()
+    set_filters(filters, vocab, keep_notices=True, keep_widgets=sent)
+    if sent:
+        ss.reconnect_widgets = sent
 
 
-def set_filters(filters: state.Filters, vocab: state.Vocabulary, keep_notices: bool = False) -> None:
-    """The new view, and the widgets showing it (callbacks run before widgets exist, so this is allowed)."""
+def sent_before_drawn() -> frozenset[str]:
+    """The view's widgets whose values the page sent to this session before the session drew them:
+    a page that reconnected (another replica, a restarted server) and sent a click. Streamlit's page
+    does not rerun when it reconnects, so the click's run is the new session's first: Streamlit
+    keeps the values it sent, unreadable until each widget is drawn, and runs no on_change for them
+    (it knows no callback yet; tests/e2e/apps/reconnect_probe.py shows both). Seeding these widgets
+    from the URL would drop the click, so init_filters leaves them and after_reconnect takes them.
+    No public API lists them: the session's widget states (streamlit.runtime.state) do; should that
+    change, the page falls back to the URL's view (the click is lost, nothing breaks)."""
+    try:
+        from streamlit.runtime.state import get_session_state
+        from streamlit.runtime.state.common import user_key_from_element_id
+
+        sent = {user_key_from_element_id(w.id) for w in get_session_state().get_widget_states()}
+    except Exception:  # Streamlit's internals moved: behave as before
+        return frozenset()
+    return frozenset(key for key in VIEW_WIDGETS if key in sent and key not in st.session_state)
+
+
+def after_reconnect(vocab: state.Vocabulary) -> None:
+    """At the end of the run init_filters started with a reconnected page's widgets: the view the
+    widgets now hold (drawn, so readable), as their callbacks would have made it; when that is not
+    the view drawn, run again with it (init_filters sets it before the widgets exist)."""
+    ss = st.session_state
+    sent = ss.pop("reconnect_widgets", None)
+    if not sent:
+        return
+    drawn: state.Filters = ss.filters
+    changed = state.after_sidebar(drawn, sidebar_values(drawn), vocab)
+    if "w_tab" in sent:
+        labels = {i18n.t(f"section.{tab}", drawn.lang): tab for tab in state.TABS}
+        changed = state.open_tab(changed, labels.get(ss.get("w_tab"), ""))
+    if changed != drawn:
+        ss.reconnect_view = changed
+        st.rerun()
+
+
+def set_filters(
+    filters: state.Filters, vocab: state.Vocabulary, keep_notices: bool = False, keep_widgets: frozenset[str] = frozenset()
+) -> None:
+    """The new view, and the widgets showing it except `keep_widgets` (callbacks run before widgets
+    exist, so this is allowed)."""
     ss = st.session_state
     ss.filters = filters
     if not keep_notices:
         ss.notices = []
-    ss.w_lang = filters.lang
-    ss.w_zones = list(filters.zones)
-    ss.w_industries = list(filters.industries)
-    ss.w_metric = filters.metric
-    ss.w_year = LATEST if filters.year is None else filters.year
-    ss.w_tab = i18n.t(f"section.{filters.tab}", filters.lang)
+    shown = {
+        "w_lang": filters.lang,
+        "w_zones": list(filters.zones),
+        "w_industries": list(filters.industries),
+        "w_metric": filters.metric,
+        "w_year": LATEST if filters.year is None else filters.year,
+        "w_tab": i18n.t(f"section.{filters.tab}", filters.lang),
+    }
+    for key, value in shown.items():
+        if key not in keep_widgets:
+            ss[key] = value
 
 
 def sidebar_values(current: state.Filters) -> state.Sidebar:
@@ -561,4 +612,5 @@ def main() -> None:
         if len(view.zones) == 1:
             profile_section(facts, view)
     tabs(facts, view, vocab)
+    after_reconnect(vocab)
     write_url(filters, vocab)
