@@ -52,10 +52,13 @@ async def pick_interaction(page, prefer_map: bool):
         # The map's zone marks are labelled "赣州高新区: …"; other charts may mention the zone too.
         point = page.locator(f'.jx-map path[aria-label^="{MAP_ZONE}:"]')
         if await point.count():
-            return (
-                f"map: click on the zone point {MAP_ZONE}",
-                lambda point=point: point.first.click(timeout=10_000),
-            )
+            card_button = page.locator(".jx-card:not([hidden]) button.act")
+
+            async def pick():  # a click opens the zone's value card (no rerun); its button filters
+                await point.first.click(timeout=10_000)
+                await card_button.click(timeout=10_000)
+
+            return f"map: click on the zone point {MAP_ZONE}, then its card's filter button", pick
     slider = page.locator('[data-testid="stSlider"] input[type="range"]')
     if await slider.count():
 

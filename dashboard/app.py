@@ -37,10 +37,14 @@ PAGE_CSS = (
 # (.streamlit/config.toml); dark text on the light coral chip does (8:1).
 DARK_CSS = "<style>[data-testid='stMultiSelectTagsContainer'] span[title]{color:#111111}</style>"
 # The map and the SVG charts (drawn on the server: dashboard.map_chart, dashboard.svg_charts): this
-# component only puts the SVG in place and reports a click, or Enter/Space on a focused zone, on a
-# mark with a `data-pick` value ("zone:<id>" or "city:<adcode>"; only the map's marks have one).
-# The SVG is replaced only when it changed; a zone that had the keyboard's focus gets it back
-# after the rerun redraws the map.
+# component puts the SVG in place and shows a value card when a mark with a `<title>` is tapped or
+# clicked (its "label: value" lines: name, value and unit, year, source and grade, caveat), so a
+# touch screen, which shows no tooltip, can read every value. Choosing a map mark as a filter is a
+# separate button in the card, which reports the mark's `data-pick` value ("zone:<id>" or
+# "city:<adcode>"); Enter/Space on a focused zone still picks it at once (keyboard users have the
+# aria-label). A mark's invisible hit area (class "hit", same `data-pick`) opens the same card.
+# The SVG is replaced only when it changed (the card closes then); a zone that had the keyboard's
+# focus gets it back after the rerun redraws the map. The component's data: {"svg", "words"}.
 MAP_KEY = "map"
 VIEW_WIDGETS = ("w_lang", "w_zones", "w_industries", "w_metric", "w_year", "w_tab")  # set_filters seeds them
 SVG_JS = """
@@ -49,33 +53,101 @@ export default function ({ parentElement, data, setTriggerValue }) {
   if (!box) {
     box = document.createElement("div");
     box.className = "jx-svg";
+    const figure = document.createElement("div");
+    const card = document.createElement("div");
+    card.className = "jx-card";
+    card.hidden = true;
+    box.append(figure, card);
     parentElement.appendChild(box);
-    const pick = (target) => {
-      const mark = target.closest("[data-pick]");
-      if (mark) box.send("pick", mark.getAttribute("data-pick"));
+    const close = () => { card.hidden = true; card.replaceChildren(); };
+    const markOf = (target) => {
+      const pick = target.closest("[data-pick]")?.getAttribute("data-pick");
+      const mark = pick ? figure.querySelector(`[data-pick="${CSS.escape(pick)}"]:has(> title)`) : target.closest("svg *");
+      return mark && mark.querySelector(":scope > title") ? mark : null;
     };
-    box.addEventListener("click", (e) => pick(e.target));
+    const show = (mark, event) => {
+      const words = box.words || {};
+      const lines = mark.querySelector(":scope > title").textContent.split("\\n");
+      const row = (line) => {
+        const at = line.indexOf(": ");
+        const el = document.createElement("div");
+        if (at < 0) { el.textContent = line; return el; }
+        const label = document.createElement("span");
+        label.className = "label";
+        label.textContent = line.slice(0, at) + ": ";
+        el.append(label, line.slice(at + 2));
+        return el;
+      };
+      const shut = document.createElement("button");
+      shut.className = "shut";
+      shut.textContent = "×";
+      shut.setAttribute("aria-label", words.close || "×");
+      shut.addEventListener("click", close);
+      const name = document.createElement("strong");  // the first line's value: the zone's, city's or mark's name
+      name.textContent = lines[0].slice(lines[0].indexOf(": ") + 2);
+      card.replaceChildren(shut, name, ...lines.slice(1).map(row));
+      const pick = mark.getAttribute("data-pick");
+      if (pick) {
+        const some = figure.querySelector('[aria-pressed="true"]') !== null;
+        const kind = pick.startsWith("city:") ? "city" : mark.getAttribute("aria-pressed") === "true" ? "zone_off" : some ? "zone_add" : "zone_only";
+        const act = document.createElement("button");
+        act.className = "act";
+        act.textContent = words[kind] || pick;
+        act.addEventListener("click", () => { close(); box.send("pick", pick); });
+        card.append(act);
+      }
+      card.hidden = false;
+      const area = box.getBoundingClientRect();
+      const x = event.clientX - area.left, y = event.clientY - area.top;
+      const w = card.offsetWidth, h = card.offsetHeight;
+      card.style.left = Math.max(0, Math.min(x - w / 2, area.width - w)) + "px";
+      card.style.top = (y + 16 + h <= area.height || y - 16 - h < 0 ? y + 16 : y - 16 - h) + "px";
+    };
+    figure.addEventListener("click", (e) => {
+      const mark = markOf(e.target);
+      if (mark) show(mark, e); else close();
+    });
     box.addEventListener("keydown", (e) => {
-      if ((e.key === "Enter" || e.key === " ") && e.target.closest("[data-pick]")) {
+      if (e.key === "Escape") close();
+      const mark = e.target.closest?.("svg [data-pick]");
+      if ((e.key === "Enter" || e.key === " ") && mark) {
         e.preventDefault();
-        pick(e.target);
+        close();
+        box.send("pick", mark.getAttribute("data-pick"));
       }
     });
+    box.close = close;
   }
   box.send = setTriggerValue;
-  if (box.svg !== data) {
+  box.words = data.words;
+  if (box.svg !== data.svg) {
     const focused = parentElement.activeElement?.getAttribute?.("data-pick");
-    box.svg = data;
-    box.innerHTML = data;
-    if (focused) box.querySelector(`[data-pick="${CSS.escape(focused)}"]`)?.focus();
+    box.svg = data.svg;
+    box.close();
+    box.firstChild.innerHTML = data.svg;
+    if (focused) box.querySelector(`svg [data-pick="${CSS.escape(focused)}"]`)?.focus();
   }
 }
 """
 SVG_CSS = """
+.jx-svg { position: relative; }
 .jx-svg svg { width: 100%; height: auto; display: block; font-family: var(--st-font, sans-serif); font-size: 12px; }
 .jx-svg .ink { fill: var(--st-text-color, #31333f); }
 .jx-svg .title { font-size: 14px; font-weight: 600; }
 .jx-svg .small { font-size: 11px; }
+.jx-svg svg [role="graphics-symbol"] { cursor: pointer; }
+.jx-svg .hit { fill: #000000; fill-opacity: 0; cursor: pointer; }
+.jx-card { position: absolute; z-index: 2; box-sizing: border-box; width: max-content; max-width: min(20rem, 100%);
+  padding: 0.5rem 2rem 0.6rem 0.75rem; border: 1px solid var(--st-border-color, #ccc); border-radius: var(--st-base-radius, 0.5rem);
+  background: var(--st-background-color, #fff); color: var(--st-text-color, #111); font-family: var(--st-font, sans-serif);
+  font-size: 0.875rem; line-height: 1.35; box-shadow: 0 2px 10px rgba(0, 0, 0, 0.25); overflow-wrap: anywhere; }
+.jx-card[hidden] { display: none; }
+.jx-card strong { display: block; margin-bottom: 0.2rem; }
+.jx-card .label { opacity: 0.8; }
+.jx-card button { font: inherit; color: inherit; background: none; cursor: pointer; min-height: 24px; min-width: 24px; }
+.jx-card .shut { position: absolute; top: 0.25rem; right: 0.25rem; border: none; font-size: 1.1rem; line-height: 1; }
+.jx-card .act { display: block; margin-top: 0.5rem; padding: 0.3rem 0.6rem; border: 1px solid var(--st-primary-color, #b3283a);
+  border-radius: var(--st-base-radius, 0.5rem); color: var(--st-primary-color, #b3283a); }
 .jx-map .labels text { font-size: 12px; fill: #111111; stroke: #ffffff; stroke-width: 3px;
   stroke-linejoin: round; paint-order: stroke; dominant-baseline: middle; pointer-events: none; }
 .jx-map [data-pick] { cursor: pointer; }
@@ -84,6 +156,7 @@ SVG_CSS = """
 .jx-map .zone:focus { outline: none; }
 .jx-map .zone:focus-visible { stroke: var(--st-primary-color, #ff4b4b); stroke-width: 3.5px; }
 """
+CARD_WORDS = {word: f"card.{word}" for word in ("close", "zone_only", "zone_add", "zone_off", "city")}
 SVG_COMPONENT = st.components.v2.component("jx_svg", js=SVG_JS, css=SVG_CSS)
 
 
@@ -400,6 +473,11 @@ def upload_messages(lang: str) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
+def svg_data(svg: str, lang: str) -> dict:
+    """What the SVG component draws: the SVG, and the value card's words in the page's language."""
+    return {"svg": svg, "words": {word: i18n.t(key, lang) for word, key in CARD_WORDS.items()}}
+
+
 def draw(name: str, facts: panels.Facts, view: state.View, show_missing: bool = False, shown: tuple[str, ...] = ()) -> list[str]:
     """One panel in a container of its own: its chart (or why there is none), its caption, the
     zones without a figure and the caveats of its flagged figures (those not `shown` just above);
@@ -411,7 +489,7 @@ def draw(name: str, facts: panels.Facts, view: state.View, show_missing: bool = 
     with st.container():
         if out.spec is not None:
             if out.svg is not None:  # drawn on the server (panels.SVG_PANELS)
-                SVG_COMPONENT(data=out.svg, key=f"chart_{name}")
+                SVG_COMPONENT(data=svg_data(out.svg, view.lang), key=f"chart_{name}")
             else:
                 st.vega_lite_chart(out.spec, width="stretch", key=f"chart_{name}")
             lines += [out.subtitle] if out.subtitle else []
@@ -433,7 +511,9 @@ def headline(facts: panels.Facts, view: state.View) -> None:
 
 
 def map_section(facts: panels.Facts, view: state.View, vocab: state.Vocabulary, highlight: bool) -> None:
-    SVG_COMPONENT(data=panels.map_svg(facts, view, highlight), key=MAP_KEY, on_pick_change=lambda: on_map_pick(vocab))
+    SVG_COMPONENT(
+        data=svg_data(panels.map_svg(facts, view, highlight), view.lang), key=MAP_KEY, on_pick_change=lambda: on_map_pick(vocab)
+    )
     st.caption(panels.map_caption(facts, view) + " " + i18n.t("map.caption", view.lang))
 
 

@@ -153,8 +153,9 @@ def test_the_page_map_click_share_link_language_and_download_work_under_the_sub_
     # The map: drawn on the server, its eleven cities arrive with the page.
     assert eventually(lambda: len(city_names(page)) == 11, page), city_names(page)
 
-    # A click on a zone point writes the view into the URL under the sub-path.
+    # A click on a zone point, then on its card's filter button, writes the view into the URL under the sub-path.
     page.locator(f'{MAP} path[aria-label^="赣州高新区:"]').first.click()
+    page.locator(".jx-card:not([hidden]) button.act").click()
     page.wait_for_url(f"{origin}/{BASE}/?zone=ganzhou")
     wait_idle(page)
     expect(page.get_by_role("heading", name="赣州高新区概况")).to_be_visible(timeout=WAIT)

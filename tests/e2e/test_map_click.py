@@ -1,11 +1,12 @@
-"""The map as people use it: click a zone point, the URL and every chart follow; reload the link."""
+"""The map as people use it: click a zone point, read its card, filter with the card's button (the
+URL and every chart follow); reload the link; Enter on a focused zone filters at once."""
 
 import re
 from urllib.parse import parse_qs, urlsplit
 
 from playwright.sync_api import expect
 
-from tools.browser import wait_idle
+from tools.browser import run_count, wait_idle
 
 MAP = ".jx-map"  # the map component's box (in its shadow root; Playwright's CSS pierces it)
 
@@ -15,11 +16,18 @@ def query(page) -> dict:
 
 
 def click_until(page, target, url_pattern: str) -> None:
-    """Click and wait for the URL the rerun writes (a cached rerun can be too quick for a run
-    counter to see), then for the page to be idle again."""
+    """Click a mark, then the filter button of the value card it opens, and wait for the URL the
+    rerun writes (a cached rerun can be too quick for a run counter to see), then for the page to
+    be idle again."""
     target.click()
+    card(page).locator("button.act").click()
     page.wait_for_url(re.compile(url_pattern))
     wait_idle(page)
+
+
+def card(page):
+    """The value card that is open (one at most on the page)."""
+    return page.locator(".jx-card:not([hidden])")
 
 
 def zone_point(page, label: str):
@@ -96,3 +104,19 @@ def test_a_zone_is_picked_with_the_keyboard_and_keeps_the_focus(open_app):
     page.wait_for_url(re.compile(r"/(\?)?$"))
     wait_idle(page)
     expect(zone_point(page, "鹰潭高新区")).to_have_attribute("aria-pressed", "false")
+
+
+def test_a_click_shows_the_value_card_and_changes_no_filter(open_app):
+    page = open_app("/?lang=en", locale="en")
+    runs = run_count(page)
+    zone_point(page, "Nanchang HTZ").click()
+    expect(card(page)).to_contain_text("Nanchang HTZ")
+    expect(card(page)).to_contain_text("High-tech enterprises: 560")
+    expect(card(page).locator("button.act")).to_have_text("Show only this zone")
+    page.keyboard.press("Escape")
+    expect(card(page)).to_have_count(0)
+    page.locator(f"{MAP} path[aria-label^='Ganzhou:']").first.click()  # a city (Ganzhou city, not its zone)
+    expect(card(page)).to_contain_text("GDP: ")
+    page.wait_for_timeout(500)
+    assert run_count(page) == runs  # the cards are the browser's alone: no rerun, no filter changed
+    assert query(page) == {"lang": ["en"]}
