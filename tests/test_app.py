@@ -32,7 +32,7 @@ def drawn(at: AppTest) -> list[tuple[str, object]]:
             if child.type == "vega_lite_chart":
                 out.append((json.loads(child.proto.spec)["name"], child))
             elif child.type == "bidi_component":
-                svg = json.loads(child.proto.json)
+                svg = json.loads(child.proto.json)["svg"]  # the component's data: {"svg", "words"}
                 name = re.search(r'class="jx-map"|data-name="([^"]*)"', svg)
                 out.append(("map" if name and name.group(1) is None else name.group(1) if name else "?", child))
             walk(child)
@@ -43,13 +43,13 @@ def drawn(at: AppTest) -> list[tuple[str, object]]:
 
 def the_map(at: AppTest) -> str | None:
     """The map's SVG as the page sent it to its SVG component (None: no map on the page)."""
-    maps = [json.loads(c.proto.json) for name, c in drawn(at) if name == "map"]
+    maps = [json.loads(c.proto.json)["svg"] for name, c in drawn(at) if name == "map"]
     assert len(maps) <= 1
     return maps[0] if maps else None
 
 
 def svg_of(at: AppTest, name: str) -> ET.Element:
-    return ET.fromstring(json.loads(next(c for n, c in drawn(at) if n == name).proto.json))
+    return ET.fromstring(json.loads(next(c for n, c in drawn(at) if n == name).proto.json)["svg"])
 
 
 def charts(at: AppTest) -> list[str]:
