@@ -158,6 +158,72 @@ SVG_CSS = """
 """
 CARD_WORDS = {word: f"card.{word}" for word in ("close", "zone_only", "zone_add", "zone_off", "city")}
 SVG_COMPONENT = st.components.v2.component("jx_svg", js=SVG_JS, css=SVG_CSS)
+# The share control (share_box): "copy link" writes the view's link to the clipboard and says so
+# (or, where the browser refuses, selects the link for the reader to copy); "share" opens the
+# phone's share sheet, shown only where the browser has one (navigator.share); the link itself is
+# shown below, whole. The texts and the link come in `data` (share_texts); built once, then only
+# their text changes.
+SHARE_JS = """
+export default function ({ parentElement, data }) {
+  let box = parentElement.querySelector(".jx-share");
+  if (!box) {
+    box = document.createElement("div");
+    box.className = "jx-share";
+    box.innerHTML = '<div class="row"><button type="button" class="copy"></button>' +
+      '<button type="button" class="share" hidden></button><span class="status" role="status"></span></div>' +
+      '<div class="line"><span class="label"></span> <a class="link"></a></div>';
+    parentElement.appendChild(box);
+    const say = (text) => { box.querySelector(".status").textContent = text; };
+    const selectLink = () => {
+      const range = document.createRange();
+      range.selectNodeContents(box.querySelector(".link"));
+      const selection = parentElement.getSelection ? parentElement.getSelection() : window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+    };
+    box.querySelector(".copy").addEventListener("click", async () => {
+      try {
+        await navigator.clipboard.writeText(box.data.url);
+        say(box.data.copied);
+      } catch (error) {
+        selectLink();
+        say(box.data.copy_failed);
+      }
+    });
+    box.querySelector(".share").addEventListener("click", async () => {
+      try {
+        await navigator.share({ title: box.data.title, url: box.data.url });
+      } catch (error) {
+        // the reader closed the share sheet: nothing to say
+      }
+    });
+  }
+  if (box.data?.url !== data.url) box.querySelector(".status").textContent = "";
+  box.data = data;
+  box.querySelector(".copy").textContent = data.copy_link;
+  const share = box.querySelector(".share");
+  share.textContent = data.share;
+  share.hidden = typeof navigator.share !== "function";
+  box.querySelector(".label").textContent = data.link_label;
+  const link = box.querySelector(".link");
+  link.textContent = data.url;
+  link.href = data.url;
+  link.title = data.link_help;
+}
+"""
+SHARE_CSS = """
+.jx-share { font-family: var(--st-font, sans-serif); color: var(--st-text-color, #111111); font-size: 0.875rem; }
+.jx-share .row { display: flex; flex-wrap: wrap; align-items: center; gap: 0.5rem; }
+.jx-share button { font: inherit; font-size: 0.9rem; min-height: 2.5rem; padding: 0.25rem 0.9rem; cursor: pointer;
+  color: var(--st-text-color, #111111); background: var(--st-secondary-background-color, #f0f2f6);
+  border: 1px solid var(--st-border-color, #d5d7de); border-radius: 0.5rem; }
+.jx-share button:hover { border-color: var(--st-primary-color, #b3283a); }
+.jx-share button:focus-visible { outline: 2px solid var(--st-primary-color, #b3283a); outline-offset: 2px; }
+.jx-share .status { font-weight: 600; }
+.jx-share .line { margin-top: 0.35rem; overflow-wrap: anywhere; }
+.jx-share .link { color: var(--st-link-color, var(--st-primary-color, #b3283a)); }
+"""
+SHARE_COMPONENT = st.components.v2.component("jx_share", js=SHARE_JS, css=SHARE_CSS)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -314,6 +380,12 @@ def on_tab(vocab: state.Vocabulary) -> None:
     ss = st.session_state
     labels = {i18n.t(f"section.{tab}", ss.filters.lang): tab for tab in state.TABS}
     set_filters(state.open_tab(ss.filters, labels.get(ss.w_tab, "")), vocab)
+
+
+def on_all_sources() -> None:
+    ss = st.session_state
+    ss.filters = state.show_all_sources(ss.filters, ss.w_all_sources)
+    ss.notices = []
 
 
 def write_url(filters: state.Filters, vocab: state.Vocabulary) -> None:
@@ -583,7 +655,9 @@ def table_section(facts: panels.Facts, view: state.View) -> None:
 def sources_section(facts: panels.Facts, view: state.View) -> None:
     lang = view.lang
     st.caption(i18n.t("sources.caption", lang))
-    everything = st.toggle(i18n.t("sources.show_all", lang), key="w_all_sources")
+    ss = st.session_state
+    ss.w_all_sources = ss.filters.all_sources  # the view's (a link's `sources=all`), set before the toggle is drawn
+    everything = st.toggle(i18n.t("sources.show_all", lang), key="w_all_sources", on_change=on_all_sources)
     table = panels.sources_table(facts, view, everything)
     total = len(facts.dataset.sources)
     shown = int(table[i18n.t("sources.col_grade", lang)].ne(i18n.t("trust.derived", lang)).sum())
@@ -621,19 +695,30 @@ def tabs(facts: panels.Facts, view: state.View, vocab: state.Vocabulary) -> None
 
 
 def share_box(filters: state.Filters, vocab: state.Vocabulary, lang: str) -> None:
-    """The link of this view, in a text box a person can select and copy (st.code would do too, but
-    it makes every first load fetch and run Streamlit's 1.5 MB syntax highlighter: bench/README.md)."""
+    """The link of this view beside it, in the main column (a phone reader never has to open the
+    sidebar): a copy button with a confirmation, the phone's share sheet where the browser has one,
+    and the link itself. A component, because only script in the page can reach the clipboard; no
+    `st.code` (it makes every first load fetch Streamlit's 1.5 MB syntax highlighter)."""
     base = st.context.url or "http://localhost:8501/"
-    st.session_state.w_share = state.share_url(base, filters, vocab)  # one box, its text follows the view
-    st.sidebar.text_input(i18n.t("share.copy_link", lang), key="w_share", help=i18n.t("share.link_help", lang))
+    SHARE_COMPONENT(data=share_texts(state.share_url(base, filters, vocab), lang), key="share")
+
+
+def share_texts(url: str, lang: str) -> dict[str, str]:
+    """What the share control shows: the link and its words in the page's language."""
+    words = ("copy_link", "copied", "copy_failed", "share", "link_label", "link_help")
+    return {"url": url, "title": i18n.t("app.title", lang)} | {word: i18n.t(f"share.{word}", lang) for word in words}
 
 
 def notices(lang: str) -> None:
+    """What a link got wrong, in one notice: a heading and a line per problem (a link can hold
+    thousands of bad values: a few, then how many more)."""
     shown = st.session_state.get("notices", [])
-    for notice in shown[:MAX_NOTICES]:  # a link can hold thousands of bad values: show a few
-        st.warning(safe.md(i18n.notice_text(notice, lang)))
+    if not shown:
+        return
+    lines = [f"- {safe.md(i18n.notice_text(notice, lang))}" for notice in shown[:MAX_NOTICES]]
     if len(shown) > MAX_NOTICES:
-        st.warning(i18n.t("notice.more", lang, n=len(shown) - MAX_NOTICES))
+        lines.append(f"- {i18n.t('notice.more', lang, n=len(shown) - MAX_NOTICES)}")
+    st.warning(f"**{i18n.t('notice.title', lang)}**\n\n" + "\n".join(lines))
 
 
 def error_page(error: data.DataError) -> None:
@@ -667,11 +752,11 @@ def main() -> None:
 
     sidebar(facts, vocab, lang)
     upload_box(dataset, vocab, lang)
-    share_box(filters, vocab, lang)
 
     st.title(i18n.t("app.title", lang))
     # one element for both lines: each element costs a render on every run
     st.caption(i18n.t("app.subtitle", lang) + "  \n" + i18n.t("app.thin_record", lang))
+    share_box(filters, vocab, lang)
     # Parts that come and go sit in containers that are always there: the map, the charts and the
     # open tab keep their places, so a click updates them instead of building them anew.
     with st.container():

@@ -5,7 +5,8 @@ the data make valid (a `Vocabulary`), and gets back `Filters` plus the `Notice`s
 this free of Streamlit and of the data layer lets every promise a shared link makes be unit-tested.
 
 The URL carries stable ASCII ids, never labels: `zone` and `industry` repeated, `metric` one id,
-`year` an integer, `lang` zh|en, `tab` the open section's id. Only non-default values are written.
+`year` an integer, `lang` zh|en, `tab` the open section's id, `sources=all` when the sources section
+lists every source rather than those of the figures in view. Only non-default values are written.
 Anything else in a link is dropped and reported, never raised.
 
 Years: a link without `year` shows each zone's latest figure for the metric, whatever its year
@@ -43,6 +44,7 @@ NOTICE_CODES = (
     "year_without_data",
     "unknown_lang",
     "unknown_tab",
+    "unknown_sources",
     "repeated_key",
 )
 
@@ -57,7 +59,8 @@ DEFAULT_TAB = TABS[0]
 _FOREIGN_KEYS = frozenset({"from", "isappinstalled", "spm", "fbclid", "gclid"})
 _FOREIGN_PREFIX = "utm_"
 
-KEYS = ("zone", "industry", "metric", "year", "lang", "tab")
+KEYS = ("zone", "industry", "metric", "year", "lang", "tab", "sources")
+ALL_SOURCES = "all"  # `sources=all`: the one value of `sources` (its absence: the sources of the figures in view)
 _YEAR = re.compile(r"[0-9]{4}")
 _NOTICE_CHARS = 40
 
@@ -115,6 +118,7 @@ class Filters:
     year: int | None = None
     lang: str = DEFAULT_LANG
     tab: str = DEFAULT_TAB
+    all_sources: bool = False  # the sources section lists every source ("显示全部来源")
 
 
 @dataclass(frozen=True)
@@ -200,6 +204,7 @@ def parse_query(
     year = int(year_text) if year_text else None
     lang = _pick_one("lang", values.get("lang", []), LANGS.__contains__, notices)
     tab = _pick_one("tab", values.get("tab", []), TABS.__contains__, notices)
+    sources = _pick_one("sources", values.get("sources", []), ALL_SOURCES.__eq__, notices)
 
     filters = Filters(
         zones=zones,
@@ -208,6 +213,7 @@ def parse_query(
         year=year,
         lang=initial_lang(lang, browser_locale),
         tab=tab or DEFAULT_TAB,
+        all_sources=sources == ALL_SOURCES,
     )
     return filters, list(dict.fromkeys(notices))
 
@@ -226,6 +232,7 @@ def to_query(filters: Filters, vocab: Vocabulary) -> dict[str, list[str]]:
         "year": [str(year)] if year is not None else [],
         "lang": [filters.lang] if filters.lang != DEFAULT_LANG else [],
         "tab": [filters.tab] if filters.tab != DEFAULT_TAB else [],
+        "sources": [ALL_SOURCES] if filters.all_sources else [],
     }
     return {key: vals for key, vals in query.items() if vals}
 
@@ -238,7 +245,8 @@ def share_url(base_url: str, filters: Filters, vocab: Vocabulary) -> str:
     parts = urllib.parse.urlsplit(base_url)
     # Under a sub-path `st.context.url` is `…/jx-zones`, but Streamlit serves the page at
     # `…/jx-zones/`: give the path as the browser shows it, so the link needs no redirect.
-    path = parts.path if parts.path in ("", "/") or parts.path.endswith("/") else parts.path + "/"
+    # Likewise a bare host (`http://127.0.0.1:8501`) is `http://127.0.0.1:8501/` in the address bar.
+    path = parts.path if parts.path.endswith("/") else parts.path + "/"
     return urllib.parse.urlunsplit(parts._replace(path=path, query=query, fragment=""))
 
 
@@ -281,6 +289,11 @@ def after_map_pick(filters: Filters, picked: object, vocab: Vocabulary) -> Filte
 def open_tab(filters: Filters, tab: str) -> Filters:
     """The view with another section open; an unknown id changes nothing."""
     return replace(filters, tab=tab) if tab in TABS else filters
+
+
+def show_all_sources(filters: Filters, everything: bool) -> Filters:
+    """The view with the sources section listing every source (True) or those in view (False)."""
+    return replace(filters, all_sources=bool(everything))
 
 
 def resolve(filters: Filters, vocab: Vocabulary) -> View:

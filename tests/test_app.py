@@ -31,8 +31,8 @@ def drawn(at: AppTest) -> list[tuple[str, object]]:
         for child in getattr(node, "children", {}).values():
             if child.type == "vega_lite_chart":
                 out.append((json.loads(child.proto.spec)["name"], child))
-            elif child.type == "bidi_component":
-                svg = json.loads(child.proto.json)["svg"]  # the component's data: {"svg", "words"}
+            elif child.type == "bidi_component" and "svg" in (sent := json.loads(child.proto.json)):
+                svg = sent["svg"]  # the SVG component's data: {"svg", "words"} (the share control's has none)
                 name = re.search(r'class="jx-map"|data-name="([^"]*)"', svg)
                 out.append(("map" if name and name.group(1) is None else name.group(1) if name else "?", child))
             walk(child)
@@ -160,10 +160,41 @@ def test_industry_link_keeps_only_zones_with_that_industry():
     assert set(facts_table["高新区"]) == {"鹰潭高新区"}
 
 
-def test_a_link_with_many_bad_values_shows_a_few_notices_and_a_count():
-    at = run({"zone": [f"nowhere{i}" for i in range(50)]})
-    assert len(at.warning) == 9  # eight notices and one "… more" line
-    assert "42" in at.warning[-1].value
+def test_a_link_with_many_bad_values_shows_one_notice_with_a_few_lines_and_a_count():
+    """Issue 20.8: one notice, not a stack of boxes above the content."""
+    at = run({"zone": [f"nowhere{i}" for i in range(50)], "year": "soon", "sources": "everything"})
+    assert len(at.warning) == 1
+    lines = at.warning[0].value.splitlines()
+    assert lines[0] == "**链接中的部分内容已忽略**"
+    assert len([line for line in lines if line.startswith("- ")]) == 9  # eight problems and one "… more" line
+    assert "nowhere0" in lines[2] and "44" in lines[-1]
+
+
+def test_a_link_with_two_problems_names_both_in_one_notice():
+    at = run({"zone": ["yingtan", "mars"], "lang": ["en", "fr"], "sources": "all", "tab": "sources"})
+    assert [w.value for w in at.warning] == [
+        "**Parts of the link were ignored**\n\n- Ignored unknown zone in the link\\: mars\n"
+        "- lang may appear only once in the link; ignored\\: fr"
+    ]
+    assert at.toggle(key="w_all_sources").value is True
+
+
+def share_control(at: AppTest) -> dict:
+    """What the page handed its share control: the link and the control's words."""
+    found = [json.loads(c.proto.json) for c in at.get("bidi_component") if '"copy_link"' in c.proto.json]
+    assert len(found) == 1
+    return found[0]
+
+
+def test_the_share_control_holds_the_link_of_the_view_in_the_pages_language():
+    at = run({"zone": "yingtan", "lang": "en"})
+    share = share_control(at)
+    assert share["url"] == "http://localhost:8501/?zone=yingtan&lang=en"
+    assert (share["copy_link"], share["copied"], share["share"]) == ("Copy link", "Link copied", "Share")
+    at.multiselect(key="w_zones").set_value(["yingtan", "ganzhou"]).run()
+    assert share_control(at)["url"] == "http://localhost:8501/?zone=yingtan&zone=ganzhou&lang=en"
+    at.segmented_control(key="w_lang").set_value("zh").run()
+    assert share_control(at)["copy_link"] == "复制链接"
 
 
 def test_hostile_links_never_raise():
@@ -219,6 +250,12 @@ def test_the_sources_tab_shows_the_sources_in_view_and_all_one_click_away():
     at.toggle(key="w_all_sources").set_value(True).run()
     table = next(df.value for df in at.dataframe if "用于哪些数字" in df.value.columns)
     assert len(table) > 80
+    # the switch is part of the view: the link carries it, and leaving the tab keeps it
+    assert query(at) == {"zone": ["yingtan"], "tab": ["sources"], "sources": ["all"]}
+    assert share_control(at)["url"].endswith("?zone=yingtan&tab=sources&sources=all")
+    at.multiselect(key="w_zones").set_value(["yingtan", "jian"]).run()  # another change keeps it
+    assert query(at) == {"zone": ["yingtan", "jian"], "tab": ["sources"], "sources": ["all"]}
+    assert at.toggle(key="w_all_sources").value is True
 
 
 def test_a_one_zone_page_shows_its_caveats_in_chinese(markdown_tables):

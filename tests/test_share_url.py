@@ -39,10 +39,10 @@ def test_a_deeper_sub_path_keeps_every_segment():
 @pytest.mark.parametrize(
     "base, expected",
     [
-        ("https://x.streamlit.app", "https://x.streamlit.app?zone=ganzhou"),
+        ("https://x.streamlit.app", "https://x.streamlit.app/?zone=ganzhou"),  # as the address bar shows it
         ("https://x.streamlit.app/", "https://x.streamlit.app/?zone=ganzhou"),
         ("http://localhost:8501/", "http://localhost:8501/?zone=ganzhou"),
     ],
 )
-def test_a_root_link_is_left_as_it_was(base, expected):
+def test_a_root_link_gets_the_path_the_browser_shows(base, expected):
     assert share_url(base, GANZHOU, VOCAB) == expected

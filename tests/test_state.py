@@ -26,6 +26,7 @@ from dashboard.state import (
     resolve,
     select_metric,
     share_url,
+    show_all_sources,
     to_query,
 )
 
@@ -350,6 +351,7 @@ def every_valid_filters():
                         year=year,
                         lang=lang,
                         tab=rng.choice(TABS),
+                        all_sources=rng.random() < 0.3,
                     )
 
 
@@ -374,7 +376,7 @@ def test_round_trip_through_the_url_text():
 
 @pytest.mark.parametrize("base", ["https://x.streamlit.app", "https://x.streamlit.app/", "http://localhost:8501/app/"])
 def test_share_url_of_the_default_view_has_no_question_mark(base):
-    assert share_url(base, DEFAULT, VOCAB) == base
+    assert share_url(base, DEFAULT, VOCAB) == base.removesuffix("/") + "/"  # the path as the browser shows it
 
 
 def test_share_url_repeats_keys_and_encodes_ids():
@@ -399,6 +401,24 @@ def test_a_tab_link_opens_that_tab_and_the_default_tab_is_left_out():
     assert to_query(Filters(metric="revenue", tab=DEFAULT_TAB), VOCAB) == {}
     filters, notices = parse({"tab": ["Sources", "table"]})
     assert filters.tab == "table" and codes(notices) == [("unknown_tab", "tab", "Sources")]
+
+
+def test_show_all_sources_travels_in_the_link_as_sources_all():
+    """Issue 20.1: the "show all sources" switch is part of the view, so a shared link keeps it."""
+    filters = show_all_sources(Filters(metric="gdp", zones=("jian",), tab="sources"), True)
+    assert to_query(filters, VOCAB) == {"zone": ["jian"], "metric": ["gdp"], "tab": ["sources"], "sources": ["all"]}
+    assert parse(to_query(filters, VOCAB)) == (filters, [])
+    assert show_all_sources(filters, False) == replace(filters, all_sources=False)
+    assert to_query(show_all_sources(filters, False), VOCAB) == {"zone": ["jian"], "metric": ["gdp"], "tab": ["sources"]}
+    assert share_url("https://x.app/", filters, VOCAB) == "https://x.app/?zone=jian&metric=gdp&tab=sources&sources=all"
+
+
+@pytest.mark.parametrize("value", ["ALL", "1", "true", "view"])
+def test_any_other_sources_value_is_reported_and_shows_the_sources_in_view(value):
+    filters, notices = parse({"sources": [value, "all"]})
+    assert filters.all_sources is True and codes(notices) == [("unknown_sources", "sources", value)]
+    filters, notices = parse({"sources": value})
+    assert filters.all_sources is False and codes(notices) == [("unknown_sources", "sources", value)]
 
 
 def test_opening_a_tab_keeps_the_rest_of_the_view():

@@ -268,7 +268,7 @@ INIT_SCRIPT = """
 # not running, no loading skeleton or running indicator, at least `minFinished` runs finished, and
 # every visible Vega chart drawn (an svg/canvas of non-zero size), and every visible custom
 # component's SVG in place (the map: its component inserts the server's SVG once its code has
-# loaded, just after the run). Charts in hidden tabs are skipped.
+# loaded, just after the run; the share control: its buttons). Charts in hidden tabs are skipped.
 # stSkeleton matters: a chart's code is loaded lazily, and the script can finish ("notRunning")
 # while the chart is still a skeleton, several hundred ms before any stVegaLiteChart exists.
 IDLE_PREDICATE = """
@@ -293,7 +293,7 @@ IDLE_PREDICATE = """
   if (ok) {
     for (const host of document.querySelectorAll('[data-testid="stBidiComponentIsolated"]')) {
       if (!host.getClientRects().length) continue;
-      const svg = (host.shadowRoot || host).querySelector('svg');
+      const svg = (host.shadowRoot || host).querySelector('svg, .jx-share');  // the share control has no SVG
       const r = svg && svg.getBoundingClientRect();
       if (!r || r.width === 0 || r.height === 0) { ok = false; break; }
     }

@@ -111,14 +111,14 @@ def route_of(page, hosted) -> int | None:
 
 
 def share_box(page):
-    """The sidebar's copy-link box (a text input a person selects and copies)."""
-    return page.get_by_test_id("stSidebar").get_by_test_id("stTextInput").locator("input")
+    """The link the share control shows beside the view (what its copy button copies)."""
+    return page.locator(".jx-share a.link")
 
 
 def share_link(page, expected: str) -> str:
-    """What the copy-link box holds, once it holds `expected` (its text follows each rerun)."""
-    expect(share_box(page)).to_have_value(expected, timeout=WAIT)
-    return share_box(page).input_value().strip()
+    """What the share control shows, once it shows `expected` (its text follows each rerun)."""
+    expect(share_box(page)).to_have_text(expected, timeout=WAIT)
+    return share_box(page).inner_text().strip()
 
 
 def eventually(probe, page, timeout: float = 15.0):
@@ -159,7 +159,7 @@ def test_the_page_map_click_share_link_language_and_download_work_under_the_sub_
     page.wait_for_url(f"{origin}/{BASE}/?zone=ganzhou")
     wait_idle(page)
     expect(page.get_by_role("heading", name="赣州高新区概况")).to_be_visible(timeout=WAIT)
-    # The copy-link box shows the public URL with the sub-path, exactly as the browser shows it.
+    # The share control shows the public URL with the sub-path, exactly as the browser shows it.
     assert share_link(page, f"{origin}/{BASE}/?zone=ganzhou") == f"{origin}/{BASE}/?zone=ganzhou"
 
     # Language switch.
@@ -198,7 +198,7 @@ def test_a_link_without_the_slash_keeps_its_query_and_a_copied_link_opens_the_sa
     first, _ = open_hosted(new_page, hosted, url=f"{origin}/{BASE}?zone=jian", locale="zh")
     assert first.url == f"{origin}/{BASE}/?zone=jian"
     expect(first.get_by_role("heading", name="吉安高新区概况")).to_be_visible(timeout=WAIT)
-    # The copy-link box, pasted into a fresh browser: nothing carried over, the same view.
+    # The share control's link, pasted into a fresh browser: nothing carried over, the same view.
     link = share_link(first, f"{origin}/{BASE}/?zone=jian")
     second = new_page(locale="zh")
     second.goto(link)

@@ -11,10 +11,10 @@ def query(page) -> dict:
 
 
 def share_link(page, ending: str = "") -> str:
-    """What the sidebar's copy-link box holds, once it ends with `ending`."""
-    box = page.get_by_test_id("stSidebar").get_by_test_id("stTextInput").locator("input")
-    expect(box).to_have_value(re.compile(re.escape(ending) + "$"))
-    return box.input_value().strip()
+    """The link the share control shows beside the view, once it ends with `ending`."""
+    link = page.locator(".jx-share a.link")
+    expect(link).to_have_text(re.compile(re.escape(ending) + "$"))
+    return link.inner_text().strip()
 
 
 def charts(page):
@@ -85,7 +85,7 @@ def test_a_chinese_link_opened_in_an_english_browser_shows_the_same_selection(op
     chinese.get_by_test_id("stMultiSelect").first.click()
     chinese.get_by_role("option", name="吉安高新区").click()
     chinese.wait_for_url("**?zone=jian")
-    link = share_link(chinese, "?zone=jian")  # the copy-link box carries the full URL of the view
+    link = share_link(chinese, "?zone=jian")  # the share control shows the full URL of the view
     english = open_app("/?" + urlsplit(link).query, locale="en")
     expect(english.get_by_role("heading", level=1)).to_have_text("Jiangxi National High-tech Zones")
     expect(english.get_by_test_id("stMultiSelect").first).to_contain_text("Ji'an HTZ")
