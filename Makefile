@@ -19,7 +19,7 @@ REPLICAS ?= 3
 HOSTED_PORT ?= 8080
 BASE_PATH ?= jx-zones
 
-.PHONY: run test bench load load-browsers browser-deps hosting-deps hosted
+.PHONY: run test bench load load-browsers browser-deps hosting-deps hosted unpublish
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -47,8 +47,15 @@ browser-deps:
 hosting-deps:
 	@bash scripts/ensure-hosting-deps.sh
 
+# Publishing uploaded data is on for `make run` (JX_PUBLISH=on; the store: JX_PUBLISH_DB, default
+# var/published.db). Set JX_PUBLISH=off to serve without it.
 run: $(VENV)/.run-deps
-	$(PY) -m streamlit run streamlit_app.py --server.port $(PORT) --server.headless true
+	JX_PUBLISH=$${JX_PUBLISH:-on} $(PY) -m streamlit run streamlit_app.py --server.port $(PORT) --server.headless true
+
+# Remove one published data set from JX_PUBLISH_DB (README "Publish your data"); its links then
+# open the bundled view with a notice. `make unpublish` without ID lists the sets.
+unpublish: $(VENV)/.run-deps
+	@if [ -n "$(ID)" ]; then $(PY) -m dashboard.publish remove "$(ID)"; else $(PY) -m dashboard.publish list; fi
 
 # One pytest run for everything. Exit code 5 ("no tests collected") is a failure like any other,
 # and a full run (no PYTEST_ARGS) in which no browser test passed fails too (E2E_REQUIRED, see

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import gc
 import hashlib
+from dataclasses import replace
 
 import streamlit as st
 
-from dashboard import data, export, geo, i18n, model, panels, safe, state
+from dashboard import data, export, geo, i18n, model, panels, publish, safe, state
 
 # The metric a first visit sees: the one that covers the most zones (4 of 9 with high-tech
 # enterprise counts, each zone's latest figure; industrial revenue, the earlier default, covers 2).
@@ -243,12 +244,156 @@ def freeze_startup_objects(folder: str) -> None:
 
 
 def session_facts(dataset: data.Dataset) -> panels.Facts:
-    """The facts this session sees: an upload's (kept with the upload, in this session only), or
-    the data folder's own."""
-    upload = st.session_state.get("upload")
+    """The facts this session sees: an upload's (kept with the upload, in this session only), a
+    published data set's (`data=` in the link), or the data folder's own."""
+    ss = st.session_state
+    upload = ss.get("upload")
     if upload and upload["facts"].dataset.folder == dataset.folder:
         return upload["facts"]
+    if ss.get("published"):
+        try:
+            return published_facts(dataset.folder, ss.published)[1]
+        except Exception as error:  # evicted from the cache, then unreadable: say so, show the bundled data
+            ss.data_problem = {"code": problem_code(error), "id": ss.published}
+            ss.published = None
     return panels.Facts(dataset, dataset.facts)
+
+
+# ---------------------------------------------------------------------------------------------
+# Published data sets (issue 22): dashboard.publish stores them; here they are opened and offered
+# ---------------------------------------------------------------------------------------------
+
+# Published sets held in memory at once (each: the bundled facts overlaid with its rows, up to
+# 50,000). Opening more evicts the least recently used; a session still on it reads it again.
+PUBLISHED_CACHE = 8
+PUBLISH_ERRORS = {
+    "off": "publish.error_off",
+    "key": "publish.error_key",
+    "full": "publish.error_full",
+    "store": "publish.error_store",
+}
+PROBLEMS = {"damaged": "publish.damaged", "unavailable": "publish.unavailable"}  # "unknown": the link notice says it
+
+
+@st.cache_resource(show_spinner=False)
+def publish_store(db: str, max_bytes: int, create: bool) -> publish.Store:
+    """One store (one connection pool) per process and setting."""
+    return publish.Store(db, max_bytes=max_bytes, create=create)
+
+
+def store() -> publish.Store:
+    settings = publish.Settings.from_env()
+    return publish_store(settings.db, settings.max_bytes, settings.enabled)
+
+
+@st.cache_resource(show_spinner=False, max_entries=PUBLISHED_CACHE)
+def published_facts(folder: str, data_id: str) -> tuple[publish.Published, panels.Facts]:
+    """A published set's description (without its bytes) and the facts it shows. LookupError for an
+    id nothing was published under, publish.DamagedDataset, publish.StoreUnavailable (none cached)."""
+    found = store().get(data_id)
+    if found is None:
+        raise LookupError(data_id)
+    rows = publish.read_published(found, folder)
+    dataset = data.load_dataset(folder)
+    facts = panels.Facts(dataset, model.overlay(dataset.facts, rows), upload="published:" + data_id)
+    return replace(found, content=b""), facts
+
+
+def problem_code(error: Exception) -> str:
+    if isinstance(error, LookupError):
+        return "unknown"
+    return "damaged" if isinstance(error, publish.DamagedDataset) else "unavailable"
+
+
+def open_published(dataset: data.Dataset) -> None:
+    """Once per session: the published set the link names (`data=`), if it can be shown."""
+    ss = st.session_state
+    if "data_checked" in ss:
+        return
+    ss.data_checked = True
+    wanted = state.requested_data(query_params())
+    if wanted is None:
+        return
+    try:
+        published_facts(dataset.folder, wanted)
+    except Exception as error:  # unknown, damaged or unreadable: the bundled view and a notice
+        ss.data_problem = {"code": problem_code(error), "id": wanted}
+    else:
+        ss.published = wanted
+
+
+def on_publish() -> None:
+    ss = st.session_state
+    settings = publish.Settings.from_env()
+    upload = ss.get("upload")
+    if not upload:
+        return
+    if not settings.enabled:
+        ss.publish_error = "off"
+        return
+    if settings.key and not publish.key_matches(ss.get("w_publish_key", ""), settings.key):
+        ss.publish_error = "key"
+        return
+    table = upload["facts"].table
+    content = publish.canonical(table[table["trust"].eq("user")])  # the upload's rows, in its order
+    try:
+        published, new = store().publish(content, upload["rows"])
+    except publish.PublishError as error:
+        ss.publish_error = error.code
+        return
+    on_reset_upload()
+    ss.pop("w_publish_key", None)
+    ss.published = published.id
+    ss.publish_done = {"id": published.id, "new": new}
+
+
+def on_back_to_bundled() -> None:
+    ss = st.session_state
+    for key in ("published", "publish_done", "data_problem"):
+        ss.pop(key, None)
+    ss.pop("filters", None)
+
+
+def publish_box(lang: str) -> None:
+    """Under an active upload: what publishing makes public, the key if the operator set one, the
+    button; or why it is not offered."""
+    ss = st.session_state
+    if not ss.get("upload"):
+        return
+    settings = publish.Settings.from_env()
+    if not settings.enabled:
+        st.caption(i18n.t("publish.off", lang))
+        return
+    with st.container(border=True):
+        st.markdown(i18n.t("publish.what", lang, n=ss.upload["rows"]))
+        if settings.key:
+            st.text_input(i18n.t("publish.key", lang), type="password", key="w_publish_key")
+        st.button(i18n.t("publish.button", lang), key="publish", type="primary", on_click=on_publish)
+        if ss.get("publish_error"):
+            st.error(i18n.t(PUBLISH_ERRORS[ss.publish_error], lang, mb=f"{settings.max_bytes / 1024 / 1024:g}"))
+
+
+def published_messages(folder: str, lang: str) -> None:
+    """The banner of a published view, and what went wrong opening one."""
+    ss = st.session_state
+    problem = ss.get("data_problem")
+    if problem and problem["code"] in PROBLEMS:
+        st.error(i18n.t(PROBLEMS[problem["code"]], lang, id=problem["id"]))
+    if not ss.get("published"):
+        return
+    meta = published_facts(folder, ss.published)[0]
+    done = ss.get("publish_done")
+    if done and done["id"] == meta.id:
+        st.success(i18n.t("publish.done" if done["new"] else "publish.done_again", lang))
+    st.info(i18n.t("publish.banner", lang, id=meta.id, n=meta.rows, date=meta.date))
+    st.button(i18n.t("publish.back", lang), key="back_to_bundled", on_click=on_back_to_bundled)
+
+
+def share_notice(lang: str) -> None:
+    """While an unpublished upload is active, under the share control: the link opens the bundled
+    data, not the upload (a small element of its own, next to whatever shares the link)."""
+    if st.session_state.get("upload"):
+        st.caption(i18n.t("share.upload_not_in_link", lang))
 
 
 @panels.cached(max_entries=16)
@@ -286,6 +431,12 @@ def init_filters(vocab: state.Vocabulary) -> None:
     if "filters" in ss:
         return
     filters, notices = state.parse_query(query_params(), vocab, browser_locale=st.context.locale)
+    published = ss.get("published")
+    if filters.data != published:  # the link's data set could not be opened, or was left for an upload
+        problem = ss.get("data_problem")
+        if filters.data and problem and problem["id"] == filters.data and problem["code"] == "unknown":
+            notices.append(state.unknown_data(filters.data))
+        filters = replace(filters, data=published)
     if "w_metric" in ss:  # the view was dropped (an upload or its reset): keep what the sidebar holds
         filters = state.after_sidebar(filters, sidebar_values(filters), vocab)
     ss.notices = notices
@@ -468,6 +619,8 @@ def on_upload(dataset: data.Dataset, key: str, vocab: state.Vocabulary) -> None:
         ss.upload_error = {"name": file.name, "table": error.table(), "count": len(error.problems)}
         return
     ss.upload_error = None
+    for key in ("published", "publish_done", "publish_error", "data_problem"):  # an upload replaces a published view
+        ss.pop(key, None)
     digest = hashlib.sha1(file.getvalue()).hexdigest()
     ss.upload = {
         "name": file.name,
@@ -478,7 +631,7 @@ def on_upload(dataset: data.Dataset, key: str, vocab: state.Vocabulary) -> None:
 
 
 def on_reset_upload() -> None:
-    for key in ("upload", "upload_error"):
+    for key in ("upload", "upload_error", "publish_error"):
         st.session_state.pop(key, None)
     st.session_state.upload_generation = st.session_state.get("upload_generation", 0) + 1
     st.session_state.pop("filters", None)
@@ -742,6 +895,7 @@ def main() -> None:
     except data.DataError as error:
         error_page(error)
         return
+    open_published(dataset)
     facts = session_facts(dataset)
     vocab = vocabulary(facts)
     freeze_startup_objects(dataset.folder)
@@ -757,11 +911,14 @@ def main() -> None:
     # one element for both lines: each element costs a render on every run
     st.caption(i18n.t("app.subtitle", lang) + "  \n" + i18n.t("app.thin_record", lang))
     share_box(filters, vocab, lang)
+    share_notice(lang)
     # Parts that come and go sit in containers that are always there: the map, the charts and the
     # open tab keep their places, so a click updates them instead of building them anew.
     with st.container():
         notices(lang)
         upload_messages(lang)
+        publish_box(lang)
+        published_messages(dataset.folder, lang)
         if not view.zones:
             st.warning(i18n.t("empty.selection", lang))
     headline(facts, view)

@@ -46,6 +46,7 @@ NOTICE_CODES = (
     "unknown_tab",
     "unknown_sources",
     "repeated_key",
+    "unknown_data",
 )
 
 # The sections below the map, in page order (ids: what the URL carries, never the label).
@@ -59,9 +60,12 @@ DEFAULT_TAB = TABS[0]
 _FOREIGN_KEYS = frozenset({"from", "isappinstalled", "spm", "fbclid", "gclid"})
 _FOREIGN_PREFIX = "utm_"
 
-KEYS = ("zone", "industry", "metric", "year", "lang", "tab", "sources")
+KEYS = ("zone", "industry", "metric", "year", "lang", "tab", "sources", "data")
 ALL_SOURCES = "all"  # `sources=all`: the one value of `sources` (its absence: the sources of the figures in view)
 _YEAR = re.compile(r"[0-9]{4}")
+# A published data set's id (dashboard.publish): SHA-256 in lowercase hex, and nothing else (no
+# path, no "..", no URL, no other length) is even looked up.
+DATA_ID = re.compile(r"[0-9a-f]{64}")
 _NOTICE_CHARS = 40
 
 
@@ -119,6 +123,7 @@ class Filters:
     lang: str = DEFAULT_LANG
     tab: str = DEFAULT_TAB
     all_sources: bool = False  # the sources section lists every source ("显示全部来源")
+    data: str | None = None  # a published data set's id (`data=` in the link), None: the bundled data
 
 
 @dataclass(frozen=True)
@@ -205,6 +210,7 @@ def parse_query(
     lang = _pick_one("lang", values.get("lang", []), LANGS.__contains__, notices)
     tab = _pick_one("tab", values.get("tab", []), TABS.__contains__, notices)
     sources = _pick_one("sources", values.get("sources", []), ALL_SOURCES.__eq__, notices)
+    data = _pick_one("data", values.get("data", []), is_data_id, notices)
 
     filters = Filters(
         zones=zones,
@@ -214,8 +220,30 @@ def parse_query(
         lang=initial_lang(lang, browser_locale),
         tab=tab or DEFAULT_TAB,
         all_sources=sources == ALL_SOURCES,
+        data=data,
     )
     return filters, list(dict.fromkeys(notices))
+
+
+def is_data_id(text: object) -> bool:
+    """True only for the exact shape of a published data set's id (64 lowercase hex digits)."""
+    return isinstance(text, str) and DATA_ID.fullmatch(text) is not None
+
+
+def requested_data(params: Mapping[str, str | Sequence[str]]) -> str | None:
+    """The published data set a link asks for: its first `data` value if that has an id's shape
+    (what parse_query keeps too), else None. The page opens it before reading the rest of the link,
+    whose valid years and metrics depend on the data."""
+    for raw_key, raw_values in _items(params):
+        if _text(raw_key) == "data":
+            return next((text for text in map(_text, _as_list(raw_values)) if is_data_id(text)), None)
+    return None
+
+
+def unknown_data(data_id: str) -> Notice:
+    """The notice for a `data` id of the right shape that names no published set (or one that
+    cannot be shown)."""
+    return _notice("unknown_data", "data", data_id)
 
 
 def to_query(filters: Filters, vocab: Vocabulary) -> dict[str, list[str]]:
@@ -233,6 +261,7 @@ def to_query(filters: Filters, vocab: Vocabulary) -> dict[str, list[str]]:
         "lang": [filters.lang] if filters.lang != DEFAULT_LANG else [],
         "tab": [filters.tab] if filters.tab != DEFAULT_TAB else [],
         "sources": [ALL_SOURCES] if filters.all_sources else [],
+        "data": [filters.data] if filters.data else [],
     }
     return {key: vals for key, vals in query.items() if vals}
 

@@ -66,3 +66,21 @@ def markdown_tables():
         return [t for t in (parse_markdown_table(m.value) for m in at.markdown) if t is not None]
 
     return tables
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A PostgreSQL server of its own for this test session (Debian's binaries, a temp cluster,
+    stopped at the end): its URL. Missing PostgreSQL skips, or fails a full `make test` run."""
+    import os
+
+    from tools.postgres import TempPostgres
+
+    try:
+        server = TempPostgres()
+    except RuntimeError as exc:
+        if os.environ.get("E2E_REQUIRED") == "1":
+            pytest.fail(str(exc))
+        pytest.skip(str(exc))
+    with server:
+        yield server.url
