@@ -780,7 +780,12 @@ def profile_section(facts: panels.Facts, view: state.View) -> None:
     # Markdown tables: a map click loads no table code; few elements: each costs a render per run
     # (bench/README.md)
     st.markdown(safe.markdown_table(panels.zone_profile(dataset, zone_id, lang)))
-    notes = [safe.md(n) for n in (panels.area_note(dataset, zone_id, lang), panels.location_note(dataset, zone_id, lang)) if n]
+    freshness = panels.zone_freshness(facts, zone_id, lang)  # how current its figures are (issue 24)
+    notes = [
+        safe.md(n)
+        for n in (freshness, panels.area_note(dataset, zone_id, lang), panels.location_note(dataset, zone_id, lang))
+        if n
+    ]
     if notes:
         st.caption("  \n".join(notes))
     figures = panels.zone_figures(facts, view)
@@ -909,7 +914,9 @@ def main() -> None:
 
     st.title(i18n.t("app.title", lang))
     # one element for both lines: each element costs a render on every run
-    st.caption(i18n.t("app.subtitle", lang) + "  \n" + i18n.t("app.thin_record", lang))
+    st.caption(
+        i18n.t("app.subtitle", lang) + "  \n" + i18n.t("app.thin_record", lang) + "  \n" + panels.data_as_of_line(facts, lang)
+    )
     share_box(filters, vocab, lang)
     share_notice(lang)
     # Parts that come and go sit in containers that are always there: the map, the charts and the

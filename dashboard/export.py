@@ -20,6 +20,7 @@ DOWNLOAD_COLUMNS = [
     "trust",  # the grade beside the link it qualifies
     *FACT_COLUMNS[FACT_COLUMNS.index("source_url") + 1 :],
     *("note_zh", "source_id", "publisher", "preferred", "caution", "baseline"),
+    *("zone_latest_year", "data_as_of"),  # how current: the zone's latest figure year, the newest source date
 ]
 UNLINKED = ("mirror",)
 

@@ -7,6 +7,9 @@ where a number comes from, and missing figures stay missing (NaN), never 0.
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
 import pandas as pd
 
 from dashboard import data, i18n
@@ -419,3 +422,36 @@ def derived_shares(facts: pd.DataFrame) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows, columns=facts.columns)
+
+
+# ---------------------------------------------------------------------------------------------
+# Data as of: how current the figures are
+# ---------------------------------------------------------------------------------------------
+
+STALE_AFTER_YEARS = 3  # a zone whose latest figure is older than this says so plainly
+_SOURCE_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+
+
+def data_as_of(frame: pd.DataFrame) -> str:
+    """The newest source date among these figures ("2026-01"), or "" when none is dated: how
+    current a table, a chart or the whole dataset is. Any table with a `source_date` column will
+    do (the facts, the city context, the rows a chart draws). Dates are ISO and only as precise as
+    the source ("2025", "2025-03", "2025-03-12"), so as text they sort by time; anything else
+    ("c. 2010") is not a date and is left out."""
+    if "source_date" not in frame or not len(frame):
+        return ""
+    dates = [d for d in frame["source_date"].dropna().astype(str).str.strip() if _SOURCE_DATE.fullmatch(d)]
+    return max(dates, default="")
+
+
+def latest_years(facts: pd.DataFrame, zone_ids=data.ZONE_IDS) -> dict[str, int | None]:
+    """Per zone, the year of its latest figure (baselines included: they are figures too), None
+    for a zone with none."""
+    years = facts[facts["zone_id"].isin(zone_ids)].groupby("zone_id")["year"].max()
+    return {z: int(years[z]) if z in years.index else None for z in zone_ids}
+
+
+def is_stale(year: int | None, this_year: int | None = None) -> bool:
+    """True when a latest figure is older than STALE_AFTER_YEARS (this year by default: a 2022
+    figure is stale in 2026, a 2023 one is not)."""
+    return year is not None and year < (this_year or date.today().year) - STALE_AFTER_YEARS

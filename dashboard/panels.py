@@ -428,12 +428,14 @@ def _zones_overview(facts: Facts, view: View) -> pd.DataFrame:
     zones = facts.dataset.zones.set_index("zone_id").loc[list(view.zones)]
     no_data = i18n.t("value.no_data", lang)
     counts = [len(model.zone_figures(facts.table, facts.dataset, zone_id, lang)) for zone_id in zones.index]
+    latest = model.latest_years(facts.table, tuple(zones.index))
     columns = {
         i18n.t("zones.zone", lang): zones["short_zh" if zh else "short_en"],
         i18n.t("profile.city", lang): zones["city_zh" if zh else "city_en"],
         i18n.t("profile.approved", lang): zones["approved_national"].replace("", no_data),
         i18n.t("profile.lead_industries", lang): zones["lead_industries_zh" if zh else "lead_industries_en"],
         i18n.t("zones.figures", lang): counts,
+        i18n.t("asof.col_latest", lang): [latest_year_text(latest[z], lang) for z in zones.index],
     }
     return pd.DataFrame(columns).reset_index(drop=True)
 
@@ -649,6 +651,44 @@ def _facts_table(facts: Facts, view: View) -> pd.DataFrame:
 @cached(max_entries=64)
 def csv_download(facts: Facts, view: View | None) -> bytes:
     """The figures behind the view (or all of them, for None) as CSV for Excel, derived shares
-    included with their formula and grade."""
+    included with their formula and grade, and how current they are: each row's `zone_latest_year`
+    (the year of its zone's latest figure) and `data_as_of` (the newest source date of the whole
+    data, the same on every row)."""
     table = model.filtered_facts(facts.table, part("table", view)) if view else model.with_derived(facts.table)
+    latest = model.latest_years(facts.table, data.ZONE_IDS + data.AGGREGATE_IDS)
+    table = table.assign(zone_latest_year=table["zone_id"].map(latest).astype("Int64"), data_as_of=data_as_of(facts))
     return export.to_csv_bytes(table)
+
+
+# Data as of ----------------------------------------------------------------------------------------
+
+
+@cached(max_entries=8)
+def data_as_of(facts: Facts) -> str:
+    """The newest source date of everything the page can show: the figures (an upload's included)
+    and the city context (cached: the page asks on every run)."""
+    return model.data_as_of(pd.concat([facts.table[["source_date"]], facts.dataset.city_facts[["source_date"]]]))
+
+
+def data_as_of_line(facts: Facts, lang: str) -> str:
+    """The page's "data as of" sentence: the newest source date, and where each zone's is told."""
+    newest = data_as_of(facts)
+    if not newest:
+        return i18n.t("asof.page_undated", lang)
+    return i18n.t("asof.page", lang, date=i18n.fmt_date(newest, lang))
+
+
+def latest_year_text(year: int | None, lang: str, this_year: int | None = None) -> str:
+    """A zone's latest-figure year for the zone table: "2024", or "2021 (over three years old)"."""
+    if year is None:
+        return i18n.t("value.no_data", lang)
+    return i18n.t("asof.year_stale" if model.is_stale(year, this_year) else "asof.year", lang, year=year)
+
+
+def zone_freshness(facts: Facts, zone_id: str, lang: str, this_year: int | None = None) -> str:
+    """The profile's sentence on how current a zone's figures are; plain about a stale one."""
+    year = model.latest_years(facts.table, (zone_id,))[zone_id]
+    if year is None:
+        return i18n.t("asof.profile_none", lang)
+    key = "asof.profile_stale" if model.is_stale(year, this_year) else "asof.profile"
+    return i18n.t(key, lang, year=year, years=model.STALE_AFTER_YEARS)
