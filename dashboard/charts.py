@@ -378,8 +378,11 @@ def _coverage_heatmap(texts: Texts) -> alt.Chart:
         ),
         description=DESCRIBE,
     )
-    labels = found.mark_text(fontSize=10, aria=False).encode(
-        text="years:Q", color=alt.condition("datum.years >= 3", alt.value("white"), alt.value("#333333"))
+    # white on the darkest quarter of the blues, near-black on the rest: 4.5:1 or more on every cell
+    labels = (
+        found.transform_joinaggregate(most="max(years)")
+        .mark_text(fontSize=10, aria=False)
+        .encode(text="years:Q", color=alt.condition("datum.years >= 0.75 * datum.most", alt.value("white"), alt.value("#111111")))
     )
     # an invisible layer over every pair keeps each zone and metric on the axes, found or not
     frame = base.mark_rect(opacity=0, aria=False).encode(tooltip=alt.value(None))

@@ -37,6 +37,9 @@ ZONE_FILL = "#e6550d"
 ZONE_NO_VALUE_FILL = "#ffffff"
 ZONE_SELECTED_STROKE = "#111111"
 ZONE_STROKE = "#555555"
+# The zones' names: dark text on a white halo, readable over any city shade in light and dark themes
+LABEL_INK = "#111111"
+LABEL_HALO = "#ffffff"
 ZONE_NO_VALUE_SIZE = 70
 ZONE_SIZE_RANGE = (30, 800)
 # Vega's "blues" scheme (the Vega map's colours): a city's shade is its value's place between the
@@ -328,7 +331,10 @@ def map_svg(city_features: Sequence[Mapping[str, Any]], zone_points: pd.DataFram
             f'aria-pressed="{"true" if row["selected"] else "false"}" aria-label="{safe.xml(row["description"])}">{tip}</path>'
         )
     out.append("</g>")
-    out.append('<g class="labels" aria-hidden="true">')
+    out.append(
+        f'<g class="labels" aria-hidden="true" fill="{LABEL_INK}" stroke="{LABEL_HALO}" stroke-width="3" '
+        'stroke-linejoin="round" paint-order="stroke">'
+    )
     for row in zones:
         x, y = frame.xy(row["x"], row["y"])
         anchor = "end" if row["label_align"] == "right" else "start"

@@ -29,6 +29,11 @@ FONT = 12
 # Vega's default categorical scheme (tableau10), the colours the Vega chart gave the zones.
 CATEGORY = ("#4c78a8", "#f58518", "#e45756", "#72b7b2", "#54a24b", "#eeca3b", "#b279a2", "#ff9da6", "#9d755d", "#bab0ac")
 POINT_RADIUS = 5.4  # area ≈ 90 px², the Vega chart's point size
+# Touch targets (WCAG 2.2 target size, 24 CSS px; the SVG is drawn at ~0.94 of its own units on a
+# 390 px phone): an invisible stroke around each bar and point widens what a tap can hit.
+BAR_HIT_STROKE = 6  # a 22-unit bar hit over 28 units
+POINT_HIT_STROKE = 16  # a point hit over 2 × 5.4 + 16 ≈ 27 units
+HIT = 'stroke="#000000" stroke-opacity="0"'
 GRID = "#8888884d"  # a grey that reads on light and dark pages
 
 
@@ -153,6 +158,18 @@ def _legend(entries: Sequence[tuple[str, str]], top: float, title: str = "", cir
     return "".join(out), (y - top) + math.ceil(len(entries) / 2) * 16 + 4
 
 
+def _plot_right(rows: list[Mapping[str, Any]], left: float, low: float, high: float) -> float:
+    """Where the value axis ends: as far right as every bar's label still fits after its bar (a
+    long label on a short bar needs no room), at least a third of the width for the bars."""
+    right = WIDTH - 4.0
+    for row in rows:
+        if _blank(row.get("value")) or row["value"] <= low or _blank(row.get("label_text")):
+            continue
+        room = WIDTH - 6 - text_width(str(row["label_text"]), 11) - left  # what the bar may take
+        right = min(right, left + room * (high - low) / (row["value"] - low))
+    return max(right, left + WIDTH / 3)
+
+
 def _bars(encoding: Mapping[str, Any], rows: list[Mapping[str, Any]], tips) -> tuple[str, float]:
     """One bar per row (a row's `item`), coloured by trust grade, its `label_text` beside it."""
     x_channel, colour = encoding.get("x", {}), encoding.get("color", {})
@@ -163,10 +180,9 @@ def _bars(encoding: Mapping[str, Any], rows: list[Mapping[str, Any]], tips) -> t
     items = list(dict.fromkeys(r["item"] for r in rows))
     values = [r["value"] for r in rows if not _blank(r.get("value"))]
     left = min(max((text_width(i) for i in items), default=0) + 8, WIDTH * 0.35)
-    label_room = min(max((text_width(r.get("label_text", ""), 11) for r in rows), default=0) + 8, WIDTH * 0.4)
-    right = WIDTH - label_room
     ticks = nice_ticks(min(0.0, *values) if values else 0.0, max(0.0, *values) if values else 1.0, 4, integer)
     low, high = ticks[0], ticks[-1]
+    right = _plot_right(rows, left, low, high)
 
     def x(value: float) -> float:
         return left + (value - low) / (high - low) * (right - left)
@@ -195,7 +211,7 @@ def _bars(encoding: Mapping[str, Any], rows: list[Mapping[str, Any]], tips) -> t
         x0, x1 = sorted((x(0.0) if low <= 0 <= high else x(low), x(row["value"])))
         fill = colours.get(row.get("trust_label"), CATEGORY[0])
         out.append(
-            f'<path d="M{x0:.1f},{y:.1f}h{max(x1 - x0, 0.5):.1f}v{bar}h{-max(x1 - x0, 0.5):.1f}Z" fill="{fill}" '
+            f'<path d="M{x0:.1f},{y:.1f}h{max(x1 - x0, 0.5):.1f}v{bar}h{-max(x1 - x0, 0.5):.1f}Z" fill="{fill}" {HIT} stroke-width="{BAR_HIT_STROKE}" '
             f'role="graphics-symbol" aria-roledescription="bar" aria-label="{safe.xml(row.get("aria", ""))}">'
             f"{_tooltip(row, tips)}</path>"
         )
@@ -220,8 +236,8 @@ class _Label:
     """A point's label: where the row asks for it (`label_align`, `label_dx`, `label_dy`), moved by
     place_labels when it would cover another label or leave the chart."""
 
-    def __init__(self, text, colour, cx, cy, align, dx, dy):
-        self.text, self.colour, self.cx, self.cy = text, colour, cx, cy
+    def __init__(self, text, cx, cy, align, dx, dy):
+        self.text, self.cx, self.cy = text, cx, cy
         self.anchor = {"left": "start", "right": "end"}.get(align, "middle")
         self.x, self.y = cx + float(dx or 0), cy + float(dy or 0)
         self.width = text_width(text, 11)
@@ -232,19 +248,21 @@ class _Label:
 
     def svg(self) -> str:
         return (
-            f'<text class="small" x="{self.x:.1f}" y="{self.y + 4:.1f}" text-anchor="{self.anchor}" fill="{self.colour}" '
+            f'<text class="ink small" x="{self.x:.1f}" y="{self.y + 4:.1f}" text-anchor="{self.anchor}" '
             f'aria-hidden="true">{safe.xml(self.text)}</text>'
         )
 
 
-def place_labels(labels: list[_Label], left: float, right: float) -> list[_Label]:
-    """Labels kept inside [left, right] and off each other: a centred label that would cover one
-    already placed goes under its point instead, then higher above it (the first that is free)."""
+def place_labels(labels: list[_Label], left: float, right: float, points: Sequence[tuple[float, float]] = ()) -> list[_Label]:
+    """Labels kept inside [left, right] and off each other and off the `points` (centres of
+    POINT_RADIUS dots): a label that would cover one goes under its point instead, then higher
+    above it (the first place that is free)."""
     placed: list[_Label] = []
+    dots = [(x - POINT_RADIUS, x + POINT_RADIUS, y - POINT_RADIUS, y + POINT_RADIUS) for x, y in points]
 
     def clear(label: _Label) -> bool:
         x0, x1, y0, y1 = label.box()
-        return all(x1 <= p[0] or x0 >= p[1] or y1 <= p[2] or y0 >= p[3] for p in (q.box() for q in placed))
+        return all(x1 <= p[0] or x0 >= p[1] or y1 <= p[2] or y0 >= p[3] for p in [*(q.box() for q in placed), *dots])
 
     for label in sorted(labels, key=lambda item: item.cx):
         x0, x1, _, _ = label.box()
@@ -252,7 +270,7 @@ def place_labels(labels: list[_Label], left: float, right: float) -> list[_Label
             label.x, label.anchor = right, "end"
         elif x0 < left:
             label.x, label.anchor = left, "start"
-        if label.anchor == "middle" or label.x in (left, right):
+        if not clear(label):
             for y in (label.y, label.cy + 18, label.cy - 26, label.cy + 32):
                 label.y = y
                 if clear(label):
@@ -310,17 +328,16 @@ def _points(encoding: Mapping[str, Any], rows: list[Mapping[str, Any]], tips) ->
     for row in drawn:
         cx, cy, colour = x(int(row["year"])), y(float(row["value"])), colours[row["item"]]
         out.append(
-            f'<path d="{circle_path(cx, cy, POINT_RADIUS)}" fill="{colour}" '
+            f'<path d="{circle_path(cx, cy, POINT_RADIUS)}" fill="{colour}" {HIT} stroke-width="{POINT_HIT_STROKE}" '
             f'role="graphics-symbol" aria-roledescription="point" aria-label="{safe.xml(row.get("aria", ""))}">'
             f"{_tooltip(row, tips)}</path>"
         )
         if not _blank(row.get("label_text")):
-            label = _Label(
-                str(row["label_text"]), colour, cx, cy, row.get("label_align"), row.get("label_dx"), row.get("label_dy")
-            )
+            label = _Label(str(row["label_text"]), cx, cy, row.get("label_align"), row.get("label_dx"), row.get("label_dy"))
             labels.append(label)
     out.append("</g>")
-    out.extend(label.svg() for label in place_labels(labels, left, WIDTH))
+    points = [(x(int(r["year"])), y(float(r["value"]))) for r in drawn]
+    out.extend(label.svg() for label in place_labels(labels, left, WIDTH, points))
     legend, legend_height = _legend([(str(i), colours[i]) for i in items], top + plot_height + 26, circle=True)
     out.append(legend)
     return "".join(out), top + plot_height + 26 + legend_height
