@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The hosted setup (make hosted, tests/e2e/test_hosted.py, tests/test_deploy.py) needs Debian's nginx;
+# The hosted setup (make hosted, tests/e2e/test_hosted.py, tests/test_deploy.py) needs Debian's nginx
+# and its brotli module (libnginx-mod-http-brotli-filter: the site file compresses with brotli);
 # the published-data tests (tests/test_publish.py, tests/e2e/test_published.py) need Debian's
 # postgresql (its initdb/pg_ctl start a throwaway cluster in a temp dir: tools/postgres.py).
 # Installs it when missing and root (CI: no stdin, so non-interactive); otherwise says what to run.
@@ -11,10 +12,12 @@
 set -euo pipefail
 
 have_nginx() { [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1; }
+have_brotli() { [ -f /usr/lib/nginx/modules/ngx_http_brotli_filter_module.so ]; }
 have_postgresql() { compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || command -v initdb >/dev/null 2>&1; }
 
 missing=()
 have_nginx || missing+=(nginx)
+have_brotli || missing+=(libnginx-mod-http-brotli-filter)
 have_postgresql || missing+=(postgresql)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
@@ -34,7 +37,7 @@ fi
 # Another apt-get (e.g. the browser's install) may hold the lock: wait for it instead of failing.
 apt-get -o DPkg::Lock::Timeout=600 update
 DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y "${missing[@]}" </dev/null
-if ! have_nginx || ! have_postgresql; then
-    echo "nginx or postgresql still missing after apt-get install" >&2
+if ! have_nginx || ! have_brotli || ! have_postgresql; then
+    echo "nginx, its brotli module or postgresql still missing after apt-get install" >&2
     exit 1
 fi

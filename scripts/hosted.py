@@ -58,6 +58,9 @@ REPLICA_HEADER = "X-Jx-Replica"  # added to the local copy only: which replica a
 # "server-*.log": tests/e2e/conftest.py lists (and clears) these in test-results/.
 NGINX_ERROR_LOG = "server-hosted-nginx-error.log"
 NGINX_ACCESS_LOG = "server-hosted-nginx-access.log"
+# Debian's libnginx-mod-http-brotli-filter (the site file's `brotli` lines). Debian's own nginx.conf
+# loads it through /etc/nginx/modules-enabled/; our nginx.conf of its own names it.
+NGINX_MODULES = (Path("/usr/lib/nginx/modules/ngx_http_brotli_filter_module.so"),)
 BASE_PATH_RE = re.compile(r"^[A-Za-z0-9._~-]+(/[A-Za-z0-9._~-]+)*$")
 
 
@@ -77,6 +80,15 @@ def find_nginx() -> str:
     )
 
 
+def check_nginx_modules() -> None:
+    missing = [str(m) for m in NGINX_MODULES if not m.is_file()]
+    if missing:
+        raise RuntimeError(
+            f"nginx module missing: {', '.join(missing)}. As root: `bash scripts/ensure-hosting-deps.sh` "
+            "(Debian package libnginx-mod-http-brotli-filter); `make hosted` and `make test` run it for you."
+        )
+
+
 def check_base_path(base_path: str) -> str:
     base_path = base_path.strip("/")
     if not BASE_PATH_RE.match(base_path):
@@ -89,13 +101,20 @@ def check_base_path(base_path: str) -> str:
 
 
 def render_site(
-    template: str, *, ports: list[int], listen_port: int, base_path: str = DEFAULT_BASE_PATH, replica_header: bool = True
+    template: str,
+    *,
+    ports: list[int],
+    listen_port: int,
+    base_path: str = DEFAULT_BASE_PATH,
+    replica_header: bool = True,
+    compression: bool = True,
 ) -> str:
     """deploy/nginx/jx-zones.conf with this run's replicas, port and base path.
 
     Changes nothing else: the upstream servers between the "replicas" markers, `listen 80` →
     `listen 127.0.0.1:<port>`, `/jx-zones` → `/<base_path>`, and (replica_header) one
-    `add_header X-Jx-Replica $upstream_addr` beside the route cookie's.
+    `add_header X-Jx-Replica $upstream_addr` beside the route cookie's. `compression=False` turns
+    gzip and brotli off (bench/hosted.py measures the same stack without them).
     """
     base_path = check_base_path(base_path)
     servers = "".join(f"    server 127.0.0.1:{port};\n" for port in ports)
@@ -120,6 +139,10 @@ def render_site(
         )
         if n != 1:
             raise ValueError("the nginx template has no 'add_header Set-Cookie' line")
+    if not compression:
+        text, n = re.subn(r"^(\s*)(gzip|brotli) on;$", r"\g<1>\g<2> off;", text, flags=re.M)
+        if n != 2:
+            raise ValueError("the nginx template has no 'gzip on;' and 'brotli on;' lines")
     return text
 
 
@@ -129,6 +152,7 @@ def render_main(prefix: Path, site: Path, *, log_dir: Path) -> str:
     temp = {name: prefix / name for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")}
     return "\n".join(
         [
+            *(f"load_module {module};" for module in NGINX_MODULES),
             "daemon off;",
             "worker_processes 1;",
             f"pid {prefix / 'nginx.pid'};",
@@ -212,6 +236,7 @@ class Hosted:
         script: str = "streamlit_app.py",
         args: tuple[str, ...] = (),
         python: str = sys.executable,
+        compression: bool = True,
     ):
         if replicas < 1:
             raise ValueError("at least one replica")
@@ -220,6 +245,7 @@ class Hosted:
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}/{self.base_path}/"
         self.script, self.args, self.python = script, tuple(args), python
+        self.compression = compression
         self.env = dict(env or {})
         self.cookie_secret = (
             self.env.get("STREAMLIT_SERVER_COOKIE_SECRET")
@@ -241,6 +267,7 @@ class Hosted:
         deadline = time.monotonic() + timeout
         try:
             nginx = find_nginx()
+            check_nginx_modules()
             self._tmp = Path(tempfile.mkdtemp(prefix="jx-hosted-"))
             os.chmod(self._tmp, 0o755)  # nginx's workers (nobody/www-data when run as root) use it
             self.prefix = self._tmp / "nginx"
@@ -330,7 +357,11 @@ class Hosted:
         site = self.prefix / "jx-zones.conf"
         site.write_text(
             render_site(
-                NGINX_SITE.read_text(), ports=[r.port for r in self.replicas], listen_port=self.port, base_path=self.base_path
+                NGINX_SITE.read_text(),
+                ports=[r.port for r in self.replicas],
+                listen_port=self.port,
+                base_path=self.base_path,
+                compression=self.compression,
             )
         )
         conf = self.prefix / "nginx.conf"

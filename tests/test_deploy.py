@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -347,3 +348,188 @@ def test_with_three_replicas_a_stopped_ones_browsers_spread_over_the_others_and_
         second = [running.replica_for(c) for c in on_0]  # nginx has marked replica 0 down
         assert first == second
         assert set(first) == {1, 2}
+
+
+# --------------------------------------------------------------------------------------------
+# Hosted for phones (issue 23): compression, the first paint, security headers, upload limits
+
+STREAMLIT_STATIC = Path(__import__("streamlit").__file__).parent / "static"
+
+
+def sub_filters(conf: str) -> list[tuple[str, str]]:
+    return re.findall(r"^\s*sub_filter '([^']*)' '([^']*)';$", conf, re.M)
+
+
+def test_every_string_the_proxy_rewrites_is_still_in_streamlits_files():
+    """The first paint and the font savings rest on literal strings of Streamlit's index.html and
+    CSS: an upgrade that changes them makes nginx silently rewrite nothing, so this fails first."""
+    index = (STREAMLIT_STATIC / "index.html").read_text()
+    css = "".join(p.read_text() for p in (STREAMLIT_STATIC / "static" / "css").glob("*.css"))
+    filters = sub_filters(NGINX_SITE.read_text())
+    assert len(filters) == 5, filters
+    for pattern, _ in filters:
+        if pattern.startswith("@font-face"):  # upright and italic
+            assert css.count(pattern) == 2, f"{pattern!r} is in Streamlit's CSS {css.count(pattern)} times, not twice"
+        else:
+            assert index.count(pattern) == 1, f"{pattern!r} is in Streamlit's index.html {index.count(pattern)} times, not once"
+    # The font preload that goes names the Source Sans file whose @font-face is renamed.
+    assert re.search(r'rel="preload"\s+href="\./static/media/SourceSansVF-Upright', index)
+
+
+def test_the_csp_allows_exactly_the_inline_scripts_of_streamlits_page():
+    import base64
+    import hashlib
+
+    index = (STREAMLIT_STATIC / "index.html").read_text()
+    inline = re.findall(r"<script>(.*?)</script>", index, re.S)
+    assert inline, "Streamlit's index.html has no inline script any more: drop its hash from the CSP"
+    hashes = {"sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() for s in inline}
+    csp = re.search(r'add_header Content-Security-Policy "([^"]*)"', NGINX_SITE.read_text()).group(1)
+    script_src = re.search(r"script-src ([^;]*)", csp).group(1).split()
+    assert {s.strip("'") for s in script_src if "sha256-" in s} == hashes
+    assert "'unsafe-inline'" not in script_src and "'unsafe-eval'" not in script_src
+
+
+def test_the_first_paint_says_the_apps_title_and_the_loading_line_from_strings_toml():
+    import tomllib
+
+    conf = NGINX_SITE.read_text()
+    strings = tomllib.loads((REPO / "dashboard" / "strings.toml").read_text())["loading.first_paint"]
+    loading = dict(re.findall(r'^\s*(en|default)\s+"([^"]*)";', conf[conf.index("$jx_zones_loading {") :], re.M)[:2])
+    assert loading == {"en": strings["en"], "default": strings["zh"]}
+    title = re.search(r'page_title="([^"]+)"', (REPO / "dashboard" / "app.py").read_text()).group(1)
+    assert f"<title>{title}</title>" in conf
+    root = dict(sub_filters(conf))['<div id="root"></div>']
+    assert title in root and "$jx_zones_loading" in root and 'role="status"' in root
+
+
+def test_the_rules_for_phones_are_in_the_site_file():
+    conf = NGINX_SITE.read_text()
+    rules = [
+        r"^\s*gzip on;$",
+        r"^\s*brotli on;$",
+        r"^\s*gzip_proxied any;$",
+        r"brotli_types [^;]*application/javascript[^;]*text/css[^;]*application/json[^;]*image/svg\+xml",
+        r'proxy_set_header Accept-Encoding "";',  # sub_filter needs the page uncompressed
+        r"add_header X-Content-Type-Options nosniff always;",
+        r"add_header Referrer-Policy \S+ always;",
+        r"add_header Strict-Transport-Security \$jx_zones_hsts always;",
+        r"frame-ancestors \$jx_zones_frame_ancestors",
+        r"limit_req_zone \$binary_remote_addr zone=jx_zones_uploads:",
+        r"location /jx-zones/_stcore/upload_file/ \{\s*limit_req zone=jx_zones_uploads",
+        r"^\s*# listen 443 ssl http2;$",
+    ]
+    missing = [r for r in rules if not re.search(r, conf, re.M)]
+    assert not missing
+
+
+def tls_enabled(site: str, cert: Path, key: Path, port: int | None = None) -> str:
+    """The site file with its TLS lines uncommented, on a throwaway certificate."""
+    block = re.search(r"# tls: begin\n(.*?)\s*# tls: end", site, re.S)
+    assert block, "no '# tls: begin/end' block"
+    lines = re.sub(r"^(\s*)# ", r"\1", block.group(1), flags=re.M)
+    lines = re.sub(r"ssl_certificate\s+\S+;", f"ssl_certificate {cert};", lines)
+    lines = re.sub(r"ssl_certificate_key\s+\S+;", f"ssl_certificate_key {key};", lines)
+    if port:
+        lines = lines.replace("listen 443 ssl", f"listen 127.0.0.1:{port} ssl")
+    return site[: block.start(1)] + lines + site[block.end(1) :]
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory) -> tuple[Path, Path]:
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    result = run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1"]
+        + ["-keyout", key, "-out", cert]
+    )
+    assert result.returncode == 0, result.stderr
+    return cert, key
+
+
+def test_nginx_accepts_the_tls_example_with_http2(nginx, tmp_path, certificate):
+    site = tls_enabled(NGINX_SITE.read_text(), *certificate)
+    assert re.search(r"^\s*listen 443 ssl http2;$", site, re.M)
+    result = nginx_t(nginx, site, tmp_path)
+    assert result.returncode == 0, result.stderr
+    broken = site.replace("listen 443 ssl http2;", "listen 443 ssl htt2;")
+    assert nginx_t(nginx, broken, tmp_path).returncode != 0
+
+
+def test_make_hosted_without_compression_changes_only_the_two_switches():
+    template = NGINX_SITE.read_text()
+    on = hosted.render_site(template, ports=[1], listen_port=2)
+    off = hosted.render_site(template, ports=[1], listen_port=2, compression=False)
+    changed = [d for d in difflib.ndiff(on.splitlines(), off.splitlines()) if d[:1] in "+-"]
+    assert sorted(d[0] + " " + d[1:].strip() for d in changed) == ["+ brotli off;", "+ gzip off;", "- brotli on;", "- gzip on;"]
+
+
+@pytest.fixture(scope="module")
+def probe_hosted(nginx):
+    with hosted.Hosted(replicas=1, base_path="jx-zones", script="tests/e2e/apps/harness_probe.py") as running:
+        yield running
+
+
+def fetch(url: str, headers: dict | None = None, method: str = "GET") -> tuple[int, dict, bytes]:
+    request = urllib.request.Request(url, headers=headers or {}, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as resp:
+            return resp.status, {k.lower(): v for k, v in resp.headers.items()}, resp.read()
+    except urllib.error.HTTPError as err:
+        return err.code, {k.lower(): v for k, v in err.headers.items()}, err.read()
+
+
+def test_the_proxy_compresses_with_brotli_or_gzip_and_keeps_immutable_caching(probe_hosted):
+    import gzip as gzip_module
+
+    import brotli
+
+    index = (STREAMLIT_STATIC / "index.html").read_text()
+    script = re.search(r'<script type="module" crossorigin src="\./(static/js/[^"]+)"', index).group(1)
+    plain = (STREAMLIT_STATIC / script).read_bytes()
+    url = probe_hosted.url + script
+    status, head, body = fetch(url, {"Accept-Encoding": "gzip, deflate, br"})
+    assert status == 200 and head.get("content-encoding") == "br"
+    assert brotli.decompress(body) == plain and len(body) < len(plain) / 3
+    assert "immutable" in head.get("cache-control", "") and "accept-encoding" in head.get("vary", "").lower()
+    status, head, body = fetch(url, {"Accept-Encoding": "gzip"})
+    assert head.get("content-encoding") == "gzip" and gzip_module.decompress(body) == plain
+    status, head, body = fetch(url)
+    assert "content-encoding" not in head and body == plain
+
+
+def test_the_first_html_has_the_title_and_a_loading_line_in_the_readers_language(probe_hosted):
+    import tomllib
+
+    strings = tomllib.loads((REPO / "dashboard" / "strings.toml").read_text())["loading.first_paint"]
+    cases = [
+        ({"Accept-Language": "zh-CN,zh;q=0.9"}, "", "zh"),
+        ({"Accept-Language": "en-US,en;q=0.9"}, "", "en"),
+        ({"Accept-Language": "en-GB"}, "?lang=zh", "zh"),
+        ({"Accept-Language": "zh-CN"}, "?zone=ganzhou&lang=en", "en"),
+        ({"Accept-Language": "fr-FR,en;q=0.5"}, "", "zh"),  # as the app: the first language decides
+        ({}, "", "zh"),
+    ]
+    for headers, query, lang in cases:
+        status, head, body = fetch(probe_hosted.url + query, headers)
+        page = body.decode()
+        assert status == 200
+        assert strings[lang] in page, (headers, query)
+        assert f'<html lang="{"en" if lang == "en" else "zh-CN"}">' in page
+        assert "<title>江西国家高新区 · Jiangxi HTZ</title>" in page
+        assert 'rel="preload"' not in page
+        csp = head.get("content-security-policy", "")
+        assert "default-src 'self'" in csp and "frame-ancestors 'self'" in csp
+        assert head.get("x-content-type-options") == "nosniff" and head.get("referrer-policy")
+        assert "strict-transport-security" not in head  # plain http: HSTS only over https
+    css = re.search(r'href="\./(static/css/[^"]+\.css)"', (STREAMLIT_STATIC / "index.html").read_text()).group(1)
+    status, head, body = fetch(probe_hosted.url + css)
+    assert b"font-family:Source Sans not used;" in body and b"font-family:Source Sans;" not in body
+
+
+def test_uploads_are_rate_limited_per_client_and_other_requests_are_not(probe_hosted):
+    url = probe_hosted.url + "_stcore/upload_file/no-session/no-file"
+    statuses = [fetch(url, {"Content-Type": "text/plain"}, method="PUT")[0] for _ in range(30)]
+    # burst=20 nodelay: the first 21 reach the replica (which refuses a made-up session), then 429.
+    assert 429 not in statuses[:21] and statuses[-5:] == [429] * 5, statuses
+    assert all(fetch(probe_hosted.url + "_stcore/health")[0] == 200 for _ in range(30))

@@ -236,6 +236,42 @@ def test_uploads_succeed_in_six_fresh_sessions_spread_over_every_replica(new_pag
     assert set(landed) == set(range(REPLICAS))
 
 
+CSP_WATCH = """
+window.__csp = [];
+document.addEventListener("securitypolicyviolation", (e) => window.__csp.push(e.violatedDirective + " " + e.blockedURI));
+"""
+
+
+# The control at the end provokes one violation on purpose (Chromium logs it as a console error);
+# any violation before it fails the test through window.__csp.
+@pytest.mark.allow_page_errors(r"^Executing inline script violates the following Content Security Policy directive")
+def test_on_a_phone_through_the_proxy_the_page_is_compressed_uses_system_fonts_and_breaks_no_csp_rule(new_page, hosted):
+    """Issue 23: what travels and what the browser enforces, on the real page through nginx."""
+    page = new_page(locale="zh", viewport="phone")
+    page.add_init_script(CSP_WATCH)
+    served = Served(page, hosted)
+    encodings: dict[str, str | None] = {}
+    page.on("response", lambda r: encodings.__setitem__(r.url, r.headers.get("content-encoding")))
+    first = page.goto(hosted.url)
+    assert "default-src 'self'" in (first.headers.get("content-security-policy") or "")
+    wait_idle(page)
+    assert eventually(lambda: len(city_names(page)) == 11, page), city_names(page)  # the map (a blob: script) drew
+    static = Path(__import__("streamlit").__file__).parent / "static"
+    scripts = {u: (static / u.split(f"/{BASE}/", 1)[1]).stat().st_size for u in encodings if "/static/js/" in u}
+    plain = [u for u, size in scripts.items() if encodings[u] != "br" and size >= 1024]  # brotli_min_length
+    assert len(scripts) > 20 and not plain, plain
+    assert not [u for u in served.requests if "SourceSans" in u or "SourceCode" in u]  # system fonts serve
+    family = page.evaluate("getComputedStyle(document.querySelector('h1')).fontFamily")
+    assert family.startswith("system-ui")
+    assert page.evaluate("window.__csp") == []
+    # Control: the policy is enforced, and a violation would have been seen above.
+    page.evaluate(
+        "() => { const s = document.createElement('script'); s.textContent = 'window.__ran = 1'; document.head.append(s); }"
+    )
+    assert eventually(lambda: page.evaluate("window.__csp.length") == 1, page, timeout=5)
+    assert page.evaluate("window.__ran") is None
+
+
 def connected_again(page) -> None:
     expect(page.get_by_test_id("stApp")).to_have_attribute("data-test-connection-state", "CONNECTED", timeout=60_000)
     wait_idle(page, timeout=60_000)
