@@ -24,6 +24,7 @@ From Python (tests, load tools), with scripts/ on sys.path:
         hosted.route_cookie(1)      # a `jxroute` cookie value that nginx sends to replica 1
         hosted.replica_for(value)   # which replica a cookie value goes to
         hosted.stop_replica(0)      # SIGTERM (kill=True: SIGKILL) one replica; nginx routes around
+        hosted.restart_replica(0)   # a new process on its port, once healthy
 
 Create and stop it from one thread (PR_SET_PDEATHSIG follows the thread that started a child).
 """
@@ -436,6 +437,14 @@ class Hosted:
         """Stop one replica (SIGTERM, or SIGKILL with kill=True) and wait until it has exited."""
         replica = self.replicas[index]
         _terminate(replica.proc, signal.SIGKILL if kill else signal.SIGTERM)
+
+    def restart_replica(self, index: int, timeout: float = 120.0) -> None:
+        """Stop one replica and start a new process on its port (a restart or a redeploy: nothing
+        in its memory survives), waiting until it answers its health check."""
+        self.stop_replica(index)
+        old = self.replicas[index]
+        self.replicas[index] = self._start_replica(index, old.port)
+        self._wait_direct_health(self.replicas[index], time.monotonic() + timeout)
 
     def alive(self) -> bool:
         return self.nginx is not None and self.nginx.poll() is None
