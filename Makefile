@@ -7,6 +7,7 @@
 #   make load    capacity without browsers (Locust protocol users: one replica, then nginx + 1/2/3
 #                replicas) and memory under uploads (load/README.md); LOAD_ARGS="--users 30" narrows
 #   make load-browsers  the older check: 10 Chromium pages at once against one server
+#   make check-data DIR=path/to/folder  validate a candidate data folder and print what it changes (data/README.md)
 #   make hosted  nginx on http://127.0.0.1:$(HOSTED_PORT)/$(BASE_PATH)/ in front of $(REPLICAS)
 #                replicas, as the app is hosted (scripts/hosted.py, deploy/, README "Hosting")
 SHELL := /bin/bash
@@ -19,7 +20,7 @@ REPLICAS ?= 3
 HOSTED_PORT ?= 8080
 BASE_PATH ?= jx-zones
 
-.PHONY: run test bench load load-browsers browser-deps hosting-deps hosted unpublish
+.PHONY: run test bench load load-browsers browser-deps hosting-deps hosted unpublish check-data
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -51,6 +52,12 @@ hosting-deps:
 # var/published.db). Set JX_PUBLISH=off to serve without it.
 run: $(VENV)/.run-deps
 	JX_PUBLISH=$${JX_PUBLISH:-on} $(PY) -m streamlit run streamlit_app.py --server.port $(PORT) --server.headless true
+
+# Check a candidate data folder before publishing it (data/README.md, "Updating the data"): the
+# app's own rules, then what it changes against data/. Exit 1: the folder is invalid.
+check-data: $(VENV)/.run-deps
+	@if [ -z "$(DIR)" ]; then echo "usage: make check-data DIR=path/to/folder" >&2; exit 2; fi
+	@$(PY) -m tools.check_data "$(DIR)"
 
 # Remove one published data set from JX_PUBLISH_DB (README "Publish your data"); its links then
 # open the bundled view with a notice. `make unpublish` without ID lists the sets.
