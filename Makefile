@@ -20,7 +20,7 @@ REPLICAS ?= 3
 HOSTED_PORT ?= 8080
 BASE_PATH ?= jx-zones
 
-.PHONY: run test bench load load-browsers browser-deps hosting-deps hosted unpublish check-data
+.PHONY: run test bench load load-browsers browser-deps hosting-deps picture-fonts hosted unpublish check-data
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -48,9 +48,14 @@ browser-deps:
 hosting-deps:
 	@bash scripts/ensure-hosting-deps.sh
 
+# The CJK font a saved picture's PNG draws its Chinese text in (dashboard/picture.py): checked every
+# time, installed when missing and root (the browser tests' fonts-noto-cjk is the same package).
+picture-fonts:
+	@bash scripts/ensure-picture-fonts.sh
+
 # Publishing uploaded data is on for `make run` (JX_PUBLISH=on; the store: JX_PUBLISH_DB, default
 # var/published.db). Set JX_PUBLISH=off to serve without it.
-run: $(VENV)/.run-deps
+run: $(VENV)/.run-deps picture-fonts
 	JX_PUBLISH=$${JX_PUBLISH:-on} $(PY) -m streamlit run streamlit_app.py --server.port $(PORT) --server.headless true
 
 # Check a candidate data folder before publishing it (data/README.md, "Updating the data"): the

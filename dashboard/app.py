@@ -9,13 +9,15 @@ Sections below the map are tabs whose code runs only when open.
 
 from __future__ import annotations
 
+import functools
 import gc
 import hashlib
+from collections.abc import Callable
 from dataclasses import replace
 
 import streamlit as st
 
-from dashboard import data, export, geo, i18n, model, panels, publish, safe, state
+from dashboard import data, export, geo, i18n, model, panels, picture, publish, safe, state
 
 # The metric a first visit sees: the one that covers the most zones (4 of 9 with high-tech
 # enterprise counts, each zone's latest figure; industrial revenue, the earlier default, covers 2).
@@ -708,6 +710,36 @@ def svg_data(svg: str, lang: str) -> dict:
     return {"svg": svg, "words": {word: i18n.t(key, lang) for word, key in CARD_WORDS.items()}}
 
 
+def view_link() -> str:
+    """This view's link, as the share control shows it (share_box runs before any chart)."""
+    return st.session_state.get("view_link", "")
+
+
+def picture_menu(key: str, lang: str, words: Callable[[], picture.Words], chart: Callable[[], str | None]) -> None:
+    """ "Save picture": one small popover under the map or a chart. Its contents run only while it
+    is open, and each file is built only when its button is clicked (a callable `data`, run by
+    Streamlit on click): a page that nobody saves a picture from pays one popover per chart."""
+    box = st.popover(
+        i18n.t("picture.save", lang), key=f"picture_{key}", on_change="rerun", help=i18n.t("picture.save_help", lang)
+    )
+    if not box.open:
+        return
+    said = words()
+    for fmt, mime, qr_default, qr_label, label in (
+        ("png", "image/png", True, "picture.qr_png", "picture.save_png"),  # QR on by default: a PNG travels as an image
+        ("svg", "image/svg+xml", False, "picture.qr_svg", "picture.save_svg"),
+    ):
+        qr = box.checkbox(i18n.t(qr_label, lang), value=qr_default, key=f"picture_{key}_qr_{fmt}")
+        box.download_button(
+            i18n.t(label, lang),
+            data=functools.partial(lambda fmt, qr: picture.make(chart(), said, fmt, qr), fmt, qr),
+            file_name=f"jiangxi_htz_{key}.{fmt}",
+            mime=mime,
+            on_click="ignore",
+            key=f"picture_{key}_{fmt}",
+        )
+
+
 def draw(name: str, facts: panels.Facts, view: state.View, show_missing: bool = False, shown: tuple[str, ...] = ()) -> list[str]:
     """One panel in a container of its own: its chart (or why there is none), its caption, the
     zones without a figure and the caveats of its flagged figures (those not `shown` just above);
@@ -731,6 +763,9 @@ def draw(name: str, facts: panels.Facts, view: state.View, show_missing: bool = 
         lines += [safe.md(note) for note in out.notes if note not in shown]
         if lines:
             st.caption("  \n".join(lines))
+        if out.spec is not None or out.empty:
+            chart = (lambda: out.svg) if out.svg is not None else (lambda: picture.vega_svg(out.spec) if out.spec else None)
+            picture_menu(name, view.lang, lambda: panels.picture_words(name, facts, view, view_link()), chart)
     return out.notes
 
 
@@ -741,10 +776,10 @@ def headline(facts: panels.Facts, view: state.View) -> None:
 
 
 def map_section(facts: panels.Facts, view: state.View, vocab: state.Vocabulary, highlight: bool) -> None:
-    SVG_COMPONENT(
-        data=svg_data(panels.map_svg(facts, view, highlight), view.lang), key=MAP_KEY, on_pick_change=lambda: on_map_pick(vocab)
-    )
+    svg = panels.map_svg(facts, view, highlight)
+    SVG_COMPONENT(data=svg_data(svg, view.lang), key=MAP_KEY, on_pick_change=lambda: on_map_pick(vocab))
     st.caption(panels.map_caption(facts, view) + " " + i18n.t("map.caption", view.lang))
+    picture_menu("map", view.lang, lambda: panels.map_picture_words(facts, view, view_link()), lambda: svg)
 
 
 def zones_section(facts: panels.Facts, view: state.View) -> None:
@@ -863,7 +898,8 @@ def share_box(filters: state.Filters, vocab: state.Vocabulary, lang: str) -> Non
     and the link itself. A component, because only script in the page can reach the clipboard; no
     `st.code` (it makes every first load fetch Streamlit's 1.5 MB syntax highlighter)."""
     base = st.context.url or "http://localhost:8501/"
-    SHARE_COMPONENT(data=share_texts(state.share_url(base, filters, vocab), lang), key="share")
+    st.session_state.view_link = state.share_url(base, filters, vocab)  # the pictures' link too (picture_menu)
+    SHARE_COMPONENT(data=share_texts(st.session_state.view_link, lang), key="share")
 
 
 def share_texts(url: str, lang: str) -> dict[str, str]:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data, export, geo, i18n, map_chart, model, svg_charts
+from dashboard import charts, data, export, geo, i18n, map_chart, model, picture, svg_charts
 from dashboard.charts import Texts
 from dashboard.state import View
 
@@ -692,3 +692,148 @@ def zone_freshness(facts: Facts, zone_id: str, lang: str, this_year: int | None 
         return i18n.t("asof.profile_none", lang)
     key = "asof.profile_stale" if model.is_stale(year, this_year) else "asof.profile"
     return i18n.t(key, lang, year=year, years=model.STALE_AFTER_YEARS)
+
+
+# ---------------------------------------------------------------------------------------------
+# Pictures (issue 21): the words a saved picture carries (dashboard.picture lays them out)
+# ---------------------------------------------------------------------------------------------
+
+# Panels whose figures are the selected metric (the others name their measure in their description).
+METRIC_PANELS = ("by_zone", "over_years")
+PICTURE_TITLES = {"by_zone": "chart.output_by_zone", "over_years": "chart.output_over_years"}  # others: chart.<name>
+
+
+def _drawn_rows(spec: dict) -> list[dict]:
+    """Every data row a Vega-Lite spec draws (its named `datasets` used at the top or in a layer,
+    or inline `data.values`): the figures drawn."""
+    rows: list[dict] = []
+    for part_spec in (spec, *spec.get("layer", [])):
+        source = part_spec.get("data") if isinstance(part_spec.get("data"), dict) else {}
+        named = spec.get("datasets", {}).get(source.get("name"), [])
+        rows += [row for row in (*named, *source.get("values", [])) if isinstance(row, dict) and row not in rows]
+    return rows
+
+
+@cached(max_entries=8)
+def _source_dates(facts: Facts, lang: str) -> dict[str, str]:
+    """Each source line the page shows for a figure (model.decorate's) → that source's date."""
+    shown = model.decorate(model.with_derived(facts.table), facts.dataset, lang)
+    return dict(zip(shown["source"], shown["source_date"].fillna("")))
+
+
+def _footer(
+    sources: list[str], dates: list[str], notes: list[str], lang: str, sources_key: str = "picture.sources"
+) -> tuple[str, ...]:
+    """The sources line, the caveats in short (at most picture.MAX_CAVEATS, each cut to
+    picture.CAVEAT_WIDTH lines) and "data as of" the newest of the sources' dates."""
+    sep = "；" if lang == "zh" else "; "
+    sources = list(dict.fromkeys(s for s in sources if s))
+    lines = [i18n.t(sources_key, lang, sources=sep.join(sources)) if sources else i18n.t("picture.no_sources", lang)]
+    width = picture.WIDTH - 2 * picture.PAD - picture.QR_SIZE - 16
+    lines += [picture.shorten(note, width, picture.FOOTER_SIZE, picture.CAVEAT_WIDTH) for note in notes[: picture.MAX_CAVEATS]]
+    if len(notes) > picture.MAX_CAVEATS:
+        lines.append(i18n.t("picture.more_caveats", lang, n=len(notes) - picture.MAX_CAVEATS))
+    newest = picture.data_as_of(dates)
+    if sources:
+        lines.append(
+            i18n.t("picture.as_of", lang, date=i18n.fmt_date(newest, lang)) if newest else i18n.t("picture.as_of_undated", lang)
+        )
+    return tuple(lines)
+
+
+def _years_line(years: list, reads_year: bool, view: View) -> str:
+    """ "Year: 2022", "Latest available: 2019–2022" or "Years: 2018–2023", for the figures drawn."""
+    lang = view.lang
+    if reads_year and view.year is not None:
+        return i18n.t("picture.year", lang, year=view.year)
+    known = pd.Series([y for y in years if isinstance(y, int | float) and not pd.isna(y)], dtype=float)
+    if not len(known):
+        return ""
+    span = year_span(known, lang)
+    return i18n.t("picture.latest" if reads_year else "picture.years", lang, years=span)
+
+
+def _metric_line(dataset: data.Dataset, metric: str, lang: str) -> str:
+    label, row = _metric(dataset, metric, lang)
+    unit = i18n.fmt_axis_unit(row["unit"], lang)
+    return i18n.t("picture.metric_unit", lang, metric=label, unit=unit) if unit else i18n.t("picture.metric", lang, metric=label)
+
+
+def picture_words(name: str, facts: Facts, view: View, link: str) -> picture.Words:
+    """What the picture of panel `name` says: its title, the metric with its unit and the years of
+    the figures drawn; the sources of exactly those figures, their caveats in short, "data as of"
+    the newest of those sources' dates; the view's link. A panel with nothing to draw says why."""
+    lang, out = view.lang, panel(name, facts, view)
+    spec = out.spec or {}
+    rows = _drawn_rows(spec)
+    label, _ = _metric(facts.dataset, view.metric, lang)
+    title = (spec.get("title") or {}).get("text") or i18n.t(PICTURE_TITLES.get(name, f"chart.{name}"), lang, metric=label)
+    reads_year = "year" in READS[name]
+    header = [_metric_line(facts.dataset, view.metric, lang) if name in METRIC_PANELS else spec.get("description", "")]
+    header += [_years_line([r.get("year") for r in rows], reads_year, view), out.subtitle]
+    dates = _source_dates(facts, lang)
+    sources = [r.get("source", "") for r in rows]
+    if name == "industry_matrix":  # the zones' lead industries: the registry's sources
+        footer = _registry_footer(facts.dataset, {r.get("zone") for r in rows}, lang)
+    elif name == "coverage":  # counts of years with a figure: counted here
+        footer = (i18n.t("picture.counted", lang),)
+    else:
+        footer = _footer(sources, [dates.get(s, "") for s in sources], list(out.notes), lang)
+    return picture.Words(
+        title=title,
+        header=tuple(h for h in header if h),
+        footer=footer,
+        link_line=i18n.t("picture.link", lang, link=link) if link else "",
+        link=link,
+        empty=out.empty or i18n.t("picture.no_data", lang),
+    )
+
+
+def _registry_footer(dataset: data.Dataset, zone_names: set, lang: str) -> tuple[str, ...]:
+    """The sources of the zone registry rows (lead industries) of the zones drawn."""
+    zones = dataset.zones
+    shown = zones[
+        zones["short_zh" if lang == "zh" else "short_en"].isin(zone_names)
+        | zones["name_zh" if lang == "zh" else "name_en"].isin(zone_names)
+    ]
+    ids = [i for ids in shown["source_ids"] for i in str(ids).split()]
+    sources = dataset.sources.set_index("source_id").reindex(list(dict.fromkeys(ids))).dropna(subset=["title"])
+    lines = [
+        f"{title} ({date}) · {i18n.t(model.TRUST_KEYS.get(trust, 'trust.mirror'), lang)}"
+        if date
+        else f"{title} · {i18n.t(model.TRUST_KEYS.get(trust, 'trust.mirror'), lang)}"
+        for title, date, trust in zip(sources["title"], sources["date"].fillna(""), sources["trust"])
+    ]
+    return _footer(lines, list(sources["date"].fillna("")), [], lang, "picture.registry")
+
+
+def map_picture_words(facts: Facts, view: View, link: str) -> picture.Words:
+    """What the map's picture says: the metric that sizes the zones and the GDP year that shades
+    the cities, and the sources of exactly those figures (every zone's, as the map draws all nine)."""
+    dataset, lang = facts.dataset, view.lang
+    mapped = part("map", view)
+    values, _ = model.metric_by_zone(facts.table, dataset, View(data.ZONE_IDS, frozenset(), mapped.metric, mapped.year, lang))
+    zones = values[values["industry"] == ""]
+    cities = model.city_context(dataset.city_facts, mapped.year)
+    cities = (
+        model.decorate(cities.assign(zone_id=""), dataset, lang) if len(cities) else cities.assign(source="", caveat="", item="")
+    )
+    year = model.city_year(dataset.city_facts, mapped.year)
+    header = [
+        _metric_line(dataset, mapped.metric, lang),
+        _years_line(list(zones["year"]), True, mapped),
+        i18n.t("picture.map_cities", lang, year=year) if year is not None else i18n.t("map.city_no_year", lang),
+    ]
+    city_names = {city["adcode"]: city["name_zh" if lang == "zh" else "name_en"] for city in geo.prefecture_features()}
+    if len(cities):
+        cities = cities.assign(item=cities["adcode"].map(city_names))
+    sources = list(zones["source"]) + list(cities["source"] if len(cities) else [])
+    dates = list(zones["source_date"]) + list(cities["source_date"] if len(cities) else [])
+    notes = flagged_notes(zones, lang) + (flagged_notes(cities, lang) if len(cities) else [])
+    return picture.Words(
+        title=i18n.t("map.title", lang),
+        header=tuple(h for h in header if h),
+        footer=_footer(sources, dates, notes, lang),
+        link_line=i18n.t("picture.link", lang, link=link) if link else "",
+        link=link,
+    )

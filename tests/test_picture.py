@@ -1,0 +1,126 @@
+"""Pictures without Streamlit: the picture SVG carries its title, words, sources and link; the PNG
+is 2× and its QR code reads back to the link; the words name the sources of exactly the figures
+drawn and "data as of" the newest of their dates; a view with no figure says so."""
+
+import io
+import xml.etree.ElementTree as ET
+
+import pytest
+import zxingcpp
+from PIL import Image, ImageStat
+
+from dashboard import model, panels, picture
+
+SVG = "{http://www.w3.org/2000/svg}"
+LINK = "http://localhost:8501/?lang=en&zone=nanchang&metric=gdp"
+CHART = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 380 200" class="jx-chart"><rect width="380" height="200" fill="#4c78a8"/></svg>'
+WORDS = picture.Words(
+    title="GDP by zone <&>",
+    header=("Metric: GDP (unit: 100 million yuan (亿元))", "Year: 2022"),
+    footer=(
+        "Sources: 南昌高新区2022年统计公报 (2023-03) · Official",
+        "⚠ Nanchang HTZ 2022: revised later",
+        "Data as of Mar 2023",
+    ),
+    link_line=f"This view online: {LINK}",
+    link=LINK,
+)
+
+
+@pytest.fixture(scope="module")
+def facts(dataset) -> panels.Facts:
+    return panels.Facts(dataset, dataset.facts)
+
+
+def texts(svg: str) -> str:
+    return " ".join("".join(t.itertext()) for t in ET.fromstring(svg).iter(f"{SVG}text"))
+
+
+def test_data_as_of_is_the_newest_source_date_of_any_precision():
+    assert picture.data_as_of(["2019-05-19", "2021", "", None, "2021-08", "undated"]) == "2021-08"
+    assert picture.data_as_of(["2023", "2023-01-02"]) == "2023-01-02"
+    assert picture.data_as_of(["", None]) == ""
+
+
+def test_wrapped_lines_fit_and_a_long_link_is_broken_not_lost():
+    lines = picture.wrap("来源：" + "江西省统计局" * 20 + " " + LINK * 3, 300, 12)
+    assert all(picture.text_width(line, 12) <= 300 for line in lines)
+    assert "".join(lines).replace(" ", "") == ("来源：" + "江西省统计局" * 20 + LINK * 3).replace(" ", "")
+
+
+def test_the_picture_svg_has_header_chart_footer_link_and_escapes_text():
+    svg = picture.compose(CHART, WORDS, qr=False)
+    root = ET.fromstring(svg)  # escaped: "<&>" in the title does not break the XML
+    shown = texts(svg)
+    for line in (WORDS.title, *WORDS.header, "Data as of Mar 2023", "南昌高新区2022年统计公报"):
+        assert line in shown
+    assert root.find(f".//{SVG}a").get("href") == LINK
+    nested = [s for s in root.iter(f"{SVG}svg") if s is not root]
+    assert len(nested) == 1 and float(nested[0].get("width")) == picture.WIDTH - 2 * picture.PAD  # the chart, scaled
+    with_qr = ET.fromstring(picture.compose(CHART, WORDS, qr=True))
+    assert len([s for s in with_qr.iter(f"{SVG}svg") if s.get("class") == "qr"]) == 1
+
+
+def test_the_png_is_twice_the_picture_not_blank_and_its_qr_code_reads_back_to_the_link():
+    svg = picture.compose(CHART, WORDS, qr=True)
+    root = ET.fromstring(svg)
+    image = Image.open(io.BytesIO(picture.png(svg)))
+    assert image.size == (2 * int(root.get("width")), 2 * int(root.get("height")))
+    assert ImageStat.Stat(image.convert("L")).var[0] > 500
+    assert [code.text for code in zxingcpp.read_barcodes(image)] == [LINK]
+
+
+def test_chinese_text_is_drawn_in_the_png_not_as_empty_boxes():
+    """A CJK title must draw something: without a CJK font resvg leaves its characters out, and
+    the picture equals one with no title at all."""
+
+    def ink(title: str) -> bytes:
+        return picture.png(picture.compose(None, picture.Words(title=title, empty="-"), qr=False))
+
+    assert ink("高新区分布") != ink("")
+
+
+def test_the_sources_line_names_exactly_the_sources_of_the_figures_drawn(facts, dataset, resolve):
+    view = resolve(zones=("nanchang",), metric="gdp")
+    words = panels.picture_words("by_zone", facts, view, LINK)
+    table, _ = model.metric_by_zone(facts.table, dataset, view)
+    assert len(table) and set(table["zone_id"]) == {"nanchang"}
+    sources_line = words.footer[0]
+    for source in table["source"]:
+        assert source in sources_line
+    others, _ = model.metric_by_zone(facts.table, dataset, resolve(metric="gdp"))
+    for source in set(others["source"]) - set(table["source"]):
+        assert source not in sources_line
+    newest = picture.data_as_of(table["source_date"])
+    assert words.footer[-1] == f"数据截至：{panels.i18n.fmt_date(newest, 'zh')}（所绘数字的来源中最新的日期）"
+    assert words.title == "各高新区地区生产总值（GDP）" and words.link == LINK
+
+
+def test_a_view_with_no_figure_for_the_metric_says_so_in_the_picture(facts, resolve, vocab):
+    empty = next(
+        view
+        for year in vocab.years
+        for view in [resolve(zones=("ganzhou",), metric="gdp", year=year)]
+        if panels.panel("by_zone", facts, view).spec is None
+    )
+    words = panels.picture_words("by_zone", facts, empty, LINK)
+    assert words.empty == panels.panel("by_zone", facts, empty).empty and words.empty
+    assert words.empty in texts(picture.compose(None, words, qr=False))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_chart_and_the_map_make_a_picture_in_the_page_language(facts, resolve, lang):
+    view = resolve(lang=lang)
+    for name in (*panels.SVG_PANELS, "map"):
+        words = panels.map_picture_words(facts, view, LINK) if name == "map" else panels.picture_words(name, facts, view, LINK)
+        chart = panels.map_svg(facts, view, False) if name == "map" else panels.panel(name, facts, view).svg
+        shown = texts(picture.compose(chart, words, qr=True))
+        assert words.title in shown and ("来源" if lang == "zh" else "Source") in shown
+        assert ("数据截至" if lang == "zh" else "Data as of") in shown
+
+
+def test_a_vega_chart_is_drawn_as_svg_without_its_title_for_the_picture(facts, resolve):
+    spec = panels.panel("enterprises", facts, resolve()).spec
+    svg = picture.vega_svg(spec)
+    assert "南昌高新区" in texts(svg) and spec["title"]["text"] not in texts(svg)
+    assert picture.size_of(svg)[0] > 300
