@@ -733,7 +733,7 @@ def _footer(
     lines += [picture.shorten(note, width, picture.FOOTER_SIZE, picture.CAVEAT_WIDTH) for note in notes[: picture.MAX_CAVEATS]]
     if len(notes) > picture.MAX_CAVEATS:
         lines.append(i18n.t("picture.more_caveats", lang, n=len(notes) - picture.MAX_CAVEATS))
-    newest = picture.data_as_of(dates)
+    newest = model.data_as_of(pd.DataFrame({"source_date": dates}))  # one rule for "data as of", the page's too
     if sources:
         lines.append(
             i18n.t("picture.as_of", lang, date=i18n.fmt_date(newest, lang)) if newest else i18n.t("picture.as_of_undated", lang)

@@ -18,7 +18,7 @@ vl-convert draws Vega-Lite specs (DESIGN.md rejected it for the page, not for an
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,14 +73,6 @@ class Words:
     link_line: str = ""
     link: str = ""
     empty: str = ""
-
-
-def data_as_of(dates: Iterable[Any]) -> str:
-    """The newest of the source dates given ("2023", "2023-12", "2023-12-13"; blanks and other
-    shapes skipped), or "" when none has a date. ISO dates of any precision order as text; a bare year ranks below a
-    full date of the same year, which is what a reader should assume of it."""
-    known = [d.strip() for d in dates if isinstance(d, str) and re.fullmatch(r"\d{4}(-\d{2}){0,2}", d.strip())]
-    return max(known, default="")
 
 
 def wrap(text: str, width: float, size: float) -> list[str]:

@@ -36,12 +36,6 @@ def texts(svg: str) -> str:
     return " ".join("".join(t.itertext()) for t in ET.fromstring(svg).iter(f"{SVG}text"))
 
 
-def test_data_as_of_is_the_newest_source_date_of_any_precision():
-    assert picture.data_as_of(["2019-05-19", "2021", "", None, "2021-08", "undated"]) == "2021-08"
-    assert picture.data_as_of(["2023", "2023-01-02"]) == "2023-01-02"
-    assert picture.data_as_of(["", None]) == ""
-
-
 def test_wrapped_lines_fit_and_a_long_link_is_broken_not_lost():
     lines = picture.wrap("来源：" + "江西省统计局" * 20 + " " + LINK * 3, 300, 12)
     assert all(picture.text_width(line, 12) <= 300 for line in lines)
@@ -91,7 +85,7 @@ def test_the_sources_line_names_exactly_the_sources_of_the_figures_drawn(facts, 
     others, _ = model.metric_by_zone(facts.table, dataset, resolve(metric="gdp"))
     for source in set(others["source"]) - set(table["source"]):
         assert source not in sources_line
-    newest = picture.data_as_of(table["source_date"])
+    newest = model.data_as_of(table)
     assert words.footer[-1] == f"数据截至：{panels.i18n.fmt_date(newest, 'zh')}（所绘数字的来源中最新的日期）"
     assert words.title == "各高新区地区生产总值（GDP）" and words.link == LINK
 
