@@ -348,6 +348,9 @@ def on_publish() -> None:
     except publish.PublishError as error:
         ss.publish_error = error.code
         return
+    except publish.StoreUnavailable:
+        ss.publish_error = "store"
+        return
     on_reset_upload()
     ss.pop("w_publish_key", None)
     ss.published = published.id

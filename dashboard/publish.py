@@ -178,7 +178,10 @@ class Store:
             path = Path(sa.make_url(url).database or "")
             self.missing = not create and not path.exists()  # reading only: don't make an empty file
             if create:
-                path.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise StoreUnavailable(f"cannot make {path.parent}: {exc.strerror}") from None
             # check_same_thread off: Streamlit runs sessions on several threads; the pool hands a
             # connection to one thread at a time.
             self.engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
@@ -187,7 +190,10 @@ class Store:
         else:
             self.engine = sa.create_engine(url, pool_pre_ping=True, pool_size=2, max_overflow=4)
         if create:
-            self._create_table()
+            try:
+                self._create_table()
+            except (OSError, sa.exc.SQLAlchemyError) as exc:
+                raise StoreUnavailable(str(exc).splitlines()[0]) from None
 
     def _create_table(self) -> None:
         # Several replicas may start at once: a second CREATE that lost the race is not an error.

@@ -240,6 +240,10 @@ def test_the_cluster_follows_the_same_rules_as_the_tested_nginx():
     env = {e["name"]: e for e in container["env"]}
     assert env["STREAMLIT_SERVER_COOKIE_SECRET"]["valueFrom"]["secretKeyRef"]["name"] == kinds["Secret"]["metadata"]["name"]
     assert env["STREAMLIT_SERVER_BASE_URL_PATH"]["value"] == hosted.DEFAULT_BASE_PATH
+    # published data sets: one PostgreSQL for every pod, its URL from the Secret (issue 22)
+    publish_db = env["JX_PUBLISH_DB"]["valueFrom"]["secretKeyRef"]
+    assert publish_db["name"] == kinds["Secret"]["metadata"]["name"]
+    assert kinds["Secret"]["stringData"][publish_db["key"]].startswith("postgresql://")
     assert pod["securityContext"]["runAsNonRoot"] is True
     assert f"--uid {pod['securityContext']['runAsUser']}" in DOCKERFILE.read_text()
     assert container["ports"][0]["containerPort"] == 8501
