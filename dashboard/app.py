@@ -850,7 +850,7 @@ def table_section(facts: panels.Facts, view: state.View) -> None:
             ("download.full_csv", None, "jiangxi_htz_facts_all.csv", "dl_full"),
         ],
     ):
-        column.download_button(i18n.t(label, lang), panels.csv_download(facts, view_or_all), name, "text/csv", key=key)
+        column.download_button(i18n.t(label, lang), panels.csv_download(facts, view_or_all, lang), name, "text/csv", key=key)
 
 
 def sources_section(facts: panels.Facts, view: state.View) -> None:
@@ -893,6 +893,22 @@ def tabs(facts: panels.Facts, view: state.View, vocab: state.Vocabulary) -> None
         if tab.open:
             with tab:
                 SECTIONS[tab_id](facts, view)
+                if tab_id != "table":  # the table's own tab has both downloads
+                    view_download(facts, view)
+
+
+def view_download(facts: panels.Facts, view: state.View) -> None:
+    """The figures of the view as CSV, from whichever tab the reader is in. The file is made only
+    when the button is pressed (a callable: nothing is built on a run that does not download)."""
+    st.download_button(
+        i18n.t("download.view_csv", view.lang),
+        lambda: panels.csv_download(facts, view, view.lang),
+        "jiangxi_htz_facts_filtered.csv",
+        "text/csv",
+        key="dl_view",
+        on_click="ignore",
+        help=i18n.t("download.guide", view.lang),
+    )
 
 
 def share_box(filters: state.Filters, vocab: state.Vocabulary, lang: str) -> None:

@@ -4,10 +4,12 @@ Excel and cannot run as formulas."""
 from __future__ import annotations
 
 import io
+import math
+from decimal import Decimal
 
 import pandas as pd
 
-from dashboard import schema
+from dashboard import i18n, model, schema
 from dashboard.data import Dataset
 from dashboard.facts_file import FACT_COLUMNS, REQUIRED_COLUMNS
 from dashboard.safe import cell
@@ -25,17 +27,74 @@ DOWNLOAD_COLUMNS = [
 UNLINKED = ("mirror",)
 
 
-def to_csv_bytes(facts: pd.DataFrame) -> bytes:
+# A reader's download names what each id means, in the page's language, in a column right after
+# the id (the id columns keep their names and ids: the file is still the facts format, and
+# uploads as it is). Id column → the header of its names (strings.toml); README "Downloads" lists them.
+NAMED_COLUMNS = {
+    "zone_id": "download.col_zone",
+    "metric": "download.col_metric",
+    "industry": "download.col_industry",
+    "unit": "download.col_unit",
+    "qualifier": "download.col_qualifier",
+    "trust": "download.col_trust",
+}
+
+
+def to_csv_bytes(facts: pd.DataFrame, dataset: Dataset | None = None, lang: str | None = None) -> bytes:
     """Facts as CSV in UTF-8 with BOM (Excel in China opens it), text cells neutralised against
-    formula injection; numbers stay numbers. Mirror URLs are left out of `source_url`."""
+    formula injection; whole numbers written whole ("89", not "89.0"), the others with every digit
+    the source gave. Mirror URLs are left out of `source_url`. With a dataset and a language, each
+    id column is followed by its names in that language (zone, metric, industry, unit, qualifier,
+    source grade)."""
     columns = [c for c in DOWNLOAD_COLUMNS if c in facts]
     out = facts[columns].copy()
     if "trust" in out and "source_url" in out:
         out["source_url"] = out["source_url"].where(~out["trust"].isin(UNLINKED), "")
+    if dataset is not None and lang is not None:
+        out = with_names(out, dataset, lang)
     for column in out.columns:
         if out[column].dtype == object:
             out[column] = out[column].map(cell)
+    if "value" in out:  # after the neutralising: "-5" is a number here, not a formula
+        out["value"] = out["value"].map(number_text)
     return out.to_csv(index=False).encode("utf-8-sig")
+
+
+def with_names(facts: pd.DataFrame, dataset: Dataset, lang: str) -> pd.DataFrame:
+    """Each id column followed by what it names, in `lang` (an id the registries do not know, as
+    an upload may bring: left blank rather than guessed)."""
+    names = {
+        "zone_id": model.zone_labels(dataset.zones, lang)
+        | {"jiangxi_all": i18n.t("zone.jiangxi_all", lang), "national": i18n.t("zone.national", lang)},
+        "metric": model.metric_labels(dataset.metrics, lang),
+        "industry": model.industry_labels(dataset.industries, lang),
+        "qualifier": qualifier_names(lang),
+        "trust": {grade: i18n.t(key, lang) for grade, key in model.TRUST_KEYS.items()},
+    }
+    out = facts.copy()
+    for id_column, header in NAMED_COLUMNS.items():
+        if id_column not in out:
+            continue
+        ids = out[id_column]
+        if id_column == "unit":
+            text = ids.map(lambda u: i18n.fmt_axis_unit(u, lang) if isinstance(u, str) else "")
+        else:
+            text = ids.map(names[id_column]).fillna("")
+        out.insert(out.columns.get_loc(id_column) + 1, i18n.t(header, lang), text)
+    return out
+
+
+def qualifier_names(lang: str) -> dict[str, str]:
+    """What each qualifier says; exact (or blank, which reads as exact) is said too, not left blank."""
+    exact = i18n.t("download.exact", lang)
+    return {"": exact, "exact": exact} | {q: i18n.t(f"qualifier.{q}", lang) for q in ("over", "about", "under")}
+
+
+def number_text(value: object) -> str:
+    """A figure as the source wrote it: 89 (not 89.0), 741.78, 0.5; blank when there is none."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return format(Decimal(repr(float(value))).normalize(), "f")
 
 
 def template_rows(dataset: Dataset) -> pd.DataFrame:

@@ -649,15 +649,15 @@ def _facts_table(facts: Facts, view: View) -> pd.DataFrame:
 
 
 @cached(max_entries=64)
-def csv_download(facts: Facts, view: View | None) -> bytes:
+def csv_download(facts: Facts, view: View | None, lang: str) -> bytes:
     """The figures behind the view (or all of them, for None) as CSV for Excel, derived shares
-    included with their formula and grade, and how current they are: each row's `zone_latest_year`
-    (the year of its zone's latest figure) and `data_as_of` (the newest source date of the whole
-    data, the same on every row)."""
+    included with their formula and grade, each id with its name in `lang`, and how current they
+    are: each row's `zone_latest_year` (the year of its zone's latest figure) and `data_as_of` (the
+    newest source date of the whole data, the same on every row)."""
     table = model.filtered_facts(facts.table, part("table", view)) if view else model.with_derived(facts.table)
     latest = model.latest_years(facts.table, data.ZONE_IDS + data.AGGREGATE_IDS)
     table = table.assign(zone_latest_year=table["zone_id"].map(latest).astype("Int64"), data_as_of=data_as_of(facts))
-    return export.to_csv_bytes(table)
+    return export.to_csv_bytes(table, facts.dataset, lang)
 
 
 # Data as of ----------------------------------------------------------------------------------------

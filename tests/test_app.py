@@ -126,7 +126,7 @@ def test_the_upload_box_runs_its_contents_only_when_open():
     visit and every rerun (bench/README.md). The browser tests open it and upload."""
     at = run()
     assert [e.label for e in at.expander] == ["使用自己的数据"]
-    assert not at.get("file_uploader") and not at.get("download_button")
+    assert not at.get("file_uploader") and [b.proto.label for b in at.get("download_button")] == ["下载本视图的数据（CSV）"]
 
 
 def test_every_tab_draws_its_own_charts_only_when_open():
@@ -278,3 +278,12 @@ def test_a_shared_zone_link_rings_that_zone_on_the_map_and_only_that_one():
     assert pressed(run()) == set(), "no filter, no ring"
     english = ET.fromstring(the_map(run({"lang": "en"})))
     assert any((el.get("aria-label") or "").startswith("Ganzhou") for el in english.iter())
+
+
+def test_the_figures_in_view_download_from_every_tab():
+    """Issue 20.7: the download is in the tab the reader is in (the table tab keeps its two)."""
+    for tab in ("zones", "ranking", "sources"):
+        at = run({"tab": tab, "lang": "en"})
+        assert [b.proto.label for b in at.get("download_button")] == ["Download the figures in view (CSV)"]
+    at = run({"tab": "table"})
+    assert [b.proto.label for b in at.get("download_button")] == ["下载筛选后的数据（CSV）", "下载完整数据集（CSV）"]

@@ -79,7 +79,7 @@ def test_the_derived_share_is_in_the_table_downloads_and_sources(facts, resolve)
     derived = table[table["来源类型"] == "推算"]
     assert len(derived) == 1 and derived.iloc[0]["数值"] == "91.4%"
     assert "1150" in derived.iloc[0]["说明"] and "1258" in derived.iloc[0]["说明"]  # the formula
-    for download in (panels.csv_download(facts, view), panels.csv_download(facts, None)):
+    for download in (panels.csv_download(facts, view, "zh"), panels.csv_download(facts, None, "en")):
         csv = pd.read_csv(io.BytesIO(download), encoding="utf-8-sig", keep_default_na=False)
         row = csv[csv.trust == "derived"].iloc[0]
         assert (row.zone_id, row.metric, row.value) == ("yingtan", "industry_share", 91.4)
@@ -132,7 +132,7 @@ def test_year_axes_are_continuous_so_missing_years_are_gaps(facts, resolve, name
 
 
 def test_downloads_carry_the_grade_beside_the_url_and_no_mirror_url(facts, dataset):
-    csv = pd.read_csv(io.BytesIO(panels.csv_download(facts, None)), encoding="utf-8-sig", keep_default_na=False)
+    csv = pd.read_csv(io.BytesIO(panels.csv_download(facts, None, "zh")), encoding="utf-8-sig", keep_default_na=False)
     columns = list(csv.columns)
     assert columns.index("trust") == columns.index("source_url") + 1
     mirrors = csv[csv.trust == "mirror"]
