@@ -85,8 +85,11 @@ def test_a_broken_copy_lists_its_problems_and_exits_1(copy):
     (copy / "industries.csv").write_bytes((data.BUNDLED_DATA_DIR / "industries.csv").read_bytes())
     out = check(copy)
     assert out.returncode == 1
-    assert "row 58, column metric: unknown metric id" in out.stdout
-    assert "row 59, column value: value must be a finite number" in out.stdout
+    lines = (copy / "facts.csv").read_text(encoding="utf-8").splitlines()
+    metric_row = 1 + next(i for i, line in enumerate(lines) if ",industrial_revenu," in line)
+    value_row = 1 + next(i for i, line in enumerate(lines) if ",copper,lots," in line)
+    assert f"row {metric_row}, column metric: unknown metric id" in out.stdout
+    assert f"row {value_row}, column value: value must be a finite number" in out.stdout
     assert "mirror address would reach the page: zones.csv row 5, column coord_note" in out.stdout
 
 

@@ -255,7 +255,7 @@ def test_nanchang_2024_rank_is_confirmed_by_a_second_source(dataset):
 def test_baselines_are_the_rows_before_2018(dataset):
     f = dataset.facts
     assert (f.baseline == (f.year < 2018)).all()
-    assert sorted(f[f.baseline].zone_id) == ["fengcheng"] * 3 + ["fuzhou"] * 3 + ["jian"]
+    assert sorted(f[f.baseline].zone_id) == ["fengcheng"] * 3 + ["fuzhou"] * 3 + ["jian", "jingdezhen"]  # round 3: H1 2013
 
 
 def test_round2_rows_keep_their_quote_and_grade(dataset):
