@@ -121,11 +121,13 @@ def _city_rows(city_features: Sequence[Mapping[str, Any]], texts: MapTexts) -> l
         has_value = value is not None
         value_text = _text(feature.get("value_text")) or (f"{value:,.2f}" if has_value else "")
         value_label = value_text if has_value else texts.no_data
+        name = _text(feature.get(texts.city_name_field))
         rows.append(
             {
                 **{key: item for key, item in feature.items() if key not in ("type", "geometry")},
                 "value": value,
-                "description": f"{_text(feature.get(texts.city_name_field))}: {value_label}",
+                "name": name,
+                "description": f"{name}: {value_label}",
                 "value_label": value_label,
                 "year_label": _text(feature.get("year")) if has_value else "",
                 "vintage_label": _text(feature.get("vintage")) if has_value else "",
@@ -161,7 +163,8 @@ def _zone_rows(zone_points: pd.DataFrame) -> list[dict[str, Any]]:
         rows.append(row)
     largest = max((row["value"] for row in rows if row["value"] is not None), default=None)
     for row in rows:
-        offset = _zone_radius_px(row["value"], largest) + LABEL_GAP_PX
+        row["radius"] = _zone_radius_px(row["value"], largest)
+        offset = row["radius"] + LABEL_GAP_PX
         west = row["x"] < LABEL_SPLIT_X
         row["label_align"] = "right" if west else "left"
         row["label_dx"] = round(-offset if west else offset, 1)
@@ -275,74 +278,96 @@ def map_svg(city_features: Sequence[Mapping[str, Any]], zone_points: pd.DataFram
 
     `city_features` come from `dashboard.geo.prefecture_features` (value, value_text, year,
     vintage per city); `zone_points` has the columns in ZONE_POINT_COLUMNS (zone_id, x, y and
-    label are required; x, y in EPSG:3857 metres as `dashboard.geo.web_mercator` gives them; `selected` draws the ring). A click on a city sends `city:<adcode>`, on a
-    zone `zone:<zone_id>` (the marks' `data-pick`).
+    label are required, x and y in EPSG:3857 metres as `dashboard.geo.web_mercator` gives them;
+    `selected` draws the ring). A click on a city sends `city:<adcode>`, on a zone
+    `zone:<zone_id>` (the marks' `data-pick`). Raises ValueError when a required zone column is
+    missing.
     """
     cities = _city_rows(city_features, texts)
     zones = _zone_rows(zone_points)
     frame, paths = _outlines(city_features)
     values = [row["value"] for row in cities if row["value"] is not None]
     low, high = (min(values), max(values)) if values else (0.0, 0.0)
+    return "".join(
+        [
+            _svg_open(texts),
+            _city_marks(cities, paths, low, high, texts),
+            _zone_marks(zones, frame, texts),
+            _zone_labels(zones, frame),
+            _legend(texts, low, high, has_values=bool(values), has_blank=len(values) < len(cities)),
+            "</svg>",
+        ]
+    )
+
+
+def _svg_open(texts: MapTexts) -> str:
+    """The SVG element (its accessible name the map's description) and the title above the map."""
     total_height = TITLE_HEIGHT + MAP_HEIGHT + LEGEND_HEIGHT
-    out = [
+    return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {MAP_WIDTH} {total_height}" class="jx-map" '
-        f'role="graphics-document" aria-roledescription="map" aria-label="{safe.xml(texts.description)}">',
-        f'<text class="ink title" x="{MAP_PADDING["left"]}" y="18" aria-hidden="true">{safe.xml(texts.title)}</text>',
-        '<g role="graphics-object" aria-roledescription="cities">',
-    ]
+        f'role="graphics-document" aria-roledescription="map" aria-label="{safe.xml(texts.description)}">'
+        f'<text class="ink title" x="{MAP_PADDING["left"]}" y="18" aria-hidden="true">{safe.xml(texts.title)}</text>'
+    )
+
+
+# A mark's tooltip lines: (the MapTexts field naming the line, the row's key holding its value).
+CITY_TIP = (("city", "name"), ("city_value", "value_label"), ("year", "year_label"), ("vintage", "vintage_label"))
+ZONE_TIP = (
+    ("zone", "label"),
+    ("city", "city"),
+    ("approved", "approved"),
+    ("industries", "industries"),
+    ("zone_value", "value_text"),
+    ("source", "source"),
+    ("approx_note", "approx_note"),
+)
+
+
+def _tip(texts: MapTexts, row: Mapping[str, Any], lines: Sequence[tuple[str, str]]) -> str:
+    return safe.svg_title((getattr(texts, word), row[key]) for word, key in lines)
+
+
+def _city_marks(cities: Sequence[Mapping[str, Any]], paths: Mapping[int, str], low: float, high: float, texts: MapTexts) -> str:
+    """A path per city, shaded by its value between `low` and `high` (grey without a figure)."""
+    out = ['<g role="graphics-object" aria-roledescription="cities">']
     for row in cities:
         code = int(row["adcode"])
         fill = NO_VALUE_COLOR if row["value"] is None else _shade(row["value"], low, high)
-        tip = safe.svg_title(
-            [
-                (texts.city, _text(row.get(texts.city_name_field))),
-                (texts.city_value, row["value_label"]),
-                (texts.year, row["year_label"]),
-                (texts.vintage, row["vintage_label"]),
-            ]
-        )
         out.append(
             f'<path class="city" d="{paths.get(code, "")}" fill="{fill}" stroke="{CITY_BORDER_COLOR}" stroke-width="0.8" '
             f'data-pick="city:{code}" role="graphics-symbol" aria-roledescription="city" '
-            f'aria-label="{safe.xml(row["description"])}">{tip}</path>'
+            f'aria-label="{safe.xml(row["description"])}">{_tip(texts, row, CITY_TIP)}</path>'
         )
-    out.append("</g>")
-    out.append('<g role="graphics-object" aria-roledescription="zones">')
-    largest = max((row["value"] for row in zones if row["value"] is not None), default=None)
-    for row in sorted(zones, key=lambda r: r["selected"]):  # the selected on top, their rings whole
+    return "".join(out) + "</g>"
+
+
+def _zone_marks(zones: Sequence[Mapping[str, Any]], frame: _Frame, texts: MapTexts) -> str:
+    """A dot per zone, a keyboard button; the selected drawn last, so their rings are whole."""
+    out = ['<g role="graphics-object" aria-roledescription="zones">']
+    for row in sorted(zones, key=lambda r: r["selected"]):
         x, y = frame.xy(row["x"], row["y"])
-        r = _zone_radius_px(row["value"], largest)
         fill = ZONE_NO_VALUE_FILL if row["value"] is None else ZONE_FILL
         stroke, width = (ZONE_SELECTED_STROKE, 3) if row["selected"] else (ZONE_STROKE, 1)
-        tip = safe.svg_title(
-            [
-                (texts.zone, row["label"]),
-                (texts.city, row["city"]),
-                (texts.approved, row["approved"]),
-                (texts.industries, row["industries"]),
-                (texts.zone_value, row["value_text"]),
-                (texts.source, row["source"]),
-                (texts.approx_note, row["approx_note"]),
-            ]
-        )
         out.append(
-            f'<path class="zone" d="{svg_charts.circle_path(x, y, r)}" fill="{fill}" fill-opacity="0.9" stroke="{stroke}" stroke-width="{width}" '
-            f'data-pick="zone:{safe.xml(row["zone_id"])}" role="button" tabindex="0" '
-            f'aria-pressed="{"true" if row["selected"] else "false"}" aria-label="{safe.xml(row["description"])}">{tip}</path>'
+            f'<path class="zone" d="{svg_charts.circle_path(x, y, row["radius"])}" fill="{fill}" fill-opacity="0.9" '
+            f'stroke="{stroke}" stroke-width="{width}" data-pick="zone:{safe.xml(row["zone_id"])}" role="button" tabindex="0" '
+            f'aria-pressed="{"true" if row["selected"] else "false"}" aria-label="{safe.xml(row["description"])}">'
+            f"{_tip(texts, row, ZONE_TIP)}</path>"
         )
-    out.append("</g>")
-    out.append(
+    return "".join(out) + "</g>"
+
+
+def _zone_labels(zones: Sequence[Mapping[str, Any]], frame: _Frame) -> str:
+    """Each zone's name beside its dot, on the side away from the province's midline."""
+    out = [
         f'<g class="labels" aria-hidden="true" fill="{LABEL_INK}" stroke="{LABEL_HALO}" stroke-width="3" '
         'stroke-linejoin="round" paint-order="stroke">'
-    )
+    ]
     for row in zones:
         x, y = frame.xy(row["x"], row["y"])
         anchor = "end" if row["label_align"] == "right" else "start"
         out.append(f'<text x="{x + row["label_dx"]:.1f}" y="{y:.1f}" text-anchor="{anchor}">{safe.xml(row["label"])}</text>')
-    out.append("</g>")
-    out.append(_legend(texts, low, high, has_values=bool(values), has_blank=len(values) < len(cities)))
-    out.append("</svg>")
-    return "".join(out)
+    return "".join(out) + "</g>"
 
 
 def _legend(texts: MapTexts, low: float, high: float, *, has_values: bool, has_blank: bool) -> str:

@@ -29,6 +29,7 @@ FONT = 12
 # Vega's default categorical scheme (tableau10), the colours the Vega chart gave the zones.
 CATEGORY = ("#4c78a8", "#f58518", "#e45756", "#72b7b2", "#54a24b", "#eeca3b", "#b279a2", "#ff9da6", "#9d755d", "#bab0ac")
 POINT_RADIUS = 5.4  # area ≈ 90 px², the Vega chart's point size
+BAR_STEP, BAR_WIDTH = 34, 22  # a bar's row, and the bar's thickness in it
 # Touch targets (WCAG 2.2 target size, 24 CSS px; the SVG is drawn at ~0.94 of its own units on a
 # 390 px phone): an invisible stroke around each bar and point widens what a tap can hit.
 BAR_HIT_STROKE = 6  # a 22-unit bar hit over 28 units
@@ -171,12 +172,12 @@ def _plot_right(rows: list[Mapping[str, Any]], left: float, low: float, high: fl
 
 
 def _bars(encoding: Mapping[str, Any], rows: list[Mapping[str, Any]], tips) -> tuple[str, float]:
-    """One bar per row (a row's `item`), coloured by trust grade, its `label_text` beside it."""
+    """One bar per row (a row's `item`), coloured by trust grade, its `label_text` beside it;
+    returns the SVG and the height it takes."""
     x_channel, colour = encoding.get("x", {}), encoding.get("color", {})
     scale = colour.get("scale", {})
     colours = dict(zip(scale.get("domain", []), scale.get("range", [])))
     integer = _integer(x_channel)
-    step, bar = 34, 22
     items = list(dict.fromkeys(r["item"] for r in rows))
     values = [r["value"] for r in rows if not _blank(r.get("value"))]
     left = min(max((text_width(i) for i in items), default=0) + 8, WIDTH * 0.35)
@@ -188,48 +189,58 @@ def _bars(encoding: Mapping[str, Any], rows: list[Mapping[str, Any]], tips) -> t
         return left + (value - low) / (high - low) * (right - left)
 
     top = TITLE_HEIGHT + 4
-    plot_height = step * len(items)
-    out = []
-    for t in ticks:  # grid and tick labels
-        out.append(f'<line x1="{x(t):.1f}" x2="{x(t):.1f}" y1="{top}" y2="{top + plot_height}" stroke="{GRID}"/>')
+    bottom = top + BAR_STEP * len(items)
+    out = [_value_axis(ticks, x, top, bottom, integer, _axis_title(x_channel), right)]
+    zero = x(0.0) if low <= 0 <= high else x(low)
+    out.append(_bar_marks(rows, items, x, zero, top, colours, tips))
+    for i, item in enumerate(items):  # zone names at the left
         out.append(
-            f'<text class="ink small" x="{x(t):.1f}" y="{top + plot_height + 14}" text-anchor="middle" aria-hidden="true">'
+            f'<text class="ink" x="{left - 6:.1f}" y="{top + i * BAR_STEP + BAR_STEP / 2 + 4:.1f}" text-anchor="end" '
+            f'aria-hidden="true">{safe.xml(str(item))}</text>'
+        )
+    present = [(g, colours[g]) for g in colours if any(r.get("trust_label") == g for r in rows)]
+    legend, legend_height = _legend(present, bottom + 38, str(colour.get("title") or ""))
+    out.append(legend)
+    return "".join(out), bottom + 38 + legend_height
+
+
+def _value_axis(ticks: Sequence[float], x, top: float, bottom: float, integer: bool, title: str, right: float) -> str:
+    """The bar chart's vertical grid lines, their values under the plot, the unit at the right."""
+    out = []
+    for t in ticks:
+        out.append(f'<line x1="{x(t):.1f}" x2="{x(t):.1f}" y1="{top}" y2="{bottom}" stroke="{GRID}"/>')
+        out.append(
+            f'<text class="ink small" x="{x(t):.1f}" y="{bottom + 14}" text-anchor="middle" aria-hidden="true">'
             f"{_tick_text(t, integer)}</text>"
         )
-    axis_title = _axis_title(x_channel)
-    if axis_title:
+    if title:
         out.append(
-            f'<text class="ink small" x="{right:.1f}" y="{top + plot_height + 30}" text-anchor="end" aria-hidden="true">'
-            f"{safe.xml(axis_title)}</text>"
+            f'<text class="ink small" x="{right:.1f}" y="{bottom + 30}" text-anchor="end" aria-hidden="true">{safe.xml(title)}</text>'
         )
-    out.append('<g role="graphics-object" aria-roledescription="bars">')
+    return "".join(out)
+
+
+def _bar_marks(rows, items: list, x, zero: float, top: float, colours: Mapping[str, str], tips) -> str:
+    """A bar from `zero` to each row's value (none for a row without one) and its label beside it."""
+    out = ['<g role="graphics-object" aria-roledescription="bars">']
     for row in rows:
-        i = items.index(row["item"])
-        y = top + i * step + (step - bar) / 2
         if _blank(row.get("value")):
             continue
-        x0, x1 = sorted((x(0.0) if low <= 0 <= high else x(low), x(row["value"])))
+        y = top + items.index(row["item"]) * BAR_STEP + (BAR_STEP - BAR_WIDTH) / 2
+        x0, x1 = sorted((zero, x(row["value"])))
+        width = max(x1 - x0, 0.5)
         fill = colours.get(row.get("trust_label"), CATEGORY[0])
         out.append(
-            f'<path d="M{x0:.1f},{y:.1f}h{max(x1 - x0, 0.5):.1f}v{bar}h{-max(x1 - x0, 0.5):.1f}Z" fill="{fill}" {HIT} stroke-width="{BAR_HIT_STROKE}" '
+            f'<path d="M{x0:.1f},{y:.1f}h{width:.1f}v{BAR_WIDTH}h{-width:.1f}Z" fill="{fill}" {HIT} stroke-width="{BAR_HIT_STROKE}" '
             f'role="graphics-symbol" aria-roledescription="bar" aria-label="{safe.xml(row.get("aria", ""))}">'
             f"{_tooltip(row, tips)}</path>"
         )
         if not _blank(row.get("label_text")):
             out.append(
-                f'<text class="ink small" x="{x1 + 4:.1f}" y="{y + bar / 2 + 4:.1f}" aria-hidden="true">'
+                f'<text class="ink small" x="{x1 + 4:.1f}" y="{y + BAR_WIDTH / 2 + 4:.1f}" aria-hidden="true">'
                 f"{safe.xml(str(row['label_text']))}</text>"
             )
-    out.append("</g>")
-    for i, item in enumerate(items):  # zone names at the left
-        out.append(
-            f'<text class="ink" x="{left - 6:.1f}" y="{top + i * step + step / 2 + 4:.1f}" text-anchor="end" aria-hidden="true">'
-            f"{safe.xml(str(item))}</text>"
-        )
-    present = [(g, colours[g]) for g in colours if any(r.get("trust_label") == g for r in rows)]
-    legend, legend_height = _legend(present, top + plot_height + 38, str(colour.get("title") or ""))
-    out.append(legend)
-    return "".join(out), top + plot_height + 38 + legend_height
+    return "".join(out) + "</g>"
 
 
 class _Label:
@@ -281,7 +292,7 @@ def place_labels(labels: list[_Label], left: float, right: float, points: Sequen
 
 def _points(encoding: Mapping[str, Any], rows: list[Mapping[str, Any]], tips) -> tuple[str, float]:
     """A point per (item, year) on a continuous year axis, coloured by item, its label beside it;
-    a year without a figure is an empty place, nothing joined."""
+    a year without a figure is an empty place, nothing joined. Returns the SVG and its height."""
     y_channel = encoding.get("y", {})
     reverse = bool((y_channel.get("scale") or {}).get("reverse"))
     integer = _integer(y_channel)
@@ -308,36 +319,47 @@ def _points(encoding: Mapping[str, Any], rows: list[Mapping[str, Any]], tips) ->
         at = (value - low) / ((high - low) or 1)
         return top + (at if reverse else 1 - at) * plot_height
 
-    out = []
-    if axis_title:
-        out.append(f'<text class="ink small" x="0" y="{top - 6}" aria-hidden="true">{safe.xml(axis_title)}</text>')
-    for t in ticks:
-        out.append(f'<line x1="{left}" x2="{WIDTH}" y1="{y(t):.1f}" y2="{y(t):.1f}" stroke="{GRID}"/>')
-        out.append(
-            f'<text class="ink small" x="{left - 4}" y="{y(t) + 4:.1f}" text-anchor="end" aria-hidden="true">'
-            f"{_tick_text(t, integer)}</text>"
-        )
+    out = [_year_value_axes(ticks, y, left, top, axis_title, integer)]
     year_step = 1 if y_max - y_min <= 8 else 2
     for year in range(y_min, y_max + 1, year_step):
         out.append(
             f'<text class="ink small" x="{x(year):.1f}" y="{top + plot_height + 16}" text-anchor="middle" aria-hidden="true">'
             f"{year}</text>"
         )
-    out.append('<g role="graphics-object" aria-roledescription="points">')
-    labels = []
-    for row in drawn:
-        cx, cy, colour = x(int(row["year"])), y(float(row["value"])), colours[row["item"]]
+    out.append(_point_marks(drawn, x, y, colours, tips, left))
+    legend, legend_height = _legend([(str(i), colours[i]) for i in items], top + plot_height + 26, circle=True)
+    out.append(legend)
+    return "".join(out), top + plot_height + 26 + legend_height
+
+
+def _year_value_axes(ticks: Sequence[float], y, left: float, top: float, title: str, integer: bool) -> str:
+    """The points chart's unit above the plot, its horizontal grid lines and their values at the left."""
+    out = [f'<text class="ink small" x="0" y="{top - 6}" aria-hidden="true">{safe.xml(title)}</text>'] if title else []
+    for t in ticks:
+        out.append(f'<line x1="{left:.1f}" x2="{WIDTH}" y1="{y(t):.1f}" y2="{y(t):.1f}" stroke="{GRID}"/>')
         out.append(
-            f'<path d="{circle_path(cx, cy, POINT_RADIUS)}" fill="{colour}" {HIT} stroke-width="{POINT_HIT_STROKE}" '
+            f'<text class="ink small" x="{left - 4:.1f}" y="{y(t) + 4:.1f}" text-anchor="end" aria-hidden="true">'
+            f"{_tick_text(t, integer)}</text>"
+        )
+    return "".join(out)
+
+
+def _point_marks(drawn, x, y, colours: Mapping[str, str], tips, left: float) -> str:
+    """A dot per drawn row, then the rows' labels, placed off each other, off the dots and inside the chart."""
+    out = ['<g role="graphics-object" aria-roledescription="points">']
+    labels, points = [], []
+    for row in drawn:
+        cx, cy = x(int(row["year"])), y(float(row["value"]))
+        points.append((cx, cy))
+        out.append(
+            f'<path d="{circle_path(cx, cy, POINT_RADIUS)}" fill="{colours[row["item"]]}" {HIT} stroke-width="{POINT_HIT_STROKE}" '
             f'role="graphics-symbol" aria-roledescription="point" aria-label="{safe.xml(row.get("aria", ""))}">'
             f"{_tooltip(row, tips)}</path>"
         )
         if not _blank(row.get("label_text")):
-            label = _Label(str(row["label_text"]), cx, cy, row.get("label_align"), row.get("label_dx"), row.get("label_dy"))
-            labels.append(label)
+            labels.append(
+                _Label(str(row["label_text"]), cx, cy, row.get("label_align"), row.get("label_dx"), row.get("label_dy"))
+            )
     out.append("</g>")
-    points = [(x(int(r["year"])), y(float(r["value"]))) for r in drawn]
     out.extend(label.svg() for label in place_labels(labels, left, WIDTH, points))
-    legend, legend_height = _legend([(str(i), colours[i]) for i in items], top + plot_height + 26, circle=True)
-    out.append(legend)
-    return "".join(out), top + plot_height + 26 + legend_height
+    return "".join(out)
