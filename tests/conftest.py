@@ -1,6 +1,7 @@
 """Shared fixtures: the bundled dataset, loaded once through the real data layer."""
 
 import logging
+from pathlib import Path
 
 import pytest
 
@@ -84,3 +85,19 @@ def postgres_url():
         pytest.skip(str(exc))
     with server:
         yield server.url
+
+
+LITERAL_DIR = Path(__file__).resolve().parent / "literal"
+
+
+@pytest.fixture
+def literal_svg():
+    """`literal_svg(name, svg)`: assert that `svg` is, to the byte, tests/literal/<name>.svg (kept
+    one element a line, so a change shows as a readable diff, and the file opens as a picture).
+    The SVG builders are tested this way as well as by properties, as Streamlit and datasette
+    test their renderers. A deliberate change: write the new SVG there and read the diff."""
+
+    def check(name: str, svg: str) -> None:
+        assert svg.replace("><", ">\n<") + "\n" == (LITERAL_DIR / f"{name}.svg").read_text(encoding="utf-8")
+
+    return check

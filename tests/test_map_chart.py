@@ -245,60 +245,10 @@ def test_the_province_fills_its_box_the_right_way_up(svg):
     assert width == map_chart.MAP_WIDTH and height > map_chart.MAP_HEIGHT
 
 
-def test_a_tiny_map_whole():
-    """One square city and one selected zone: the map's whole SVG (one element a line), so any
-    change to what the page draws shows as a diff to read, as Streamlit and datasette test their
-    renderers."""
+def test_a_tiny_map_whole(literal_svg):
+    """One square city and one selected zone: the map's whole SVG (tests/literal/tiny_map.svg)."""
     square = {"type": "Polygon", "coordinates": [[[0, 0], [0, 1000], [1000, 1000], [1000, 0], [0, 0]]]}
     city = {"geometry": square, "adcode": 1, "name_en": "A City", "value": 5.0, "value_text": "5 亿元", "year": 2023}
     zone = {"zone_id": ["a"], "x": [500.0], "y": [500.0], "label": ["A <HTZ>"], "value": [2.0], "value_text": ["2"]}
     svg = map_chart.map_svg([{**city, "vintage": "first release"}], pd.DataFrame({**zone, "selected": [True]}), TEXTS_EN)
-    assert (
-        svg.replace("><", ">\n<")
-        == """\
-<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 440 500" class="jx-map" role="graphics-document" aria-roledescription="map" aria-label="Map of Jiangxi&#x27;s 11 cities shaded by GDP.">
-<text class="ink title" x="24" y="18" aria-hidden="true">National high-tech zones in Jiangxi</text>
-<g role="graphics-object" aria-roledescription="cities">
-<path class="city" d="M24,434l0,-392 392,0 0,392-392,0Z" fill="#5ba3cf" stroke="#ffffff" stroke-width="0.8" data-pick="city:1" role="graphics-symbol" aria-roledescription="city" aria-label="A City: 5 亿元">
-<title>City: A City
-GDP: 5 亿元
-Year: 2023
-Vintage: first release</title>
-</path>
-</g>
-<g role="graphics-object" aria-roledescription="zones">
-<path class="zone" d="M204.0,238.0a16.0,16.0 0 1,0 31.9,0a16.0,16.0 0 1,0 -31.9,0Z" fill="#e6550d" fill-opacity="0.9" stroke="#111111" stroke-width="3" data-pick="zone:a" role="button" tabindex="0" aria-pressed="true" aria-label="A &lt;HTZ&gt;: 2">
-<title>Zone: A &lt;HTZ&gt;
-Revenue: 2</title>
-</path>
-</g>
-<g class="labels" aria-hidden="true">
-<text x="200.0" y="238.0" text-anchor="end">A &lt;HTZ&gt;</text>
-</g>
-<g class="legend" aria-hidden="true">
-<defs>
-<linearGradient id="jx-blues">
-<stop offset="0.00" stop-color="#cfe1f2"/>
-<stop offset="0.10" stop-color="#bed8ec"/>
-<stop offset="0.20" stop-color="#a8cee5"/>
-<stop offset="0.30" stop-color="#8fc1de"/>
-<stop offset="0.40" stop-color="#74b2d7"/>
-<stop offset="0.50" stop-color="#5ba3cf"/>
-<stop offset="0.60" stop-color="#4592c6"/>
-<stop offset="0.70" stop-color="#3181bd"/>
-<stop offset="0.80" stop-color="#206fb2"/>
-<stop offset="0.90" stop-color="#125ca4"/>
-<stop offset="1.00" stop-color="#0a4a90"/>
-</linearGradient>
-</defs>
-<text class="ink" x="24" y="462">GDP (100 million yuan)</text>
-<rect x="24" y="470" width="160" height="10" fill="url(#jx-blues)"/>
-<text class="ink small" x="24" y="494">5</text>
-<text class="ink small" x="184" y="494" text-anchor="end">5</text>
-<circle cx="302" cy="475" r="6" fill="#e6550d" stroke="#555555"/>
-<text class="ink small" x="312" y="479">Zone</text>
-<circle cx="372" cy="475" r="5" fill="#ffffff" stroke="#555555"/>
-<text class="ink small" x="382" y="479">no data</text>
-</g>
-</svg>"""
-    )
+    literal_svg("tiny_map", svg)

@@ -160,8 +160,7 @@ def test_labels_of_close_points_do_not_cover_each_other_or_leave_the_chart():
             assert a[1] <= b[0] or b[1] <= a[0] or a[3] <= b[2] or b[3] <= a[2], (a, b)
 
 
-# A tiny chart's whole SVG, as Streamlit and datasette test their renderers: any change to what
-# the page draws shows here as a diff to read (one element a line), not only as a broken property.
+# Tiny charts whose whole SVG is kept in tests/literal/ (the literal_svg fixture).
 TINY_BARS = {
     "name": "tiny_bars",
     "description": "Two zones",
@@ -219,70 +218,9 @@ TINY_POINTS = {
 }
 
 
-def lines(svg: str) -> str:
-    return svg.replace("><", ">\n<")
+def test_a_tiny_bar_chart_whole(literal_svg):
+    literal_svg("tiny_bar", svg_charts.render(TINY_BARS))
 
 
-def test_a_tiny_bar_chart_whole():
-    assert (
-        lines(svg_charts.render(TINY_BARS))
-        == """\
-<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 380 172" class="jx-chart" data-name="tiny_bars" role="graphics-document" aria-roledescription="chart" aria-label="Two zones">
-<text class="ink title" x="0" y="16" aria-hidden="true">Revenue</text>
-<line x1="15.2" x2="15.2" y1="30" y2="98" stroke="#8888884d"/>
-<text class="ink small" x="15.2" y="112" text-anchor="middle" aria-hidden="true">0</text>
-<line x1="187.0" x2="187.0" y1="30" y2="98" stroke="#8888884d"/>
-<text class="ink small" x="187.0" y="112" text-anchor="middle" aria-hidden="true">5</text>
-<line x1="358.8" x2="358.8" y1="30" y2="98" stroke="#8888884d"/>
-<text class="ink small" x="358.8" y="112" text-anchor="middle" aria-hidden="true">10</text>
-<text class="ink small" x="358.8" y="128" text-anchor="end" aria-hidden="true">亿元</text>
-<g role="graphics-object" aria-roledescription="bars">
-<path d="M15.2,36.0h343.6v22h-343.6Z" fill="#111111" role="graphics-symbol" aria-roledescription="bar" aria-label="A: 10">
-<title>Zone: A
-Value: 10</title>
-</path>
-<text class="ink small" x="362.8" y="51.0" aria-hidden="true">10</text>
-</g>
-<text class="ink" x="9.2" y="51.0" text-anchor="end" aria-hidden="true">A</text>
-<text class="ink" x="9.2" y="85.0" text-anchor="end" aria-hidden="true">B</text>
-<g class="legend" aria-hidden="true">
-<text class="ink small" x="0" y="146.0" font-weight="600">Grade</text>
-<rect x="0.0" y="153" width="10" height="10" fill="#111111"/>
-<text class="ink small" x="15.0" y="162">official</text>
-<rect x="190.0" y="153" width="10" height="10" fill="#222222"/>
-<text class="ink small" x="205.0" y="162">news</text>
-</g>
-</svg>"""
-    )
-
-
-def test_a_tiny_points_chart_whole():
-    assert (
-        lines(svg_charts.render(TINY_POINTS))
-        == """\
-<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 380 296" class="jx-chart" data-name="tiny_points" role="graphics-document" aria-roledescription="chart" aria-label="One zone over two years">
-<text class="ink title" x="0" y="16" aria-hidden="true">Rank</text>
-<line x1="16.6" x2="380" y1="30.0" y2="30.0" stroke="#8888884d"/>
-<text class="ink small" x="12.6" y="34.0" text-anchor="end" aria-hidden="true">1</text>
-<line x1="16.6" x2="380" y1="140.0" y2="140.0" stroke="#8888884d"/>
-<text class="ink small" x="12.6" y="144.0" text-anchor="end" aria-hidden="true">2</text>
-<line x1="16.6" x2="380" y1="250.0" y2="250.0" stroke="#8888884d"/>
-<text class="ink small" x="12.6" y="254.0" text-anchor="end" aria-hidden="true">3</text>
-<text class="ink small" x="48.6" y="266" text-anchor="middle" aria-hidden="true">2020</text>
-<text class="ink small" x="348.0" y="266" text-anchor="middle" aria-hidden="true">2021</text>
-<g role="graphics-object" aria-roledescription="points">
-<path d="M43.2,250.0a5.4,5.4 0 1,0 10.8,0a5.4,5.4 0 1,0 -10.8,0Z" fill="#4c78a8" role="graphics-symbol" aria-roledescription="point" aria-label="A 2020: 3">
-<title>Year: 2020</title>
-</path>
-<path d="M342.6,30.0a5.4,5.4 0 1,0 10.8,0a5.4,5.4 0 1,0 -10.8,0Z" fill="#4c78a8" role="graphics-symbol" aria-roledescription="point" aria-label="A 2021: 1">
-<title>Year: 2021</title>
-</path>
-</g>
-<text class="small" x="48.6" y="254.0" text-anchor="middle" fill="#4c78a8" aria-hidden="true">No. 3</text>
-<text class="small" x="380.0" y="34.0" text-anchor="end" fill="#4c78a8" aria-hidden="true">No. 1</text>
-<g class="legend" aria-hidden="true">
-<circle cx="5.0" cy="282" r="5" fill="#4c78a8"/>
-<text class="ink small" x="15.0" y="286">A</text>
-</g>
-</svg>"""
-    )
+def test_a_tiny_points_chart_whole(literal_svg):
+    literal_svg("tiny_points", svg_charts.render(TINY_POINTS))
