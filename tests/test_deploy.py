@@ -370,7 +370,7 @@ def test_every_string_the_proxy_rewrites_is_still_in_streamlits_files():
     index = (STREAMLIT_STATIC / "index.html").read_text()
     css = "".join(p.read_text() for p in (STREAMLIT_STATIC / "static" / "css").glob("*.css"))
     filters = sub_filters(NGINX_SITE.read_text())
-    assert len(filters) == 5, filters
+    assert len(filters) == 6, filters
     for pattern, _ in filters:
         if pattern.startswith("@font-face"):  # upright and italic
             assert css.count(pattern) == 2, f"{pattern!r} is in Streamlit's CSS {css.count(pattern)} times, not twice"

@@ -239,14 +239,18 @@ def test_uploads_succeed_in_six_fresh_sessions_spread_over_every_replica(new_pag
 CSP_WATCH = """
 window.__csp = [];
 document.addEventListener("securitypolicyviolation", (e) => window.__csp.push(e.violatedDirective + " " + e.blockedURI));
+window.__cls = 0;
+new PerformanceObserver((list) => list.getEntries().forEach((e) => { if (!e.hadRecentInput) window.__cls += e.value; }))
+  .observe({type: "layout-shift", buffered: true});
 """
+RESERVED = {"share", "map", "chart_by_zone", "chart_over_years"}  # deploy/nginx/jx-zones.conf's sizes
 
 
 # The control at the end provokes one violation on purpose (Chromium logs it as a console error);
 # any violation before it fails the test through window.__csp.
 @pytest.mark.allow_page_errors(r"^Executing inline script violates the following Content Security Policy directive")
 def test_on_a_phone_through_the_proxy_the_page_is_compressed_uses_system_fonts_and_breaks_no_csp_rule(new_page, hosted):
-    """Issue 23: what travels and what the browser enforces, on the real page through nginx."""
+    """Issue 23: what travels, what the browser enforces and what moves, on the real page through nginx."""
     page = new_page(locale="zh", viewport="phone")
     page.add_init_script(CSP_WATCH)
     served = Served(page, hosted)
@@ -264,6 +268,19 @@ def test_on_a_phone_through_the_proxy_the_page_is_compressed_uses_system_fonts_a
     family = page.evaluate("getComputedStyle(document.querySelector('h1')).fontFamily")
     assert family.startswith("system-ui")
     assert page.evaluate("window.__csp") == []
+    # Nothing moved once drawn: the proxy's reserved sizes are the drawn ones (each SVG's ratio,
+    # the share control's height at least), and the layout shift stays "good".
+    page.wait_for_timeout(1000)
+    drawn = page.evaluate(
+        """(keys) => Object.fromEntries(keys.map((k) => { const e = document.querySelector('.st-key-' + k);
+             const s = getComputedStyle(e); return [k, [s.aspectRatio, s.minHeight]]; }))""",
+        sorted(RESERVED),
+    )
+    for key in ("map", "chart_by_zone", "chart_over_years"):
+        box = page.locator(f".st-key-{key} .jx-svg svg").first.get_attribute("viewBox").split()
+        assert drawn[key][0] == f"{box[2]} / {box[3]}", (key, drawn[key], box)
+    assert drawn["share"][1] == "68px"
+    assert page.evaluate("window.__cls") <= 0.1
     # Control: the policy is enforced, and a violation would have been seen above.
     page.evaluate(
         "() => { const s = document.createElement('script'); s.textContent = 'window.__ran = 1'; document.head.append(s); }"
