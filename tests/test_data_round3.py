@@ -252,3 +252,12 @@ def test_the_undated_profile_is_filed_under_the_year_it_was_written(dataset, lin
     metric = {16: "listed_companies", 150: "above_scale_enterprises"}[line]
     r = rows(dataset.facts, "nanchang", year, metric).iloc[0]
     assert r.caution and "written c. early 2021" in r.note
+
+
+def test_the_chart_over_the_years_draws_the_park_and_the_base_as_two_series(dataset, resolve):
+    from dashboard import panels
+
+    facts = panels.Facts(dataset, dataset.facts)
+    drawn = panels.panel("over_years", facts, resolve(metric="industry_output", zones=("fengcheng",), lang="en")).spec
+    items = {(r["item"], r["year"]) for r in drawn["datasets"]["rows"]}
+    assert items == {("Fengcheng HTZ · Circular economy", 2024), ("Fengcheng HTZ · Resource recycling", 2023)}
