@@ -77,7 +77,7 @@ def test_the_zone_table_has_each_zones_latest_figure_year(facts, resolve):
 
 def test_the_downloads_say_how_current_each_row_is(facts, resolve):
     for view in (None, resolve(zones=("xinyu", "fuzhou"))):
-        table = pd.read_csv(io.BytesIO(panels.csv_download(facts, view)), encoding="utf-8-sig", dtype=str)
+        table = pd.read_csv(io.BytesIO(panels.csv_download(facts, view, "zh")), encoding="utf-8-sig", dtype=str)
         assert list(table.columns[-2:]) == ["zone_latest_year", "data_as_of"]
         assert table.data_as_of.eq("2026-01").all()
         by_zone = table.drop_duplicates("zone_id").set_index("zone_id").zone_latest_year
