@@ -727,7 +727,7 @@ def picture_menu(key: str, lang: str, words: Callable[[], picture.Words], chart:
     )
     if not box.open:
         return
-    said = words()
+    said, chart = words(), functools.cache(chart)  # the SVG and the PNG of one open menu draw the chart once
     for fmt, mime, qr_default, qr_label, label in (
         ("png", "image/png", True, "picture.qr_png", "picture.save_png"),  # QR on by default: a PNG travels as an image
         ("svg", "image/svg+xml", False, "picture.qr_svg", "picture.save_svg"),
