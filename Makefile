@@ -3,7 +3,8 @@
 # files in .venv/ and node_modules/).
 #   make run     serve the app on http://localhost:$(PORT) on the bundled data
 #   make test    ruff (lint, format), then unit + AppTest + browser tests in one pytest run (PYTEST_ARGS="-k map" to narrow)
-#   make bench   the app against a bare Streamlit page: load, rerun, bytes, memory, Lighthouse (bench/README.md)
+#   make bench   the app against a bare Streamlit page: load, rerun, bytes, memory, Lighthouse; then the
+#                hosted link on a phone against the same stack uncompressed and Streamlit direct (bench/README.md)
 #   make load    capacity without browsers (Locust protocol users: one replica, then nginx + 1/2/3
 #                replicas), memory under uploads and under 50 published links (load/README.md); LOAD_ARGS="--users 30" narrows
 #   make load-browsers  the older check: 10 Chromium pages at once against one server
@@ -79,11 +80,12 @@ test: $(VENV)/.dev-deps node_modules/.npm-ci.stamp browser-deps hosting-deps
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests (exit code 5): failing." >&2; fi; \
 	exit $$rc
 
-# bench/run.py runs Lighthouse (node_modules, pinned in package.json) after its own loads.
-bench: $(VENV)/.dev-deps node_modules/.npm-ci.stamp browser-deps
+# bench/run.py runs Lighthouse (node_modules, pinned in package.json) after its own loads; both
+# comparisons always run (the hosted one needs nginx), and the exit code is 1 when either misses.
+bench: $(VENV)/.dev-deps node_modules/.npm-ci.stamp browser-deps hosting-deps
 	$(PY) bench/map_bench.py
 	$(PY) bench/upload_bench.py
-	$(PY) bench/run.py
+	@rc=0; $(PY) bench/run.py || rc=1; $(PY) bench/hosted_bench.py || rc=1; exit $$rc
 
 # Every check always runs; the exit code is 1 when any misses its budget or sees an error.
 load: $(VENV)/.dev-deps hosting-deps

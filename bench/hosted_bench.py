@@ -186,9 +186,9 @@ def main() -> int:
     with (
         Hosted(replicas=1, base_path=BASE, log_dir=RESULTS / "hosted-on") as on,
         Hosted(replicas=1, base_path=BASE, log_dir=RESULTS / "hosted-off", compression=False) as off,
-        AppServer("streamlit_app.py", log_dir=RESULTS, name="hosted-direct", args=("--server.baseUrlPath", BASE)) as direct,
+        AppServer("streamlit_app.py", log_dir=RESULTS, name="hosted-direct") as direct,
     ):
-        urls = {"hosted": on.url, "compression off": off.url, "direct": f"{direct.url}/{BASE}/"}
+        urls = {"hosted": on.url, "compression off": off.url, "direct": f"{direct.url}/"}
         lighthouse.warm_up(*urls.values())
         logs = {"hosted": on.log_dir / NGINX_ACCESS_LOG, "compression off": off.log_dir / NGINX_ACCESS_LOG}
         for name, url in urls.items():

@@ -39,8 +39,12 @@ def run(cmd, **kwargs) -> subprocess.CompletedProcess:
 
 
 def manifests() -> dict[str, dict]:
+    """The first document of each kind (ingress.yaml's Ingress before uploads-ingress.yaml's)."""
     docs = [d for path in MANIFESTS for d in yaml.safe_load_all(path.read_text()) if d]
-    return {d["kind"]: d for d in docs}
+    kinds: dict[str, dict] = {}
+    for d in docs:
+        kinds.setdefault(d["kind"], d)
+    return kinds
 
 
 @pytest.fixture(scope="module")
@@ -537,3 +541,56 @@ def test_uploads_are_rate_limited_per_client_and_other_requests_are_not(probe_ho
     # burst=20 nodelay: the first 21 reach the replica (which refuses a made-up session), then 429.
     assert 429 not in statuses[:21] and statuses[-5:] == [429] * 5, statuses
     assert all(fetch(probe_hosted.url + "_stcore/health")[0] == 200 for _ in range(30))
+
+
+def test_the_cluster_has_the_same_headers_upload_limit_and_tls():
+    docs = [d for path in MANIFESTS for d in yaml.safe_load_all(path.read_text()) if d]
+    ingresses = {d["metadata"]["name"]: d for d in docs if d["kind"] == "Ingress"}
+    headers = next(d for d in docs if d["kind"] == "ConfigMap")
+    conf = NGINX_SITE.read_text()
+    csp = re.search(r'add_header Content-Security-Policy "([^"]*)"', conf).group(1)
+    assert headers["data"]["Content-Security-Policy"] == csp.replace("$jx_zones_frame_ancestors", "'self'")
+    assert headers["data"]["X-Content-Type-Options"] == "nosniff"
+    assert f"add_header Referrer-Policy {headers['data']['Referrer-Policy']} always;" in conf
+    prefix = "nginx.ingress.kubernetes.io/"
+    main, uploads = ingresses["jx-zones"], ingresses["jx-zones-uploads"]
+    for ingress in (main, uploads):
+        notes = ingress["metadata"]["annotations"]
+        assert notes[prefix + "custom-headers"].split("/")[1] == headers["metadata"]["name"]
+        assert ingress["spec"]["tls"][0]["hosts"] == [r["host"] for r in ingress["spec"]["rules"]]
+    # The upload Ingress keeps a browser on its session's pod, like the main one.
+    same = ("affinity", "affinity-mode", "session-cookie-name", "session-cookie-path", "proxy-body-size")
+    assert {k: uploads["metadata"]["annotations"][prefix + k] for k in same} == {
+        k: main["metadata"]["annotations"][prefix + k] for k in same
+    }
+    rate = re.search(r"limit_req_zone \$binary_remote_addr zone=jx_zones_uploads:\S+ rate=(\d+)r/m;", conf).group(1)
+    assert uploads["metadata"]["annotations"][prefix + "limit-rpm"] == rate
+    path = uploads["spec"]["rules"][0]["http"]["paths"][0]
+    assert re.search(rf"location {re.escape(path['path'])}/ \{{\s*limit_req ", conf)
+
+
+def test_the_image_gets_the_proxys_first_paint_built_in(tmp_path):
+    """scripts/first_paint.py (deploy/Dockerfile runs it) applies the site file's rewrites to a copy
+    of Streamlit's files: all of them, once, even when run twice; a file without a hook stops it."""
+    import shutil
+
+    import first_paint  # scripts/first_paint.py
+
+    static = tmp_path / "static"
+    shutil.copytree(STREAMLIT_STATIC, static, ignore=shutil.ignore_patterns("js", "media"))
+    first_paint.main(["--static", str(static)])
+    first_paint.main(["--static", str(static)])
+    index = (static / "index.html").read_text()
+    css = "".join(p.read_text() for p in (static / "static" / "css").glob("*.css"))
+    assert index.count('<div id="root"><div') == 1 and "正在载入地图和图表……" in index and "Loading the map and charts…" in index
+    assert '<html lang="zh-CN">' in index and "$jx_zones" not in index
+    assert index.count(".st-key-map{aspect-ratio:") == 1 and 'rel="preload"' not in index
+    assert "font-family:Source Sans;" not in css
+    text = DOCKERFILE.read_text()
+    assert re.search(r"^RUN python scripts/first_paint\.py$", text, re.M)
+    assert text.index("first_paint.py") < text.index("\nUSER ")  # root may write site-packages
+    broken = tmp_path / "broken"
+    shutil.copytree(STREAMLIT_STATIC, broken, ignore=shutil.ignore_patterns("js", "media"))
+    (broken / "index.html").write_text((broken / "index.html").read_text().replace('<div id="root"></div>', "<main></main>"))
+    with pytest.raises(SystemExit, match="no longer have"):
+        first_paint.main(["--static", str(broken)])
