@@ -685,9 +685,14 @@ def latest_year_text(year: int | None, lang: str, this_year: int | None = None) 
     return i18n.t("asof.year_stale" if model.is_stale(year, this_year) else "asof.year", lang, year=year)
 
 
+@cached(max_entries=64)
+def _zone_latest_year(facts: Facts, zone_id: str) -> int | None:
+    return model.latest_years(facts.table, (zone_id,))[zone_id]
+
+
 def zone_freshness(facts: Facts, zone_id: str, lang: str, this_year: int | None = None) -> str:
     """The profile's sentence on how current a zone's figures are; plain about a stale one."""
-    year = model.latest_years(facts.table, (zone_id,))[zone_id]
+    year = _zone_latest_year(facts, zone_id)
     if year is None:
         return i18n.t("asof.profile_none", lang)
     key = "asof.profile_stale" if model.is_stale(year, this_year) else "asof.profile"
