@@ -227,14 +227,20 @@ def grouped_bars(table: pd.DataFrame, texts: Texts) -> dict:
 MATRIX_TIPS = ("zone", "industry_label", "role")
 
 
+def _grid_axis(channel, field: str, sort_by: str, **axis):
+    """A grid chart's category axis (alt.X or alt.Y): untitled, in the order of `sort_by` (a column
+    of the rows), every label shown whole; `axis` adds Axis properties."""
+    return channel(
+        f"{field}:N",
+        title=None,
+        sort=alt.EncodingSortField(sort_by, op="min"),
+        axis=alt.Axis(labelLimit=0, labelOverlap=False, **axis),
+    )
+
+
 def _industry_matrix(texts: Texts) -> alt.Chart:
     base = alt.Chart(_rows()).encode(
-        x=alt.X(
-            "industry_label:N",
-            title=None,
-            sort=alt.EncodingSortField("column", op="min"),
-            axis=alt.Axis(labelAngle=-45, labelLimit=0, orient="top", labelOverlap=False),
-        ),
+        x=_grid_axis(alt.X, "industry_label", "column", labelAngle=-45, orient="top"),
         y=alt.Y("zone:N", title=None, sort=ORDER),
         tooltip=_tooltips(texts, MATRIX_TIPS),
     )
@@ -264,10 +270,10 @@ def industry_matrix(matrix: pd.DataFrame, texts: Texts) -> dict:
 INDUSTRY_TIPS = ("item", "metric_label", "year", "value_text", "source", "caveat")
 
 
-def _industry_bars(texts: Texts, domain_max: float | None) -> alt.Chart:
+def _industry_bars(texts: Texts) -> alt.Chart:
     base = alt.Chart(_rows()).encode(
         y=alt.Y("row:N", title=None, sort=ORDER, axis=alt.Axis(labelLimit=0)),
-        x=alt.X("value:Q", title=texts.axis, scale=alt.Scale(domain=[0, domain_max]) if domain_max else alt.Undefined),
+        x=alt.X("value:Q", title=texts.axis),
         tooltip=_tooltips(texts, INDUSTRY_TIPS),
     )
     bars = base.mark_bar().encode(
@@ -276,11 +282,11 @@ def _industry_bars(texts: Texts, domain_max: float | None) -> alt.Chart:
     return _finish(alt.layer(bars, _value_labels(base, align="left", dx=3)), texts, alt.Step(24))
 
 
-def industry_bars(table: pd.DataFrame, texts: Texts, domain_max: float | None = None) -> dict:
+def industry_bars(table: pd.DataFrame, texts: Texts) -> dict:
     """Industry revenues or shares, one bar per zone-industry and year."""
     table = table.assign(row=[f"{i} ({y})" for i, y in zip(table["item"], table["year"])])
     frame = _frame(table, ["row", "value", "year_label", *INDUSTRY_TIPS], aria=INDUSTRY_TIPS, order="row")
-    return _fill(_industry_bars, texts, frame, domain_max=domain_max)
+    return _fill(_industry_bars, texts, frame)
 
 
 SHARE_TIPS = ("item", "share_of_label", "metric_label", "year", "value_text", "trust_label", "source", "caveat")
@@ -354,18 +360,8 @@ COVERAGE_TIPS = ("zone", "metric_label", "group", "years")
 def _coverage_heatmap(texts: Texts) -> alt.Chart:
     base = alt.Chart(_rows()).encode(
         # grid lines on the band edges draw the frame of the empty cells
-        y=alt.Y(
-            "metric_label:N",
-            title=None,
-            sort=alt.EncodingSortField("order", op="min"),
-            axis=alt.Axis(labelLimit=0, grid=True, bandPosition=0, labelOverlap=False),
-        ),
-        x=alt.X(
-            "zone:N",
-            title=None,
-            sort=alt.EncodingSortField("zone_order", op="min"),
-            axis=alt.Axis(orient="top", labelAngle=-45, labelLimit=0, grid=True, bandPosition=0, labelOverlap=False),
-        ),
+        y=_grid_axis(alt.Y, "metric_label", "order", grid=True, bandPosition=0),
+        x=_grid_axis(alt.X, "zone", "zone_order", orient="top", labelAngle=-45, grid=True, bandPosition=0),
         tooltip=_tooltips(texts, COVERAGE_TIPS),
     )
     found = base.transform_filter("datum.years > 0")

@@ -136,7 +136,20 @@ def _metric(dataset: data.Dataset, metric: str, lang: str) -> tuple[str, pd.Seri
     return row["label_zh" if lang == "zh" else "label_en"], row
 
 
-def year_span(years: pd.Series, lang: str) -> str:
+def chart_texts(chart: str, lang: str, axis: str = "", trust: tuple[str, ...] = (), **words) -> Texts:
+    """A chart's words: its title and description (the i18n keys `chart.<chart>` and
+    `chart.<chart>_desc`, filled with `words`), its axis title, the tooltip titles and the trust
+    grades of its colour legend."""
+    return Texts(
+        i18n.t(f"chart.{chart}", lang, **words),
+        i18n.t(f"chart.{chart}_desc", lang, **words),
+        axis=axis,
+        tooltip=tooltip_titles(lang),
+        trust_domain=trust,
+    )
+
+
+def year_span(years: pd.Series) -> str:
     """ "2019–2022" (or one year) for the years of the figures shown."""
     low, high = int(years.min()), int(years.max())
     return str(low) if low == high else f"{low}–{high}"
@@ -154,16 +167,11 @@ def by_zone(dataset, facts, view: View) -> Panel:
             else i18n.t("empty.latest_baseline" if len(baselines) else "empty.latest", lang, metric=label)
         )
         return Panel(None, empty=empty, missing=missing)
-    texts = Texts(
-        i18n.t("chart.output_by_zone", lang, metric=label),
-        i18n.t("chart.output_by_zone_desc", lang, metric=label),
-        axis=i18n.fmt_axis_unit(metric["unit"], lang),
-        tooltip=tooltip_titles(lang),
-        trust_domain=trust_domain(lang),
-    )
+    axis = i18n.fmt_axis_unit(metric["unit"], lang)
+    texts = chart_texts("output_by_zone", lang, axis, trust_domain(lang), metric=label)
     n, total = table["zone_id"].nunique(), len(view.zones)
     if view.year is None:
-        caption = i18n.t("chart.output_by_zone_latest", lang, years=year_span(table["year"], lang), n=n, total=total)
+        caption = i18n.t("chart.output_by_zone_latest", lang, years=year_span(table["year"]), n=n, total=total)
     else:
         caption = i18n.t("chart.output_by_zone_caption", lang, year=view.year, n=n, total=total)
     spec = charts.bar_by_zone(with_trust_labels(table, lang), texts, integer=is_integer(metric))
@@ -176,12 +184,7 @@ def over_years(dataset, facts, view: View) -> Panel:
     label, metric = _metric(dataset, view.metric, lang)
     if not len(table):
         return Panel(None)
-    texts = Texts(
-        i18n.t("chart.output_over_years", lang, metric=label),
-        i18n.t("chart.output_over_years_desc", lang, metric=label),
-        axis=i18n.fmt_axis_unit(metric["unit"], lang),
-        tooltip=tooltip_titles(lang),
-    )
+    texts = chart_texts("output_over_years", lang, i18n.fmt_axis_unit(metric["unit"], lang), metric=label)
     spec = charts.points_over_years(table, texts, reverse=metric["kind"] == "rank", integer=is_integer(metric))
     return Panel(spec, subtitle=i18n.t("chart.points_note", lang), notes=flagged_notes(table, lang))
 
@@ -201,12 +204,7 @@ def enterprises(dataset, facts, view: View) -> Panel:
         label_text=[f"{v} ({y})" for v, y in zip(table["label_text"], table["year"])],
         item=[f"{z} · {m}" for z, m in zip(table["zone"], table["metric_label"])],
     )
-    texts = Texts(
-        i18n.t("chart.enterprises", lang),
-        i18n.t("chart.enterprises_desc", lang),
-        axis=i18n.fmt_axis_unit("家", lang),
-        tooltip=tooltip_titles(lang),
-    )
+    texts = chart_texts("enterprises", lang, i18n.fmt_axis_unit("家", lang))
     return Panel(charts.grouped_bars(table, texts), subtitle=caption, missing=missing, notes=flagged_notes(table, lang))
 
 
@@ -215,7 +213,7 @@ def industry_matrix(dataset, facts, view: View) -> Panel:
     matrix = model.industry_matrix(dataset, view)
     if not len(matrix):
         return Panel(None, empty=i18n.t("empty.industries", lang))
-    texts = Texts(i18n.t("chart.industry_matrix", lang), i18n.t("chart.industry_matrix_desc", lang), tooltip=tooltip_titles(lang))
+    texts = chart_texts("industry_matrix", lang)
     return Panel(charts.industry_matrix(matrix, texts))
 
 
@@ -224,12 +222,7 @@ def industry_revenue(dataset, facts, view: View) -> Panel:
     table = model.industry_figures(facts, dataset, view, ("industry_revenue",))
     if not len(table):
         return Panel(None, empty=i18n.t("empty.industries", lang))
-    texts = Texts(
-        i18n.t("chart.industry_revenue", lang),
-        i18n.t("chart.industry_revenue_desc", lang),
-        axis=i18n.fmt_axis_unit("亿元", lang),
-        tooltip=tooltip_titles(lang),
-    )
+    texts = chart_texts("industry_revenue", lang, i18n.fmt_axis_unit("亿元", lang))
     return Panel(charts.industry_bars(with_trust_labels(table, lang), texts))
 
 
@@ -240,9 +233,7 @@ def industry_shares(dataset, facts, view: View) -> Panel:
         return Panel(None, empty=i18n.t("empty.industries", lang))
     derived = i18n.t("trust.derived", lang)
     table = table.assign(item=[f"{i} · {derived}" if t == "derived" else i for i, t in zip(table["item"], table["trust"])])
-    texts = Texts(
-        i18n.t("chart.industry_shares", lang), i18n.t("chart.industry_shares_desc", lang), axis="%", tooltip=tooltip_titles(lang)
-    )
+    texts = chart_texts("industry_shares", lang, "%")
     spec = charts.share_bars(with_trust_labels(table, lang), texts)
     return Panel(spec, subtitle=i18n.t("chart.shares_note", lang), notes=flagged_notes(table, lang))
 
@@ -267,12 +258,7 @@ def provincial_rank(dataset, facts, view: View) -> Panel:
 
 def _rank_panel(ranks: pd.DataFrame, chart: str, note: str, lang: str) -> Panel:
     """Ranks over the years: 1 at the top, whole-number ticks, caveats of flagged ranks under it."""
-    texts = Texts(
-        i18n.t(f"chart.{chart}", lang),
-        i18n.t(f"chart.{chart}_desc", lang),
-        axis=i18n.t("chart.rank_axis", lang),
-        tooltip=tooltip_titles(lang),
-    )
+    texts = chart_texts(chart, lang, i18n.t("chart.rank_axis", lang))
     return Panel(
         charts.points_over_years(ranks, texts, reverse=True, integer=True),
         subtitle=i18n.t(f"chart.{note}", lang),
@@ -291,23 +277,13 @@ def national_context(dataset, facts, view: View) -> Panel:
     context = model.national_context(facts, dataset, lang)
     if not len(context):
         return Panel(None, empty=i18n.t("value.no_data", lang))
-    texts = Texts(
-        i18n.t("chart.national_context", lang),
-        i18n.t("chart.national_context_desc", lang),
-        axis=i18n.fmt_axis_unit("亿元", lang),
-        tooltip=tooltip_titles(lang),
-    )
+    texts = chart_texts("national_context", lang, i18n.fmt_axis_unit("亿元", lang))
     return Panel(charts.national_bars(context, texts))
 
 
 def coverage(dataset, facts, view: View) -> Panel:
     lang = view.lang
-    texts = Texts(
-        i18n.t("chart.coverage", lang),
-        i18n.t("chart.coverage_desc", lang),
-        axis=i18n.t("chart.coverage_years", lang),
-        tooltip=tooltip_titles(lang),
-    )
+    texts = chart_texts("coverage", lang, i18n.t("chart.coverage_years", lang))
     return Panel(
         charts.coverage_heatmap(model.coverage(facts, dataset, view), texts), subtitle=i18n.t("chart.coverage_caption", lang)
     )
@@ -476,7 +452,7 @@ def _headline(facts: Facts, view: View) -> list[tuple[str, str, str]]:
         help_text = f"{row['source']} — {row['caveat']}" if row["caveat"] else row["source"]
         first = (f"{row['zone']} · {label} · {row['year']}", row["label_text"].removesuffix(f" ({row['year']})"), help_text)
     elif view.year is None:
-        years = year_span(table["year"], lang) if len(table) else i18n.t("value.no_data", lang)
+        years = year_span(table["year"]) if len(table) else i18n.t("value.no_data", lang)
         first = (i18n.t("headline.latest", lang, metric=label), years, i18n.t("headline.latest_help", lang))
     else:
         first = (label, i18n.fmt_year(view.year, lang), "")
@@ -754,7 +730,7 @@ def _years_line(years: list, reads_year: bool, view: View) -> str:
     known = pd.Series([y for y in years if isinstance(y, int | float) and not pd.isna(y)], dtype=float)
     if not len(known):
         return ""
-    span = year_span(known, lang)
+    span = year_span(known)
     return i18n.t("picture.latest" if reads_year else "picture.years", lang, years=span)
 
 

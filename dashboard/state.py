@@ -101,11 +101,6 @@ class Vocabulary:
         """Years with figures for `metric`, oldest first (empty when it has none)."""
         return self.years.get(metric, ())
 
-    def latest_year(self, metric: str) -> int | None:
-        """The year shown when none is chosen: the latest with figures for `metric`."""
-        years = self.years_for(metric)
-        return years[-1] if years else None
-
 
 @dataclass(frozen=True, kw_only=True)
 class Filters:

@@ -50,6 +50,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+if str(REPO_ROOT) not in sys.path:  # run as `python scripts/hosted.py`: the repo's own modules too
+    sys.path.insert(0, str(REPO_ROOT))
+from tools.streamlit_cmd import streamlit_command  # noqa: E402  (after the path it needs)
+
 NGINX_SITE = REPO_ROOT / "deploy" / "nginx" / "jx-zones.conf"
 DEFAULT_REPLICAS = 3
 DEFAULT_PORT = 8080
@@ -292,28 +296,16 @@ class Hosted:
         return self
 
     def _start_replica(self, index: int, port: int) -> Replica:
-        cmd = [
-            self.python,
-            "-m",
-            "streamlit",
-            "run",
+        cmd = streamlit_command(
             self.script,
-            "--server.headless",
-            "true",
-            "--server.address",
-            "127.0.0.1",
-            "--server.port",
-            str(port),
+            port,
             "--server.baseUrlPath",
             self.base_path,
             "--client.toolbarMode",
             "viewer",
-            "--browser.gatherUsageStats",
-            "false",
-            "--server.fileWatcherType",
-            "none",
             *self.args,
-        ]
+            python=self.python,
+        )
         env = {
             **os.environ,
             "PYTHONUNBUFFERED": "1",

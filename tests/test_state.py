@@ -542,7 +542,7 @@ def test_a_year_the_metric_has_no_figures_for_resolves_to_latest_available():
 def test_vocabulary_sorts_years_and_rejects_a_default_metric_it_does_not_have():
     assert VOCAB.years_for("revenue") == (2018, 2022, 2023, 2024)
     assert VOCAB.years_for("zone_count") == ()
-    assert VOCAB.latest_year("national_rank") is None
+    assert VOCAB.years_for("national_rank") == ()
     with pytest.raises(ValueError):
         Vocabulary(zones=ZONES, industries=(), metrics=("gdp",), default_metric="revenue")
 

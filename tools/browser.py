@@ -23,12 +23,13 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from tools.streamlit_cmd import streamlit_command
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 RESULTS_DIR = REPO_ROOT / "test-results"
@@ -132,25 +133,7 @@ class AppServer:
         self.proc: subprocess.Popen | None = None
 
     def start(self, timeout: float = 60.0) -> AppServer:
-        cmd = [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            self.script,
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(self.port),
-            "--server.address",
-            "127.0.0.1",
-            "--browser.gatherUsageStats",
-            "false",
-            # Tests and benchmarks never edit the script while it runs; watching costs CPU.
-            "--server.fileWatcherType",
-            "none",
-            *self.args,
-        ]
+        cmd = streamlit_command(self.script, self.port, *self.args)
         env = {**os.environ, "PYTHONUNBUFFERED": "1", **self.env}
         self._log = open(self.log_path, "wb")  # noqa: SIM115  (closed by stop())
         self.proc = subprocess.Popen(

@@ -471,7 +471,6 @@ ROUND2_METRICS: dict[str, tuple[str, str]] = {
     "above_scale_enterprises (规上工业企业)": ("above_scale_enterprises", ""),
 }
 ROUND2_NOT_FACTS = {"planned_area_km2 (一区三园 total)"}  # Ganzhou's area: data/zones.csv
-ROUND2_UNITS = {"人": "人"}
 # research source URL -> existing or new source id (new ones are appended to data/sources.csv)
 ROUND2_SOURCES = {
     "http://jx.cnipai.com/news/detail/291619.html": "src090",

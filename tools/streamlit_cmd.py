@@ -1,0 +1,31 @@
+"""The command line that starts a Streamlit server of this app: one home for the settings every
+server the project starts itself shares (tools/browser.AppServer for tests and benchmarks, the
+replicas of scripts/hosted.py). The container and Kubernetes set theirs in deploy/."""
+
+from __future__ import annotations
+
+import sys
+
+
+def streamlit_command(script: str, port: int, *args: str, python: str = sys.executable) -> list[str]:
+    """`python -m streamlit run SCRIPT` on 127.0.0.1:PORT, headless, without usage statistics and
+    without the file watcher (nothing edits the script while it runs; watching costs CPU); `args`
+    are further options (`--name value` pairs), which override these."""
+    return [
+        python,
+        "-m",
+        "streamlit",
+        "run",
+        script,
+        "--server.headless",
+        "true",
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+        *args,
+    ]
