@@ -378,7 +378,7 @@ def publish_box(lang: str) -> None:
         st.markdown(i18n.t("publish.what", lang, n=ss.upload["rows"]))
         if settings.key:
             st.text_input(i18n.t("publish.key", lang), type="password", key="w_publish_key")
-        st.button(i18n.t("publish.button", lang), key="publish", type="primary", on_click=on_publish)
+        st.button(i18n.t("publish.button", lang), key="publish", on_click=on_publish)
         if ss.get("publish_error"):
             st.error(i18n.t(PUBLISH_ERRORS[ss.publish_error], lang, mb=f"{settings.max_bytes / 1024 / 1024:g}"))
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data, export, geo, i18n, map_chart, model, picture, svg_charts
+from dashboard import charts, data, export, geo, i18n, map_chart, model, picture, safe, svg_charts
 from dashboard.charts import Texts
 from dashboard.state import View
 
@@ -545,6 +545,26 @@ def sources_table(facts: Facts, view: View, everything: bool = False) -> pd.Data
     return _sources_table(facts, part("sources", view), everything)
 
 
+def user_sources(figures: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The sources an upload or a published data set names, one row per title, URL and date, as the
+    person wrote them (shown as text), graded "user-supplied"; the URL a link only when http(s)."""
+    if not len(figures):
+        return pd.DataFrame()
+    keys = ["source_title", "source_url", "source_date"]
+    groups = figures.groupby(keys, sort=False)["what"].agg("; ".join).reset_index()
+    return pd.DataFrame(
+        {
+            "title": groups["source_title"],
+            "publisher": "",
+            "date": groups["source_date"],
+            "grade": i18n.t("trust.user_supplied", lang),
+            "figures": groups["what"],
+            "note": "",
+            "link": groups["source_url"].map(safe.http_link),
+        }
+    )
+
+
 @cached(max_entries=256)
 def _sources_table(facts: Facts, view: View, everything: bool) -> pd.DataFrame:
     dataset, lang = facts.dataset, view.lang
@@ -586,6 +606,8 @@ def _sources_table(facts: Facts, view: View, everything: bool) -> pd.DataFrame:
         }
     )
     table = pd.concat([table, computed], ignore_index=True) if len(computed) else table.reset_index(drop=True)
+    supplied = user_sources(sourced[sourced["trust"] == "user"], lang)
+    table = pd.concat([supplied, table], ignore_index=True) if len(supplied) else table
     return table.rename(columns={key: i18n.t(text, lang) for key, text in SOURCE_COLUMNS.items()})
 
 

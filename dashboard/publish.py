@@ -24,7 +24,6 @@ import hashlib
 import hmac
 import io
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -97,15 +96,6 @@ def canonical(facts: pd.DataFrame) -> bytes:
 
 def dataset_id(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
-
-
-def http_link(url: object) -> str | None:
-    """A published source URL as a link only when it is http(s) with a host; anything else
-    (javascript:, data:, a bare word) stays text."""
-    if not isinstance(url, str):
-        return None
-    match = re.match(r"(?i)^https?://[^\s/?#]+", url.strip())
-    return url.strip() if match else None
 
 
 def key_matches(given: object, expected: str) -> bool:

@@ -7,6 +7,8 @@ Streamlit renders Markdown in st.error/st.warning/st.caption; anything that came
 import re
 from html import escape
 
+_HTTP_LINK = re.compile(r"(?i)https?://[^\s/?#]+\S*")
+
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
 
 
@@ -44,3 +46,11 @@ def xml(text: object) -> str:
 def svg_title(lines) -> str:
     """A mark's tooltip: an SVG `<title>` of "label: value" lines, those without a value left out."""
     return "<title>" + xml("\n".join(f"{label}: {value}" for label, value in lines if value not in (None, ""))) + "</title>"
+
+
+def http_link(url: object) -> str | None:
+    """A user's source URL as a link target only when it is http(s) with a host; anything else
+    (javascript:, data:, a bare word, a URL with spaces) is None: shown as text, if at all."""
+    if not isinstance(url, str) or not _HTTP_LINK.fullmatch(url.strip()):
+        return None
+    return url.strip()

@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
-from dashboard import app, data, publish, state
+from dashboard import app, data, publish, safe, state
 
 APP = str(data.BUNDLED_DATA_DIR.parent / "streamlit_app.py")
 HEADER = "zone_id,year,metric,industry,value,unit,qualifier,source_title,source_url,source_date,note"
@@ -70,10 +70,11 @@ def test_the_canonical_bytes_read_back_as_the_same_facts():
 
 
 def test_a_source_url_is_a_link_only_when_it_is_http_or_https():
-    assert publish.http_link("https://example.org/a") == "https://example.org/a"
-    assert publish.http_link("HTTP://example.org") == "HTTP://example.org"
-    for bad in ("javascript:alert(1)", "data:text/html,x", "example.org", "//example.org", "https://", "", None, 3):
-        assert publish.http_link(bad) is None, bad
+    assert safe.http_link("https://example.org/a?b=1") == "https://example.org/a?b=1"
+    assert safe.http_link("HTTP://example.org") == "HTTP://example.org"
+    bad = ("javascript:alert(1)", "data:text/html,x", "example.org", "//example.org", "https://", "https://a b", "", None, 3)
+    for url in bad:
+        assert safe.http_link(url) is None, url
 
 
 def test_the_key_is_compared_exactly():
@@ -312,7 +313,7 @@ def test_publish_then_open_the_link_in_a_new_session_in_english(monkeypatch, tmp
     other = page(monkeypatch, db, {**YINGTAN, "lang": "en", "data": ident}, JX_PUBLISH="on")
     assert headline(other) == "130 billion yuan"
     banner = " ".join(texts(other.info))
-    assert ident in banner and "1 figures" in banner and "user-supplied" in banner and "not checked" in banner
+    assert ident in banner and "figures in it: 1" in banner and "user-supplied" in banner and "not checked" in banner
     assert not other.warning
     # back to the bundled view: the figure and the link lose the data set
     other.button(key="back_to_bundled").click().run()
@@ -368,3 +369,16 @@ def test_a_damaged_set_gives_a_clear_notice_and_the_bundled_view(monkeypatch, tm
     assert headline(at) == "1,258 亿元"
     assert any("已损坏" in e for e in texts(at.error))
     assert "data" not in at.query_params
+
+
+def test_a_published_sources_url_is_a_link_only_when_it_is_http(monkeypatch, tmp_path):
+    db = str(tmp_path / "p.db")
+    rows = [ROWS[0], ROWS[0].replace("yingtan", "xinyu").replace("https://example.org/a", "javascript:alert(1)")]
+    ident = publish.Store(db).publish(content_of(*rows), 2)[0].id
+    at = page(monkeypatch, db, {"zone": ["yingtan", "xinyu"], "metric": "industrial_revenue", "tab": "sources", "data": ident})
+    table = next(d.value for d in at.dataframe if "来源等级" in d.value.columns or len(d.value.columns) == 7)
+    supplied = table[table.iloc[:, 3] == "用户上传"]
+    assert len(supplied) == 2, table.to_dict("records")
+    links = dict(zip(supplied.iloc[:, 0], supplied.iloc[:, -1]))
+    assert set(supplied.iloc[:, -1].map(lambda v: v if isinstance(v, str) else None)) == {"https://example.org/a", None}
+    assert all(title == "鹰潭高新区管委会 内部统计" for title in links)

@@ -70,7 +70,7 @@ def publish_on(new_page, hosted, replica: int) -> tuple[str, str, str]:
     expect(page.get_by_text("此链接打开的是内置数据")).to_have_count(0)
     figure = headline(page).text_content()
     text = banner(page, ident).text_content()
-    assert "2 条数据" in text and "用户提供" in text and "未核对" in text
+    assert "2 条数据" in text and "用户上传" in text and "未核对" in text
     assert served.replicas() == {replica}
     page.context.close()
     return link, figure, text
