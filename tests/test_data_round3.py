@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from dashboard import data
+from tools import check_data
 
 DATA = data.BUNDLED_DATA_DIR
 DATA_README = (DATA / "README.md").read_text(encoding="utf-8")
@@ -48,19 +49,14 @@ def reader_texts(side: str | None = None):
 
 # 1. No mirror address reaches a reader --------------------------------------------------------------
 
-SYNDICATORS = ("pressreader.com", "menafn.com", "globenewswire.com")
-ADDRESS = re.compile(r"https?:|www\.|\b[a-z0-9-]+(\.[a-z0-9-]+)*\.(com|cn|org|net|cc|io|info|top|xyz)\b", re.I)
+# The rule is make check-data's (tools/check_data.py), so a data update is checked as this test checks.
+SYNDICATORS, ADDRESS = check_data.SYNDICATORS, check_data.ADDRESS
 
 
 def mirror_labels() -> set[str]:
     """The name part of every mirror's host (jsmbw.com → jsmbw), as a reader would spot it; a
     syndication service (PressReader, MENAFN) is named as the distributor it is."""
-    labels = set()
-    for s in csv_rows("sources.csv"):
-        if s["trust"] == "mirror" and s["host"] and s["host"].removeprefix("www.") not in SYNDICATORS:
-            parts = [p for p in s["host"].lower().split(".") if p not in {"www", "m", "com", "cn", "org", "net", "cc"}]
-            labels.update(p for p in parts if len(p) > 3)
-    return labels
+    return check_data.host_labels(check_data.mirror_hosts(csv_rows("sources.csv")))
 
 
 def test_no_address_or_mirror_host_in_any_reader_text():
