@@ -56,6 +56,7 @@ LIGHT_CSS = (
 # focus gets it back after the rerun redraws the map. The component's data: {"svg", "words"}.
 MAP_KEY = "map"
 VIEW_WIDGETS = ("w_lang", "w_zones", "w_industries", "w_metric", "w_year", "w_tab")  # set_filters seeds them
+MAP_PICK = f"{MAP_KEY}__events"  # the user key in the id of the map's trigger (Streamlit's "<key>__events")
 SVG_JS = """
 export default function ({ parentElement, data, setTriggerValue }) {
   let box = parentElement.querySelector(".jx-svg");
@@ -472,7 +473,8 @@ def sent_before_drawn() -> frozenset[str]:
         sent = {user_key_from_element_id(w.id) for w in get_session_state().get_widget_states()}
     except Exception:  # Streamlit's internals moved: behave as before
         return frozenset()
-    return frozenset(key for key in VIEW_WIDGETS if key in sent and key not in st.session_state)
+    unseen = {key for key in VIEW_WIDGETS if key in sent and key not in st.session_state}
+    return frozenset(unseen | ({MAP_PICK} & sent) if unseen else ())  # the page sends every widget's state with a click
 
 
 def after_reconnect(vocab: state.Vocabulary) -> None:
@@ -488,6 +490,8 @@ def after_reconnect(vocab: state.Vocabulary) -> None:
     if "w_tab" in sent:
         labels = {i18n.t(f"section.{tab}", drawn.lang): tab for tab in state.TABS}
         changed = state.open_tab(changed, labels.get(ss.get("w_tab"), ""))
+    if MAP_PICK in sent:
+        changed = state.after_map_pick(changed, getattr(ss.get(MAP_KEY), "pick", None), vocab)
     if changed != drawn:
         ss.reconnect_view = changed
         st.rerun()

@@ -302,8 +302,9 @@ def test_when_a_replica_stops_its_pages_reconnect_to_another_and_the_first_click
     and the test below show both); the app takes the widgets the page sent over the URL's view
     (dashboard/app.py init_filters)."""
     doomed, doomed_served = open_hosted(new_page, hosted, "?zone=ganzhou", route_to=0, locale="zh")
+    mapped, mapped_served = open_hosted(new_page, hosted, "?zone=ganzhou", route_to=0, locale="zh")
     other, other_served = open_hosted(new_page, hosted, "?zone=yingtan", route_to=1, locale="zh")
-    assert doomed_served.replicas() == {0} and other_served.replicas() == {1}
+    assert doomed_served.replicas() == mapped_served.replicas() == {0} and other_served.replicas() == {1}
     before = len(doomed_served.responses)
     websockets_before = len(doomed_served.websockets)
 
@@ -341,6 +342,16 @@ def test_when_a_replica_stops_its_pages_reconnect_to_another_and_the_first_click
     doomed.wait_for_url(re.compile(r"\?zone=ganzhou$"), timeout=WAIT)
     wait_idle(doomed)
     expect(doomed.get_by_role("heading", name="赣州高新区概况")).to_be_visible(timeout=WAIT)
+
+    # A first pick on the map of a reconnected page works as well (a zone point, then its card's
+    # filter button): Yingtan joins Ganzhou.
+    connected_again(mapped)
+    mapped.locator(f'{MAP} path[aria-label^="鹰潭高新区:"]').first.click()
+    mapped.locator(".jx-card:not([hidden]) button.act").click()
+    mapped.wait_for_url(re.compile(r"yingtan"), timeout=WAIT)
+    wait_idle(mapped, timeout=60_000)
+    assert sorted(query(mapped)["zone"]) == ["ganzhou", "yingtan"]
+    expect(mapped.get_by_test_id("stMultiSelect").first).to_contain_text("鹰潭高新区", timeout=WAIT)
     print(f"reconnected to replica {sorted(after)} {reconnect_s:.1f} s after replica 0 stopped")
 
 
