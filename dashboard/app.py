@@ -664,11 +664,13 @@ def upload_box(dataset: data.Dataset, vocab: state.Vocabulary, lang: str) -> Non
     if not box.open:
         return
     box.caption(i18n.t("upload.help", lang))
+    if css := uploader_css(lang):
+        box.html(css)
     key = f"w_upload_{ss.get('upload_generation', 0)}"  # a new key empties the uploader on reset
     box.file_uploader(
         i18n.t("upload.choose", lang), type=["csv", "xlsx"], key=key, on_change=on_upload, args=(dataset, key, vocab)
     )
-    csv_template, xlsx_template = templates(dataset.folder)
+    csv_template, xlsx_template = templates(dataset.folder, lang)
     box.download_button(i18n.t("upload.template", lang) + " (CSV)", csv_template, "facts_template.csv", "text/csv", key="tpl_csv")
     box.download_button(
         i18n.t("upload.template", lang) + " (XLSX)",
@@ -682,9 +684,26 @@ def upload_box(dataset: data.Dataset, vocab: state.Vocabulary, lang: str) -> Non
 
 
 @st.cache_data(show_spinner=False)
-def templates(folder: str) -> tuple[bytes, bytes]:
+def templates(folder: str, lang: str) -> tuple[bytes, bytes]:
     dataset = data.load_dataset(folder)
-    return export.template_csv(dataset), export.template_xlsx(dataset)
+    return export.template_csv(dataset), export.template_xlsx(dataset, lang)
+
+
+def uploader_css(lang: str) -> str:
+    """Streamlit 1.67's uploader has no locale: its button says "Upload" and its limit line "20MB
+    per file • CSV, XLSX" in English whatever the page. On the Chinese page CSS hides those two
+    texts and writes ours in their place (the button keeps its role; the words come from
+    strings.toml, with no quote or backslash that could end the CSS string)."""
+    if lang == "en":
+        return ""
+    button, limit = (i18n.t(key, lang).replace("\\", "").replace('"', "") for key in ("upload.button", "upload.limit"))
+    zone = "[data-testid='stFileUploaderDropzone']"
+    return (
+        f"<style>{zone} button [data-testid='stMarkdownContainer'] p{{font-size:0}}"
+        f"{zone} button [data-testid='stMarkdownContainer'] p::after{{content:\"{button}\";font-size:0.875rem}}"
+        f"[data-testid='stFileUploaderDropzoneInstructions'] span{{font-size:0;white-space:normal}}"
+        f"[data-testid='stFileUploaderDropzoneInstructions'] span::after{{content:\"{limit}\";font-size:0.875rem}}</style>"
+    )
 
 
 def upload_messages(lang: str) -> None:
@@ -693,13 +712,7 @@ def upload_messages(lang: str) -> None:
         failed = ss.upload_error
         st.error(i18n.t("upload.failed", lang, file=safe.md(failed["name"]), n=failed["count"]))
         st.dataframe(
-            failed["table"].rename(
-                columns={
-                    "row": i18n.t("upload.col_row", lang),
-                    "column": i18n.t("upload.col_column", lang),
-                    "problem": i18n.t("upload.col_problem", lang),
-                }
-            ),
+            panels.upload_problems(failed["table"], lang),
             hide_index=True,
             width="stretch",
         )

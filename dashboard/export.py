@@ -111,10 +111,14 @@ def template_csv(dataset: Dataset) -> bytes:
     return to_csv_bytes(template_rows(dataset))
 
 
-def template_xlsx(dataset: Dataset) -> bytes:
-    """The template as .xlsx: sheet 1 the facts (two examples), sheet 2 what each column means and
-    the valid zone, metric and industry ids."""
+def template_xlsx(dataset: Dataset, lang: str = "zh") -> bytes:
+    """The template as .xlsx: sheet 1 the facts (two examples; its headers are the facts format's,
+    in either language), sheet 2 what each column means and the valid zone, metric and industry
+    ids, in `lang` (strings.toml "template.*")."""
     import openpyxl
+
+    def say(key: str, **kwargs: object) -> str:
+        return i18n.t(f"template.{key}", lang, **kwargs)
 
     book = openpyxl.Workbook()
     sheet = book.active
@@ -122,39 +126,26 @@ def template_xlsx(dataset: Dataset) -> bytes:
     sheet.append(FACT_COLUMNS)
     for row in template_rows(dataset).itertuples(index=False):
         sheet.append([v.item() if hasattr(v, "item") else v for v in row])
-    help_sheet = book.create_sheet("help")
-    help_sheet.append(["column", "required", "meaning"])
-    for column, meaning in COLUMN_HELP.items():
-        help_sheet.append([column, "yes" if column in REQUIRED_COLUMNS else "no", meaning])
+    help_sheet = book.create_sheet(say("sheet"))
+    help_sheet.append([say("column"), say("required"), say("meaning")])
+    for column in FACT_COLUMNS:
+        help_sheet.append(
+            [column, say("yes") if column in REQUIRED_COLUMNS else say("no"), say(f"col_{column}", first=schema.FIRST_YEAR)]
+        )
     help_sheet.append([])
-    help_sheet.append(["zone_id", "name_zh", "name_en"])
+    help_sheet.append(["zone_id", say("name_zh"), say("name_en")])
     for z in dataset.zones.itertuples():
         help_sheet.append([z.zone_id, z.short_zh, z.short_en])
-    help_sheet.append(["jiangxi_all", "九个国家高新区合计", "the nine zones combined"])
-    help_sheet.append(["national", "全国国家高新区", "all national high-tech zones"])
+    help_sheet.append(["jiangxi_all", i18n.t("zone.jiangxi_all", "zh"), i18n.t("zone.jiangxi_all", "en")])
+    help_sheet.append(["national", i18n.t("zone.national", "zh"), i18n.t("zone.national", "en")])
     help_sheet.append([])
-    help_sheet.append(["metric", "label_zh", "label_en", "unit"])
+    help_sheet.append(["metric", say("name_zh"), say("name_en"), say("unit")])
     for m in dataset.metrics.itertuples():
         help_sheet.append([m.metric, m.label_zh, m.label_en, m.unit])
     help_sheet.append([])
-    help_sheet.append(["industry", "name_zh", "name_en"])
+    help_sheet.append(["industry", say("name_zh"), say("name_en")])
     for i in dataset.industries.itertuples():
         help_sheet.append([i.industry, i.name_zh, i.name_en])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
-
-
-COLUMN_HELP = {
-    "zone_id": "one of the nine zone ids below, jiangxi_all or national",
-    "year": f"the year the figure describes, a whole number from {schema.FIRST_YEAR} to this year",
-    "metric": "a metric id from the list below",
-    "industry": "empty, or an industry id (or its Chinese/English name) when the figure concerns one industry",
-    "value": "the number, in the metric's unit (亿元 for money; 1 万亿元 = 10000 亿元)",
-    "unit": "the metric's unit; may be left empty",
-    "qualifier": "exact (default), over (超过), about (约) or under (不足)",
-    "source_title": "the title of the document the figure comes from (required)",
-    "source_url": "the document's address, if any",
-    "source_date": "its publication date, e.g. 2025-03",
-    "note": "any caveat: scope, estimate, revision …",
-}

@@ -148,3 +148,52 @@ def _decimal(value: object) -> Decimal | None:
     except (InvalidOperation, ValueError):
         return None
     return number if number.is_finite() else None
+
+
+# What an upload got wrong (dashboard/facts_file.py, dashboard/schema.py) is written in English
+# where it is raised: DataError's message is a contract (data/README.md) and the CLI's output.
+# The page shows each problem in its language: the message is matched whole against these
+# patterns, in order, and its parts go into the "problem.<name>" string. A message no pattern
+# knows is shown as it is (tests/test_upload_messages.py checks that every message the upload
+# corpus raises is known).
+_PROBLEMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.S), key)
+    for pattern, key in (
+        (r"the file is empty", "problem.empty"),
+        (r"not a readable \.xlsx workbook \((?P<kind>[^()]*)\)", "problem.bad_xlsx"),
+        (r"cannot open the file \((?P<why>.*)\)", "problem.cannot_open"),
+        (r"file is (?P<mb>[0-9.]+) MB; the limit is 20 MB", "problem.too_big"),
+        (r"file is over 20 MB; the limit is 20 MB", "problem.over_limit"),
+        (r"the file is UTF-16 text .*", "problem.utf16"),
+        (r"bytes that are neither UTF-8 nor GB18030 text.*", "problem.encoding"),
+        (r"binary data \(NUL byte\).*", "problem.binary"),
+        (r"not valid CSV \((?P<why>.*)\)", "problem.bad_csv"),
+        (r"required column is missing", "problem.missing_column"),
+        (r"the file has more than (?P<n>[0-9,]+) rows of figures.*", "problem.too_many_rows"),
+        (r"(?P<n>[0-9]+) cells but the header has (?P<width>[0-9]+) columns", "problem.width"),
+        (r"the file has a header but no rows of figures", "problem.no_rows"),
+        (r"empty cell where a value is required", "problem.empty_cell"),
+        (r"invalid value (?P<value>.*) \((?P<check>[^()]*)\)", "problem.invalid_value"),
+        (r"unknown zone id .*", "problem.unknown_zone"),
+        (r"year must be a whole number from (?P<first>[0-9]+) to (?P<last>[0-9]+)", "problem.bad_year"),
+        (r"unknown metric id .*", "problem.unknown_metric"),
+        (r"unknown industry \(use .*", "problem.unknown_industry"),
+        (r"value must be a finite number.*", "problem.bad_value"),
+        (r"qualifier must be exact, over, about or under", "problem.bad_qualifier"),
+        (r"source_title is empty.*", "problem.no_source"),
+        (r"unit does not match the metric's unit", "problem.unit_mismatch"),
+        (r"a count or rank cannot be negative", "problem.negative"),
+        (r"another row has the same zone, year, metric, industry and source but a different value", "problem.conflict"),
+    )
+)
+
+
+def problem_text(message: str, lang: str) -> str:
+    """An upload problem in the page's language (English: as it was raised)."""
+    if lang == "en":
+        return message
+    for pattern, key in _PROBLEMS:
+        match = pattern.fullmatch(message)
+        if match:
+            return t(key, lang, **match.groupdict())
+    return message

@@ -840,3 +840,16 @@ def map_picture_words(facts: Facts, view: View, link: str) -> picture.Words:
         link_line=i18n.t("picture.link", lang, link=link) if link else "",
         link=link,
     )
+
+
+def upload_problems(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """What an upload got wrong, in the page's language: a problem of the whole file says so
+    instead of a blank row number."""
+    whole_file = i18n.t("upload.whole_file", lang)
+    return pd.DataFrame(
+        {
+            i18n.t("upload.col_row", lang): [whole_file if pd.isna(row) else str(row) for row in table["row"]],
+            i18n.t("upload.col_column", lang): table["column"],
+            i18n.t("upload.col_problem", lang): [i18n.problem_text(message, lang) for message in table["problem"]],
+        }
+    )

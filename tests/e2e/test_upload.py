@@ -51,3 +51,25 @@ def test_a_gb18030_file_overlays_the_figures_and_reset_restores_them(open_app):
     page.get_by_role("button", name="恢复内置数据").click()
     expect(headline(page)).to_contain_text("1,258 亿元")
     expect(page.get_by_test_id("stAlert").filter(has_text="鹰潭统计.csv")).to_have_count(0)
+
+
+def test_the_chinese_page_speaks_chinese_in_the_uploader_and_its_problems(open_app):
+    """Issue 20.6: Streamlit's uploader has no locale: our words replace its English ones (CSS),
+    and a broken workbook's problem reads in Chinese, with no blank row number."""
+    page = open_app("/", locale="zh", viewport="phone")
+    page.get_by_test_id("stExpandSidebarButton").click()
+    expander = page.get_by_test_id("stExpander").filter(has_text="使用自己的数据")
+    expander.locator("summary").click()
+    zone = page.get_by_test_id("stFileUploaderDropzone")
+    said = zone.evaluate(
+        """z => [z.querySelector('button p'), z.querySelector('[data-testid="stFileUploaderDropzoneInstructions"] span')]
+        .map(e => [getComputedStyle(e).fontSize, getComputedStyle(e, '::after').content])"""
+    )
+    assert said == [["0px", '"选择文件"'], ["0px", '"每个文件 ≤ 20 MB · CSV、XLSX"']]
+    expander.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+        files=[{"name": "broken.xlsx", "mimeType": "application/octet-stream", "buffer": b"PK\x03\x04 not really a workbook"}]
+    )
+    expect(page.get_by_test_id("stAlert").filter(has_text="broken.xlsx")).to_be_visible()
+    problems = page.get_by_test_id("stDataFrame").first
+    expect(problems).to_contain_text("整个文件")
+    expect(problems).to_contain_text("不是可读取的 .xlsx 工作簿")
