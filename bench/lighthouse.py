@@ -58,7 +58,7 @@ AUDITS = (
 )
 
 
-def run_once(url: str, out_path: Path) -> dict:
+def run_once(url: str, out_path: Path, extra_chrome_flags: tuple[str, ...] = ()) -> dict:
     """One Lighthouse run on `url`; the full report is written to `out_path`. Returns the figures."""
     if not LIGHTHOUSE.exists():
         raise RuntimeError(f"{LIGHTHOUSE} is missing: run `npm ci` (make bench does).")
@@ -70,7 +70,7 @@ def run_once(url: str, out_path: Path) -> dict:
         f"--output-path={out_path}",
         "--quiet",
         f"--only-categories={','.join(CATEGORIES)}",
-        f"--chrome-flags={' '.join(CHROME_FLAGS)}",
+        f"--chrome-flags={' '.join([*CHROME_FLAGS, *extra_chrome_flags])}",
         "--max-wait-for-load=60000",
     ]
     env = {**os.environ, "CHROME_PATH": find_chromium()}

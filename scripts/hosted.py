@@ -113,13 +113,15 @@ def render_site(
     base_path: str = DEFAULT_BASE_PATH,
     replica_header: bool = True,
     compression: bool = True,
+    tls: tuple[int, Path, Path] | None = None,
 ) -> str:
     """deploy/nginx/jx-zones.conf with this run's replicas, port and base path.
 
     Changes nothing else: the upstream servers between the "replicas" markers, `listen 80` →
     `listen 127.0.0.1:<port>`, `/jx-zones` → `/<base_path>`, and (replica_header) one
     `add_header X-Jx-Replica $upstream_addr` beside the route cookie's. `compression=False` turns
-    gzip and brotli off (bench/hosted.py measures the same stack without them).
+    gzip and brotli off (bench/hosted_bench.py measures the same stack without them). `tls=(port,
+    certificate, key)` also enables the file's TLS lines (HTTP/2), listening on 127.0.0.1:<port>.
     """
     base_path = check_base_path(base_path)
     servers = "".join(f"    server 127.0.0.1:{port};\n" for port in ports)
@@ -148,7 +150,38 @@ def render_site(
         text, n = re.subn(r"^(\s*)(gzip|brotli) on;$", r"\g<1>\g<2> off;", text, flags=re.M)
         if n != 2:
             raise ValueError("the nginx template has no 'gzip on;' and 'brotli on;' lines")
+    if tls:
+        text = enable_tls(text, *tls)
     return text
+
+
+def enable_tls(site: str, port: int | None, cert: Path, key: Path) -> str:
+    """The site file with its TLS lines (between "# tls: begin/end") uncommented, on `cert`/`key`,
+    listening on 127.0.0.1:<port> instead of 443 (port None: left at 443)."""
+    block = re.search(r"# tls: begin\n(.*?)\s*# tls: end", site, re.S)
+    if not block:
+        raise ValueError("the nginx template has no '# tls: begin/end' block")
+    lines = re.sub(r"^(\s*)# ", r"\1", block.group(1), flags=re.M)
+    lines = re.sub(r"ssl_certificate\s+\S+;", f"ssl_certificate {cert};", lines)
+    lines = re.sub(r"ssl_certificate_key\s+\S+;", f"ssl_certificate_key {key};", lines)
+    if port:
+        lines, n = re.subn(r"listen 443 ssl", f"listen 127.0.0.1:{port} ssl", lines)
+        if n != 1:
+            raise ValueError("the nginx template's TLS block has no 'listen 443 ssl' line")
+    return site[: block.start(1)] + lines + site[block.end(1) :]
+
+
+def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
+    """A throwaway certificate for 127.0.0.1 (openssl), for the TLS lines in tests and benchmarks."""
+    cert, key = folder / "tls-cert.pem", folder / "tls-key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1"]
+        + ["-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+        check=True,
+        capture_output=True,
+        stdin=subprocess.DEVNULL,
+    )
+    return cert, key
 
 
 def render_main(prefix: Path, site: Path, *, log_dir: Path) -> str:
@@ -242,6 +275,7 @@ class Hosted:
         args: tuple[str, ...] = (),
         python: str = sys.executable,
         compression: bool = True,
+        tls: bool = False,
     ):
         if replicas < 1:
             raise ValueError("at least one replica")
@@ -251,6 +285,10 @@ class Hosted:
         self.url = f"http://127.0.0.1:{self.port}/{self.base_path}/"
         self.script, self.args, self.python = script, tuple(args), python
         self.compression = compression
+        # tls=True: the site file's TLS lines (HTTP/2) on a second port with a throwaway certificate;
+        # `tls_url` is the https link (bench/hosted_bench.py). Health checks use the http port.
+        self.tls_port = free_port() if tls else None
+        self.tls_url = f"https://127.0.0.1:{self.tls_port}/{self.base_path}/" if tls else None
         self.env = dict(env or {})
         self.cookie_secret = (
             self.env.get("STREAMLIT_SERVER_COOKIE_SECRET")
@@ -355,6 +393,7 @@ class Hosted:
                 listen_port=self.port,
                 base_path=self.base_path,
                 compression=self.compression,
+                tls=(self.tls_port, *self_signed_certificate(self.prefix)) if self.tls_port else None,
             )
         )
         conf = self.prefix / "nginx.conf"

@@ -433,26 +433,12 @@ def test_the_rules_for_phones_are_in_the_site_file():
 
 def tls_enabled(site: str, cert: Path, key: Path, port: int | None = None) -> str:
     """The site file with its TLS lines uncommented, on a throwaway certificate."""
-    block = re.search(r"# tls: begin\n(.*?)\s*# tls: end", site, re.S)
-    assert block, "no '# tls: begin/end' block"
-    lines = re.sub(r"^(\s*)# ", r"\1", block.group(1), flags=re.M)
-    lines = re.sub(r"ssl_certificate\s+\S+;", f"ssl_certificate {cert};", lines)
-    lines = re.sub(r"ssl_certificate_key\s+\S+;", f"ssl_certificate_key {key};", lines)
-    if port:
-        lines = lines.replace("listen 443 ssl", f"listen 127.0.0.1:{port} ssl")
-    return site[: block.start(1)] + lines + site[block.end(1) :]
+    return hosted.enable_tls(site, port, cert, key)
 
 
 @pytest.fixture(scope="module")
 def certificate(tmp_path_factory) -> tuple[Path, Path]:
-    folder = tmp_path_factory.mktemp("tls")
-    cert, key = folder / "cert.pem", folder / "key.pem"
-    result = run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1"]
-        + ["-keyout", key, "-out", cert]
-    )
-    assert result.returncode == 0, result.stderr
-    return cert, key
+    return hosted.self_signed_certificate(tmp_path_factory.mktemp("tls"))
 
 
 def test_nginx_accepts_the_tls_example_with_http2(nginx, tmp_path, certificate):
@@ -474,7 +460,7 @@ def test_make_hosted_without_compression_changes_only_the_two_switches():
 
 @pytest.fixture(scope="module")
 def probe_hosted(nginx):
-    with hosted.Hosted(replicas=1, base_path="jx-zones", script="tests/e2e/apps/harness_probe.py") as running:
+    with hosted.Hosted(replicas=1, base_path="jx-zones", script="tests/e2e/apps/harness_probe.py", tls=True) as running:
         yield running
 
 
@@ -594,3 +580,12 @@ def test_the_image_gets_the_proxys_first_paint_built_in(tmp_path):
     (broken / "index.html").write_text((broken / "index.html").read_text().replace('<div id="root"></div>', "<main></main>"))
     with pytest.raises(SystemExit, match="no longer have"):
         first_paint.main(["--static", str(broken)])
+
+
+def test_over_tls_the_proxy_speaks_http2_and_sends_hsts(probe_hosted):
+    """The site file's TLS lines, enabled on a throwaway certificate (scripts/hosted.py tls=True)."""
+    result = run(["curl", "-sk", "--http2", "-o", "/dev/null", "-D", "-", "-H", "Accept-Encoding: br", probe_hosted.tls_url])
+    head = result.stdout.lower()
+    assert result.returncode == 0 and head.startswith("http/2 200"), result.stdout + result.stderr
+    assert "strict-transport-security: max-age=31536000" in head
+    assert "content-security-policy: default-src 'self'" in head and "content-encoding: br" in head
