@@ -52,7 +52,10 @@ LABEL_SPLIT_X = float(geo.web_mercator(116.0, 0.0)[0])
 LABEL_GAP_PX = 4
 MAP_PADDING = {"left": 24, "right": 24, "top": 4, "bottom": 4}
 TITLE_HEIGHT = 28
-LEGEND_HEIGHT = 52
+LEGEND_HEIGHT = 100  # the colours and dots row, then the dot sizes row
+# A zone's tap target: at least this radius (the SVG's units; ~0.81 px each on a 390 px phone, so
+# 24 CSS px across, WCAG 2.2 target size), an invisible circle under the visible dots.
+ZONE_HIT_RADIUS = 15
 LEGEND_WIDTH = 160
 
 ZONE_POINT_COLUMNS = (
@@ -68,6 +71,7 @@ ZONE_POINT_COLUMNS = (
     "source",
     "selected",
     "approx_note",
+    "city_adcode",
 )
 _REQUIRED_ZONE_COLUMNS = ("zone_id", "x", "y", "label")
 
@@ -94,6 +98,7 @@ class MapTexts:
     source: str
     approx_note: str
     city_name_field: str = "name_zh"
+    size_title: str = ""  # what a dot's size shows, e.g. "Dot area: high-tech enterprises (count)"
 
 
 def _json_scalar(value: Any) -> Any:
@@ -291,10 +296,12 @@ def map_svg(city_features: Sequence[Mapping[str, Any]], zone_points: pd.DataFram
     return "".join(
         [
             _svg_open(texts),
-            _city_marks(cities, paths, low, high, texts),
+            _city_marks(cities, paths, low, high, texts, hosts={row["city_adcode"] for row in zones}),
+            _zone_hits(zones, frame),
             _zone_marks(zones, frame, texts),
             _zone_labels(zones, frame),
             _legend(texts, low, high, has_values=bool(values), has_blank=len(values) < len(cities)),
+            _size_legend(texts, max((row["value"] for row in zones if row["value"] is not None), default=None)),
             "</svg>",
         ]
     )
@@ -327,17 +334,58 @@ def _tip(texts: MapTexts, row: Mapping[str, Any], lines: Sequence[tuple[str, str
     return safe.svg_title((getattr(texts, word), row[key]) for word, key in lines)
 
 
-def _city_marks(cities: Sequence[Mapping[str, Any]], paths: Mapping[int, str], low: float, high: float, texts: MapTexts) -> str:
-    """A path per city, shaded by its value between `low` and `high` (grey without a figure)."""
+def _city_marks(
+    cities: Sequence[Mapping[str, Any]], paths: Mapping[int, str], low: float, high: float, texts: MapTexts, hosts: set[str]
+) -> str:
+    """A path per city, shaded by its value between `low` and `high` (grey without a figure); a
+    city that hosts none of the zones (`hosts`: their city adcodes, as text; {""} when unknown)
+    has nothing to filter, so no pick value (its value card shows no filter button)."""
     out = ['<g role="graphics-object" aria-roledescription="cities">']
     for row in cities:
         code = int(row["adcode"])
+        pick = f'data-pick="city:{code}" ' if str(code) in hosts or hosts == {""} else ""
         fill = NO_VALUE_COLOR if row["value"] is None else _shade(row["value"], low, high)
         out.append(
             f'<path class="city" d="{paths.get(code, "")}" fill="{fill}" stroke="{CITY_BORDER_COLOR}" stroke-width="0.8" '
-            f'data-pick="city:{code}" role="graphics-symbol" aria-roledescription="city" '
+            f'{pick}role="graphics-symbol" aria-roledescription="city" '
             f'aria-label="{safe.xml(row["description"])}">{_tip(texts, row, CITY_TIP)}</path>'
         )
+    return "".join(out) + "</g>"
+
+
+def _zone_hits(zones: Sequence[Mapping[str, Any]], frame: _Frame) -> str:
+    """An invisible circle of at least ZONE_HIT_RADIUS per zone, under all the dots (a dot keeps
+    its own taps), with the zone's pick value: a tap near a small dot opens its card."""
+    out = ['<g class="hits" aria-hidden="true">']
+    for row in zones:
+        x, y = frame.xy(row["x"], row["y"])
+        r = max(row["radius"], ZONE_HIT_RADIUS)
+        out.append(f'<path class="hit" d="{svg_charts.circle_path(x, y, r)}" data-pick="zone:{safe.xml(row["zone_id"])}"/>')
+    return "".join(out) + "</g>"
+
+
+def _size_legend(texts: MapTexts, largest: float | None) -> str:
+    """Under the colours: what a dot's size says, with the dot of the largest value and of a round
+    smaller one, each with its number (dot areas are proportional to the values)."""
+    if not largest or largest <= 0:
+        return ""
+    top = TITLE_HEIGHT + MAP_HEIGHT + 56
+    left = MAP_PADDING["left"]
+    smaller = float(f"{largest / 4:.0e}")  # a quarter of the largest, to one significant digit
+    out = [
+        '<g class="legend" aria-hidden="true">',
+        f'<text class="ink small" x="{left}" y="{top + 10}">{safe.xml(texts.size_title)}</text>',
+    ]
+    x = left + svg_charts.text_width(texts.size_title, 11) + 12
+    for value in (largest, smaller) if 0 < smaller < largest else (largest,):
+        r = _zone_radius_px(value, largest)
+        cy = top + 40 - r  # the dots stand on one line
+        number = _number(value) if value >= 10 else f"{value:g}"
+        out.append(
+            f'<path d="{svg_charts.circle_path(x + r, cy, r)}" fill="{ZONE_FILL}" fill-opacity="0.9" stroke="{ZONE_STROKE}"/>'
+        )
+        out.append(f'<text class="ink small" x="{x + 2 * r + 4:.1f}" y="{top + 40:.1f}">{number}</text>')
+        x += 2 * r + 8 + svg_charts.text_width(number, 11) + 8
     return "".join(out) + "</g>"
 
 

@@ -525,14 +525,20 @@ def _map_svg(facts: Facts, view: View, highlight: bool) -> str:
             "source": zones["zone_id"].map(totals["source"]).fillna(""),
             "selected": zones["zone_id"].isin(view.zones) & highlight,
             "approx_note": i18n.t("map.approximate_location", lang),
+            "city_adcode": zones["zone_id"].map(geo.zone_cities(zones)),
         }
     )
-    label, _ = _metric(dataset, view.metric, lang)
+    label, metric = _metric(dataset, view.metric, lang)
+    unit = i18n.fmt_axis_unit(metric["unit"], lang)
+    size_title = i18n.t("map.size_legend", lang, metric=label) + (
+        (f"（{unit}）" if lang == "zh" else f" ({unit})") if unit else ""
+    )
     texts = map_chart.MapTexts(
         **{word: i18n.t(key, lang) for word, key in MAP_WORDS.items()},
         no_data=no_data,
         zone_value=label,
         city_name_field="name_zh" if lang == "zh" else "name_en",
+        size_title=size_title,
     )
     return map_chart.map_svg(geo.prefecture_features(cities), points, texts)
 

@@ -33,6 +33,7 @@ TEXTS_EN = MapTexts(
     source="Source",
     approx_note="Location",
     city_name_field="name_en",
+    size_title="Dot area: revenue (100 million yuan)",
 )
 TEXTS_ZH = dataclasses.replace(
     TEXTS_EN,
@@ -106,8 +107,9 @@ def svg() -> ET.Element:
 
 
 def marks(root: ET.Element, kind: str) -> dict[str, ET.Element]:
-    """The map's clickable marks of one kind by their pick id ("zone:<id>" / "city:<adcode>")."""
-    found = root.iterfind(".//svg:path[@data-pick]", NS)
+    """The map's clickable marks of one kind by their pick id ("zone:<id>" / "city:<adcode>"), not
+    the invisible hit circles under the zones."""
+    found = (el for el in root.iterfind(".//svg:path[@data-pick]", NS) if el.get("class") != "hit")
     return {el.get("data-pick").split(":", 1)[1]: el for el in found if el.get("data-pick").startswith(kind + ":")}
 
 
@@ -252,3 +254,19 @@ def test_a_tiny_map_whole(literal_svg):
     zone = {"zone_id": ["a"], "x": [500.0], "y": [500.0], "label": ["A <HTZ>"], "value": [2.0], "value_text": ["2"]}
     svg = map_chart.map_svg([{**city, "vintage": "first release"}], pd.DataFrame({**zone, "selected": [True]}), TEXTS_EN)
     literal_svg("tiny_map", svg)
+
+
+def test_every_zone_has_a_hit_circle_of_at_least_the_touch_radius_under_the_dots(svg):
+    hits = [el for el in svg.iter(f"{{{NS['svg']}}}path") if el.get("class") == "hit"]
+    assert {el.get("data-pick") for el in hits} == {f"zone:{z}" for z in marks(svg, "zone")}
+    for el in hits:
+        radius = float(re.search(r"a([\d.]+),", el.get("d")).group(1))
+        assert radius >= map_chart.ZONE_HIT_RADIUS
+    order = [el.get("class") for el in svg.iter(f"{{{NS['svg']}}}path") if el.get("class") in ("hit", "zone")]
+    assert order.index("zone") > max(i for i, c in enumerate(order) if c == "hit")  # the dots on top
+
+
+def test_the_map_says_what_dot_size_means_with_the_largest_value():
+    texts = [el.text for el in ET.fromstring(draw()).iter(f"{{{NS['svg']}}}text")]
+    assert TEXTS_ZH.size_title in texts
+    assert any(t and t.replace(",", "").isdigit() for t in texts[texts.index(TEXTS_ZH.size_title) :])
