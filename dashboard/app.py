@@ -135,7 +135,7 @@ export default function ({ parentElement, data, setTriggerValue }) {
     box.svg = data.svg;
     box.close();
     box.firstChild.innerHTML = data.svg;
-    if (focused) box.querySelector(`svg [data-pick="${CSS.escape(focused)}"]`)?.focus();
+    if (focused) box.querySelector(`svg [data-pick="${CSS.escape(focused)}"][tabindex]`)?.focus();
   }
 }
 """
