@@ -238,51 +238,20 @@ def machine_note() -> str:
 
 
 async def bench(loads: int, *, app_script: str = APP, app_env: dict | None = None, lighthouse_runs: int = 5) -> int:
+    """The app against a bare Streamlit page: `loads` cold loads of each (alternating), their
+    reruns and a tab, RSS, the script's own rerun time and (`lighthouse_runs` > 0) Lighthouse.
+    Prints the table and the README lines, writes the raw numbers to test-results/; returns the
+    exit code: 0 when every budget holds and no page had an error, else 1."""
     started_note, load_before = machine_note(), os.getloadavg()[0]
     results: dict = {"app": {"script_path": app_script, "env": app_env or {}}, "bare": {}}
+    lighthouse_text, lighthouse_ok = "", True
     with (
         AppServer(app_script, env=app_env, log_dir=RESULTS, name="bench-app") as app,
         AppServer(BARE, log_dir=RESULTS, name="bench-bare") as bare,
     ):
-        async with async_playwright() as pw:
-            browser = await launch_chromium(pw)
-            servers = {"app": (app, True), "bare": (bare, False)}
-            # The first session on a fresh server pays for imports and cold caches: measured, not counted.
-            for name, (server, prefer_map) in servers.items():
-                first = await visit(browser, server, prefer_map=prefer_map)
-                results[name]["first_load_ms"] = first.load_ms
-            visits = {"app": [], "bare": []}
-            for i in range(loads):  # alternate which goes first, so neither always meets a busier machine
-                order = ("app", "bare") if i % 2 == 0 else ("bare", "app")
-                for name in order:
-                    server, prefer_map = servers[name]
-                    visits[name].append(await visit(browser, server, prefer_map=prefer_map, open_tab=name == "app"))
-            await browser.close()
+        visits = await _visit_both(app, bare, loads, results)
         for name, server in (("app", app), ("bare", bare)):
-            vs = visits[name]
-            tabbed = [v for v in vs if v.tab_ms is not None]
-            results[name].update(
-                load_ms=median([v.load_ms for v in vs]),
-                rerun_ms=median([r for v in vs for r in v.reruns_ms]),
-                rerun_server_ms=median([r for v in vs for r in v.reruns_server_ms]),
-                rerun_ws_kb=median([r for v in vs for r in v.rerun_ws_bytes]) / 1024,
-                tab_ms=median([v.tab_ms for v in tabbed]) if tabbed else None,
-                tab_server_ms=median([v.tab_server_ms for v in tabbed if v.tab_server_ms is not None]) if tabbed else None,
-                tab_ws_kb=median([v.tab_ws_bytes for v in tabbed]) / 1024 if tabbed else None,
-                tab=vs[0].tab if vs else "",
-                ws_by_kind_kb={k: round(n / 1024, 1) for k, n in sorted(vs[-1].ws_by_kind.items(), key=lambda kv: -kv[1])}
-                if vs
-                else {},
-                ws_kb=median([v.ws_bytes for v in vs]) / 1024,
-                rss_mb=server.rss_bytes() / 2**20,
-                interaction=vs[0].interaction if vs else "",
-                errors=[e for v in vs for e in v.errors],
-                loads_ms=[round(v.load_ms) for v in vs],
-                reruns_ms=[round(r) for v in vs for r in v.reruns_ms],
-                tabs_ms=[round(v.tab_ms) for v in tabbed],
-                cpu_ms={k: median([v.cpu_ms.get(k, 0) for v in vs]) for k in ("busy", "script", "layout")},
-            )
-        lighthouse_text, lighthouse_ok = "", True
+            results[name].update(_summary(visits[name], server))
         if lighthouse_runs:
             # After the loads and the RSS reading, on the same (warm) servers; Playwright's browser is closed.
             import lighthouse
@@ -292,7 +261,68 @@ async def bench(loads: int, *, app_script: str = APP, app_env: dict | None = Non
     for name, script in (("app", app_script), ("bare", BARE)):
         results[name]["script"] = script_rerun_ms(script, app_env if name == "app" else None)
 
-    a, b = results["app"], results["bare"]
+    rows, within = budget_rows(results["app"], results["bare"])
+    results["rows"] = rows
+    results["machine"] = {"before": started_note, "after": machine_note(), "load_before": load_before}
+    clean = _print_report(results, loads, app_script, app_env, started_note)
+    if lighthouse_text:
+        print("\n" + lighthouse_text)
+    print("\nFor the README (paste as is):\n")
+    print(readme_markdown(results, loads))
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / f"bench-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    out.write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str))
+    print(f"\nraw numbers: {out.relative_to(REPO_ROOT)}")
+    return 0 if within and lighthouse_ok and clean else 1
+
+
+async def _visit_both(app: AppServer, bare: AppServer, loads: int, results: dict) -> dict[str, list[Visit]]:
+    """`loads` visits of each page, alternating which goes first so neither always meets a busier
+    machine; each server's first visit (imports, cold caches) goes to results[...]["first_load_ms"],
+    measured but not counted."""
+    async with async_playwright() as pw:
+        browser = await launch_chromium(pw)
+        servers = {"app": (app, True), "bare": (bare, False)}
+        for name, (server, prefer_map) in servers.items():
+            first = await visit(browser, server, prefer_map=prefer_map)
+            results[name]["first_load_ms"] = first.load_ms
+        visits: dict[str, list[Visit]] = {"app": [], "bare": []}
+        for i in range(loads):
+            for name in ("app", "bare") if i % 2 == 0 else ("bare", "app"):
+                server, prefer_map = servers[name]
+                visits[name].append(await visit(browser, server, prefer_map=prefer_map, open_tab=name == "app"))
+        await browser.close()
+    return visits
+
+
+def _summary(vs: list[Visit], server: AppServer) -> dict:
+    """One page's figures from its visits: medians, every single timing, and the server's RSS now."""
+    tabbed = [v for v in vs if v.tab_ms is not None]
+    by_kind = sorted(vs[-1].ws_by_kind.items(), key=lambda kv: -kv[1]) if vs else []
+    return dict(
+        load_ms=median([v.load_ms for v in vs]),
+        rerun_ms=median([r for v in vs for r in v.reruns_ms]),
+        rerun_server_ms=median([r for v in vs for r in v.reruns_server_ms]),
+        rerun_ws_kb=median([r for v in vs for r in v.rerun_ws_bytes]) / 1024,
+        tab_ms=median([v.tab_ms for v in tabbed]) if tabbed else None,
+        tab_server_ms=median([v.tab_server_ms for v in tabbed if v.tab_server_ms is not None]) if tabbed else None,
+        tab_ws_kb=median([v.tab_ws_bytes for v in tabbed]) / 1024 if tabbed else None,
+        tab=vs[0].tab if vs else "",
+        ws_by_kind_kb={k: round(n / 1024, 1) for k, n in by_kind},
+        ws_kb=median([v.ws_bytes for v in vs]) / 1024,
+        rss_mb=server.rss_bytes() / 2**20,
+        interaction=vs[0].interaction if vs else "",
+        errors=[e for v in vs for e in v.errors],
+        loads_ms=[round(v.load_ms) for v in vs],
+        reruns_ms=[round(r) for v in vs for r in v.reruns_ms],
+        tabs_ms=[round(v.tab_ms) for v in tabbed],
+        cpu_ms={k: median([v.cpu_ms.get(k, 0) for v in vs]) for k in ("busy", "script", "layout")},
+    )
+
+
+def budget_rows(a: dict, b: dict) -> tuple[list[list[str]], bool]:
+    """The comparison table's rows (metric, app, bare, ratio, budget, ok) for the app's figures `a`
+    and the bare page's `b`, and whether every budget that was measured holds."""
     rows, ok_all = [], True
 
     def row(metric, app_v, bare_v, budget, ok, fmt="{:.0f}"):
@@ -339,15 +369,17 @@ async def bench(loads: int, *, app_script: str = APP, app_env: dict | None = Non
         "≤ 100 ms",
         a["script"]["median_ms"] <= 100,
     )
-    ok_all &= lighthouse_ok
-    results["rows"] = rows
-    results["machine"] = {"before": started_note, "after": machine_note(), "load_before": load_before}
+    return rows, ok_all
 
+
+def _print_report(results: dict, loads: int, app_script: str, app_env: dict | None, started_note: str) -> bool:
+    """The table and the details behind it on stdout; False when a page reported an error."""
+    a, b = results["app"], results["bare"]
     print(f"\nApp vs bare Streamlit page: medians of {loads} cold loads each (alternating), headless Chromium")
     if app_script != APP or app_env:
         print(f"app: {app_script} {' '.join(f'{k}={v}' for k, v in (app_env or {}).items())}")
     print(f"started {started_note}\nended   {results['machine']['after']}\n")
-    print(table(rows, ["metric", "app", "bare", "ratio", "budget", "ok"]))
+    print(table(results["rows"], ["metric", "app", "bare", "ratio", "budget", "ok"]))
     print(f"\napp interaction:  {a['interaction']}")
     print(f"bare interaction: {b['interaction']}")
     print(f"app tab:          {a['tab']}")
@@ -373,19 +405,12 @@ async def bench(loads: int, *, app_script: str = APP, app_env: dict | None = Non
         )
     )
     print(f"script cold run (ms): app {a['script']['cold_ms']:.0f}, bare {b['script']['cold_ms']:.0f}")
+    clean = True
     for name in ("app", "bare"):
         for err in results[name]["errors"]:
             print(f"{name} ERROR: {err}")
-            ok_all = False
-    if lighthouse_text:
-        print("\n" + lighthouse_text)
-    print("\nFor the README (paste as is):\n")
-    print(readme_markdown(results, loads))
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / f"bench-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    out.write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str))
-    print(f"\nraw numbers: {out.relative_to(REPO_ROOT)}")
-    return 0 if ok_all else 1
+            clean = False
+    return clean
 
 
 def readme_markdown(results: dict, loads: int) -> str:

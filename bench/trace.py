@@ -295,6 +295,11 @@ def short_url(url: str) -> str:
 
 
 def analyse(trace: dict, sync_mark: str, sync_page_ms: float, idle_ms: float, views: list[dict], serial: bool = False) -> dict:
+    """What the page's main thread did from navigation start until `idle_ms` (page clock): time by
+    category and by event, milestones, requests, scripting by URL and function, and one row per
+    Vega view of `views` (its CPU time too when the views were drawn one at a time, `serial`).
+    `sync_mark` is a performance.mark made at page time `sync_page_ms`: it ties the trace's clock
+    to the page's. Raises RuntimeError when the mark is not in the trace."""
     events = trace["traceEvents"] if isinstance(trace, dict) else trace
     mark = next((e for e in events if e.get("name") == sync_mark), None)
     if not mark:
@@ -312,98 +317,14 @@ def analyse(trace: dict, sync_mark: str, sync_page_ms: float, idle_ms: float, vi
     for name, us in selfs.items():
         by_category[category(name)] += us / 1000
     counts = collections.Counter(e["name"] for e in main if e.get("ph") == "X" and t0 <= e["ts"] <= t1)
-
-    # Milestones
-    milestones: dict[str, float] = {}
-    for e in events:
-        if e.get("pid") != pid:
-            continue
-        name = e.get("name")
-        if name in ("firstPaint", "firstContentfulPaint", "largestContentfulPaint::Candidate") and e["ts"] >= t0:
-            key = {
-                "firstPaint": "first paint",
-                "firstContentfulPaint": "first contentful paint",
-                "largestContentfulPaint::Candidate": "largest contentful paint (last candidate)",
-            }[name]
-            if key.startswith("largest") or key not in milestones:
-                milestones[key] = rel(e["ts"])
-        if name in ("domContentLoadedEventEnd", "loadEventEnd", "MarkDOMContent", "MarkLoad") and t0 <= e["ts"] <= t1:
-            milestones.setdefault(
-                {
-                    "MarkDOMContent": "DOMContentLoaded",
-                    "domContentLoadedEventEnd": "DOMContentLoaded",
-                    "MarkLoad": "load event",
-                    "loadEventEnd": "load event",
-                }[name],
-                rel(e["ts"]),
-            )
-    # Requests: when each script finished loading (the chart code is loaded lazily)
-    sends, finishes = {}, {}
-    for e in events:
-        data = (e.get("args") or {}).get("data") or {}
-        if e.get("pid") != pid:  # the page's requests only (not Chromium's own WebUI renderers)
-            continue
-        if e.get("name") == "ResourceSendRequest" and data.get("url"):
-            sends[data.get("requestId")] = (data["url"], e["ts"])
-        elif e.get("name") == "ResourceFinish":
-            finishes[data.get("requestId")] = e["ts"]
-    requests = sorted(
-        (
-            (short_url(url), rel(ts), rel(finishes[rid]) if rid in finishes else None)
-            for rid, (url, ts) in sends.items()
-            if ts <= t1
-        ),
-        key=lambda r: r[1],
-    )
-
-    # Scripting by URL and by function (self time, V8 sampling profiler)
+    milestones = _milestones(events, pid, t0, t1, rel)
+    requests = _requests(events, pid, t1, rel)
     nodes, samples = cpu_profile(events, pid, tid)
-    by_url: dict[str, float] = collections.defaultdict(float)
-    by_function: dict[str, float] = collections.defaultdict(float)
-    url_of_node = {}
-    for i, (ts, node_id) in enumerate(samples):
-        if not t0 <= ts <= t1:
-            continue
-        nxt = samples[i + 1][0] if i + 1 < len(samples) else ts
-        dt = max(0.0, min(nxt, t1) - ts) / 1000
-        frame = nodes.get(node_id, {}).get("callFrame", {})
-        fn = frame.get("functionName") or "(anonymous)"
-        url = frame.get("url", "")
-        url_of_node[node_id] = url
-        if fn in ("(idle)", "(program)", "(garbage collector)", "(root)"):
-            by_url[fn] += dt
-            continue
-        by_url[short_url(url)] += dt
-        by_function[f"{fn}  {short_url(url)}:{frame.get('lineNumber', -1) + 1}"] += dt
+    by_url, by_function = _scripting(nodes, samples, t0, t1)
 
     def cpu_between(a_ms: float, b_ms: float) -> float:
-        lo, hi = offset + a_ms * 1000, offset + b_ms * 1000
-        total = 0.0
-        for i, (ts, node_id) in enumerate(samples):
-            if lo <= ts < hi:
-                fn = nodes.get(node_id, {}).get("callFrame", {}).get("functionName", "")
-                if fn != "(idle)":
-                    nxt = samples[i + 1][0] if i + 1 < len(samples) else ts
-                    total += max(0.0, min(nxt, hi) - ts) / 1000
-        return total
+        return _busy_ms(nodes, samples, offset + a_ms * 1000, offset + b_ms * 1000)
 
-    view_rows = []
-    for v in views:
-        runs = v.get("runs", [])
-        end = max([r[1] for r in runs] + [v.get("embedEnd", v.get("start", 0))])
-        view_rows.append(
-            {
-                "key": v.get("key"),
-                "title": (v.get("title") or v.get("description") or "")[:40],
-                "queued_at_ms": round(v.get("queuedAt", 0)),
-                "start_ms": round(v.get("start", 0)),
-                "embed_ms": round(v["embedEnd"] - v["start"], 1) if v.get("embedEnd") else float("nan"),
-                "runs_ms": [round(b - a, 1) for a, b in runs],
-                "drawn_at_ms": round(end),
-                "cpu_ms": round(cpu_between(v.get("start", 0), end), 1) if serial else None,
-                "error": v.get("error"),
-            }
-        )
     layout = {
         name: {"count": counts.get(name, 0), "self_ms": round(selfs.get(name, 0) / 1000, 1)}
         for name in ("UpdateLayoutTree", "Layout", "PrePaint", "Paint", "Layerize", "Commit", "HitTest")
@@ -418,8 +339,111 @@ def analyse(trace: dict, sync_mark: str, sync_page_ms: float, idle_ms: float, vi
         "scripting_by_function_ms": {k: round(v, 1) for k, v in sorted(by_function.items(), key=lambda kv: -kv[1])[:40]},
         "style_layout_paint": layout,
         "top_events_self_ms": {k: round(v / 1000, 1) for k, v in sorted(selfs.items(), key=lambda kv: -kv[1])[:25]},
-        "vega_views": view_rows,
+        "vega_views": [_view_row(v, cpu_between if serial else None) for v in views],
         "profile_samples": len(samples),
+    }
+
+
+MILESTONE_NAMES = {
+    "firstPaint": "first paint",
+    "firstContentfulPaint": "first contentful paint",
+    "largestContentfulPaint::Candidate": "largest contentful paint (last candidate)",
+}
+DOCUMENT_EVENT_NAMES = {
+    "MarkDOMContent": "DOMContentLoaded",
+    "domContentLoadedEventEnd": "DOMContentLoaded",
+    "MarkLoad": "load event",
+    "loadEventEnd": "load event",
+}
+
+
+def _milestones(events: list[dict], pid: int, t0: float, t1: float, rel) -> dict[str, float]:
+    """The page's paints (the first of each, the last LCP candidate) and document events in the
+    window [t0, t1] (trace µs), by name, at page-clock ms (`rel`)."""
+    milestones: dict[str, float] = {}
+    for e in events:
+        if e.get("pid") != pid:
+            continue
+        name = e.get("name")
+        if name in MILESTONE_NAMES and e["ts"] >= t0:
+            key = MILESTONE_NAMES[name]
+            if key.startswith("largest") or key not in milestones:
+                milestones[key] = rel(e["ts"])
+        if name in DOCUMENT_EVENT_NAMES and t0 <= e["ts"] <= t1:
+            milestones.setdefault(DOCUMENT_EVENT_NAMES[name], rel(e["ts"]))
+    return milestones
+
+
+def _requests(events: list[dict], pid: int, t1: float, rel) -> list[tuple[str, float, float | None]]:
+    """The page's requests sent before t1, in order: (file name, sent, finished or None) in page
+    ms; when each script finished loading says when its code could run (charts load lazily)."""
+    sends, finishes = {}, {}
+    for e in events:
+        data = (e.get("args") or {}).get("data") or {}
+        if e.get("pid") != pid:  # the page's requests only (not Chromium's own WebUI renderers)
+            continue
+        if e.get("name") == "ResourceSendRequest" and data.get("url"):
+            sends[data.get("requestId")] = (data["url"], e["ts"])
+        elif e.get("name") == "ResourceFinish":
+            finishes[data.get("requestId")] = e["ts"]
+    return sorted(
+        (
+            (short_url(url), rel(ts), rel(finishes[rid]) if rid in finishes else None)
+            for rid, (url, ts) in sends.items()
+            if ts <= t1
+        ),
+        key=lambda r: r[1],
+    )
+
+
+def _scripting(nodes: dict, samples: list, t0: float, t1: float) -> tuple[dict[str, float], dict[str, float]]:
+    """Self time (ms) in [t0, t1] from V8's sampling profiler, by script file and by function
+    ("name  file:line"); idle, program, GC and root time count under their own names by file."""
+    by_url: dict[str, float] = collections.defaultdict(float)
+    by_function: dict[str, float] = collections.defaultdict(float)
+    for i, (ts, node_id) in enumerate(samples):
+        if not t0 <= ts <= t1:
+            continue
+        nxt = samples[i + 1][0] if i + 1 < len(samples) else ts
+        dt = max(0.0, min(nxt, t1) - ts) / 1000
+        frame = nodes.get(node_id, {}).get("callFrame", {})
+        fn = frame.get("functionName") or "(anonymous)"
+        url = frame.get("url", "")
+        if fn in ("(idle)", "(program)", "(garbage collector)", "(root)"):
+            by_url[fn] += dt
+            continue
+        by_url[short_url(url)] += dt
+        by_function[f"{fn}  {short_url(url)}:{frame.get('lineNumber', -1) + 1}"] += dt
+    return by_url, by_function
+
+
+def _busy_ms(nodes: dict, samples: list, lo: float, hi: float) -> float:
+    """Non-idle sampled time (ms) between trace times lo and hi (µs)."""
+    total = 0.0
+    for i, (ts, node_id) in enumerate(samples):
+        if lo <= ts < hi:
+            fn = nodes.get(node_id, {}).get("callFrame", {}).get("functionName", "")
+            if fn != "(idle)":
+                nxt = samples[i + 1][0] if i + 1 < len(samples) else ts
+                total += max(0.0, min(nxt, hi) - ts) / 1000
+    return total
+
+
+def _view_row(v: dict, cpu_between=None) -> dict:
+    """One Vega view as the instrumentation recorded it: when it was queued, started, embedded,
+    each run, when it was drawn, and (given `cpu_between(a_ms, b_ms)`) its main-thread time."""
+    runs = v.get("runs", [])
+    end = max([r[1] for r in runs] + [v.get("embedEnd", v.get("start", 0))])
+    return {
+        "key": v.get("key"),
+        "title": (v.get("title") or v.get("description") or "")[:40],
+        "queued_at_ms": round(v.get("queuedAt", 0)),
+        "start_ms": round(v.get("start", 0)),
+        "embed_ms": round(v["embedEnd"] - v["start"], 1) if v.get("embedEnd") else float("nan"),
+        "runs_ms": [round(b - a, 1) for a, b in runs],
+        "drawn_at_ms": round(end),
+        "cpu_ms": round(cpu_between(v.get("start", 0), end), 1) if cpu_between else None,
+        "error": v.get("error"),
     }
 
 

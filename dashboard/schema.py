@@ -63,9 +63,52 @@ def _each(predicate):
 
 
 def facts_text_schema(zone_ids: set[str], metrics: pd.DataFrame, industries: dict[str, str]) -> pa.DataFrameSchema:
-    """Checks a facts table of strings. `industries` maps every accepted spelling to an industry id."""
+    """The schema a facts table of strings must pass: each cell readable and known (`zone_ids`,
+    the metric ids of `metrics`; `industries` maps every accepted spelling to an industry id),
+    then the rules across columns (unit, sign, conflicting duplicates). Its `validate(...,
+    lazy=True)` raises pandera's SchemaErrors listing every failing cell and row."""
     metric_unit = dict(zip(metrics["metric"], metrics["unit"]))
     metric_kind = dict(zip(metrics["metric"], metrics["kind"]))
+    return pa.DataFrameSchema(
+        columns=_fact_cells(zone_ids, set(metric_unit), industries),
+        checks=_fact_rows(metric_unit, metric_kind),
+        strict=False,
+    )
+
+
+def _text(check, error: str, name: str) -> pa.Column:
+    """A column of strings where every cell must pass `check` (else `error`, named `name`)."""
+    return pa.Column(str, pa.Check(_each(check), error=error, name=name))
+
+
+def _fact_cells(zone_ids: set[str], metric_ids: set[str], industries: dict[str, str]) -> dict[str, pa.Column]:
+    """One rule per cell of a facts row: the columns of facts_text_schema."""
+    return {
+        "zone_id": _text(
+            lambda v: v.strip() in zone_ids,
+            "unknown zone id (use one of the nine zone ids, jiangxi_all or national)",
+            "zone_id",
+        ),
+        "year": _text(
+            lambda v: parse_year(v) is not None,
+            f"year must be a whole number from {FIRST_YEAR} to {date.today().year}",
+            "year",
+        ),
+        "metric": _text(lambda v: v.strip() in metric_ids, "unknown metric id (see the metric list in the template)", "metric"),
+        "industry": _text(
+            lambda v: v.strip() == "" or v.strip() in industries,
+            "unknown industry (use an industry id from the template, or leave empty)",
+            "industry",
+        ),
+        "value": _text(lambda v: parse_number(v) is not None, "value must be a finite number (no text, nan or inf)", "value"),
+        "unit": pa.Column(str),
+        "qualifier": _text(lambda v: v.strip() in QUALIFIERS, "qualifier must be exact, over, about or under", "qualifier"),
+        "source_title": _text(lambda v: v.strip() != "", "source_title is empty: every figure needs a source", "source_title"),
+    }
+
+
+def _fact_rows(metric_unit: dict[str, str], metric_kind: dict[str, str]) -> list[pa.Check]:
+    """The rules across a facts row's columns, and across rows: the checks of facts_text_schema."""
 
     def unit_matches(df: pd.DataFrame) -> pd.Series:
         expected = df["metric"].map(metric_unit)
@@ -78,52 +121,24 @@ def facts_text_schema(zone_ids: set[str], metrics: pd.DataFrame, industries: dic
         bad = kind.isin(NEGATIVE_FORBIDDEN) & value.map(lambda v: v is not None and v < 0)
         return (~bad).rename("value")
 
-    def no_conflicting_duplicates(df: pd.DataFrame) -> pd.Series:
-        key = [df[c].str.strip() for c in ("zone_id", "year", "metric", "industry", "source_title")]
-        value = df["value"].map(parse_number)
-        frame = pd.DataFrame({f"k{i}": k for i, k in enumerate(key)}).assign(value=value)
-        distinct = frame.groupby([f"k{i}" for i in range(len(key))], dropna=False)["value"].transform("nunique")
-        return (distinct <= 1).rename("value")
+    return [
+        pa.Check(unit_matches, error="unit does not match the metric's unit", name="unit_matches"),
+        pa.Check(not_negative, error="a count or rank cannot be negative", name="not_negative"),
+        pa.Check(
+            _no_conflicting_duplicates,
+            error="another row has the same zone, year, metric, industry and source but a different value",
+            name="conflicting_duplicate",
+        ),
+    ]
 
-    def text(check, error, name):
-        return pa.Column(str, pa.Check(_each(check), error=error, name=name))
 
-    return pa.DataFrameSchema(
-        columns={
-            "zone_id": text(
-                lambda v: v.strip() in zone_ids,
-                "unknown zone id (use one of the nine zone ids, jiangxi_all or national)",
-                "zone_id",
-            ),
-            "year": text(
-                lambda v: parse_year(v) is not None,
-                f"year must be a whole number from {FIRST_YEAR} to {date.today().year}",
-                "year",
-            ),
-            "metric": text(
-                lambda v: v.strip() in metric_unit, "unknown metric id (see the metric list in the template)", "metric"
-            ),
-            "industry": text(
-                lambda v: v.strip() == "" or v.strip() in industries,
-                "unknown industry (use an industry id from the template, or leave empty)",
-                "industry",
-            ),
-            "value": text(lambda v: parse_number(v) is not None, "value must be a finite number (no text, nan or inf)", "value"),
-            "unit": pa.Column(str),
-            "qualifier": text(lambda v: v.strip() in QUALIFIERS, "qualifier must be exact, over, about or under", "qualifier"),
-            "source_title": text(lambda v: v.strip() != "", "source_title is empty: every figure needs a source", "source_title"),
-        },
-        checks=[
-            pa.Check(unit_matches, error="unit does not match the metric's unit", name="unit_matches"),
-            pa.Check(not_negative, error="a count or rank cannot be negative", name="not_negative"),
-            pa.Check(
-                no_conflicting_duplicates,
-                error="another row has the same zone, year, metric, industry and source but a different value",
-                name="conflicting_duplicate",
-            ),
-        ],
-        strict=False,
-    )
+def _no_conflicting_duplicates(df: pd.DataFrame) -> pd.Series:
+    """False on rows that share zone, year, metric, industry and source with a row of another value."""
+    key = [df[c].str.strip() for c in ("zone_id", "year", "metric", "industry", "source_title")]
+    value = df["value"].map(parse_number)
+    frame = pd.DataFrame({f"k{i}": k for i, k in enumerate(key)}).assign(value=value)
+    distinct = frame.groupby([f"k{i}" for i in range(len(key))], dropna=False)["value"].transform("nunique")
+    return (distinct <= 1).rename("value")
 
 
 def _ids_unique(column: str) -> pa.Check:

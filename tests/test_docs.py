@@ -37,3 +37,24 @@ def test_every_data_file_and_column_is_documented():
             header = next(csv.reader(f))
         missing = [column for column in header if column not in names]
         assert not missing, f"{name}: undocumented columns {missing}"
+
+
+def table_rows(text: str) -> str:
+    """The first cells of every Markdown table row in `text`, where a module table names its files."""
+    return "\n".join(line.split("|")[1] for line in text.splitlines() if line.startswith("| `"))
+
+
+def test_the_module_tables_name_every_module():
+    """README's tables name each module of dashboard/, tools/ and scripts/; bench/README's, each of bench/."""
+    tables = {
+        ROOT / "README.md": ("dashboard", "tools", "scripts"),
+        ROOT / "bench" / "README.md": ("bench",),
+    }
+    for readme, folders in tables.items():
+        named = table_rows(readme.read_text(encoding="utf-8"))
+        for folder in folders:
+            for module in sorted((ROOT / folder).glob("*.py")):
+                if module.name == "__init__.py":
+                    continue
+                shown = f"`{module.name}`" in named or f"`{folder}/{module.name}`" in named
+                assert shown, f"{readme.relative_to(ROOT)} does not name {folder}/{module.name} in a table"
