@@ -115,6 +115,7 @@ GOOD = "a" * 64
         GOOD + "\n",
         " " + GOOD,
     ],
+    ids=lambda value: value[:12] + (f"…({len(value)})" if len(value) > 12 else ""),
 )
 def test_data_takes_only_the_exact_shape_of_an_id(vocab, value):
     filters, notices = state.parse_query({"data": [value], "zone": ["yingtan"]}, vocab)
@@ -222,7 +223,8 @@ def test_processes_sharing_one_sqlite_file_all_get_their_writes_in(tmp_path):
     """As `make hosted`'s replicas on one machine do: one file, WAL mode, writers wait their turn."""
     db = str(tmp_path / "published.db")
     publish.Store(db).dispose()
-    with multiprocessing.get_context("spawn").Pool(4) as pool:
+    # fork: the children start with the modules loaded (spawn would import pandas four times over)
+    with multiprocessing.get_context("fork").Pool(4) as pool:
         ids = pool.map(_publish_in_a_process, [(db, 2000 + i % 8) for i in range(16)])
     assert len(set(ids)) == 8
     with sqlite3.connect(db) as conn:
@@ -340,7 +342,7 @@ def test_a_full_store_says_so_and_publishes_nothing(monkeypatch, tmp_path):
     assert at.session_state.filters.data is None and headline(at) == "1,300 亿元"  # the upload stays
 
 
-@pytest.mark.parametrize("value", ["../../etc/passwd", "%2e%2e", "x" * 10_000, "c" * 64])
+@pytest.mark.parametrize("value", ["../../etc/passwd", "%2e%2e", "x" * 10_000, "c" * 64], ids=["path", "dots", "long", "unknown"])
 def test_a_bad_or_unknown_data_value_is_ignored_with_the_usual_notice(monkeypatch, tmp_path, value):
     db = str(tmp_path / "p.db")
     publish.Store(db).publish(content_of(ROWS[0]), 1)
