@@ -384,3 +384,14 @@ def test_a_published_sources_url_is_a_link_only_when_it_is_http(monkeypatch, tmp
     links = dict(zip(supplied.iloc[:, 0], supplied.iloc[:, -1]))
     assert set(supplied.iloc[:, -1].map(lambda v: v if isinstance(v, str) else None)) == {"https://example.org/a", None}
     assert all(title == "鹰潭高新区管委会 内部统计" for title in links)
+
+
+def test_a_store_that_cannot_be_reached_says_so_and_shows_the_bundled_view(monkeypatch):
+    """Port 9 (discard) has no PostgreSQL: reading a link and publishing both say so plainly."""
+    at = page(monkeypatch, "postgresql://jx@127.0.0.1:9/none", {**YINGTAN, "data": GOOD}, JX_PUBLISH="on")
+    assert headline(at) == "1,258 亿元"
+    assert any("暂时无法读取" in e for e in texts(at.error))
+    upload(at, FILE)
+    at.button(key="publish").click().run()
+    assert "暂时无法写入" in " ".join(texts(at.error))
+    assert headline(at) == "1,300 亿元"  # the upload stays
