@@ -4,7 +4,6 @@ Excel and cannot run as formulas."""
 from __future__ import annotations
 
 import io
-import math
 from decimal import Decimal
 
 import pandas as pd
@@ -91,8 +90,9 @@ def qualifier_names(lang: str) -> dict[str, str]:
 
 
 def number_text(value: object) -> str:
-    """A figure as the source wrote it: 89 (not 89.0), 741.78, 0.5; blank when there is none."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    """A figure as the source wrote it: 89 (not 89.0), 741.78, 0.5; blank when there is none
+    (None, NaN or pandas NA)."""
+    if pd.isna(value):
         return ""
     return format(Decimal(repr(float(value))).normalize(), "f")
 
