@@ -450,27 +450,51 @@ def _view_row(v: dict, cpu_between=None) -> dict:
 # --------------------------------------------------------------------------------------------
 
 
+async def _warm_up(browser, server: AppServer, query: str, viewport: str) -> tuple[str, str | None]:
+    """A load that is not traced (the server's imports and caches, as in bench/run.py); returns
+    the URL of Streamlit's chart component and its instrumented text (None when the page loaded
+    none), fetched now so that answering the traced page's request for it costs no round trip."""
+    context = await browser.new_context(**context_options(viewport=viewport))
+    await context.add_init_script(INIT_SCRIPT)
+    page = await context.new_page()
+    await page.goto(f"{server.url}/{query}", timeout=60_000)
+    await wait_idle(page)
+    component = await page.evaluate("""() => performance.getEntriesByType('resource').map(r => r.name)
+                                         .find(n => /\\/ArrowVegaLiteChart\\.[\\w-]+\\.js$/.test(n)) || ''""")
+    patched = None
+    if component:
+        response = await context.request.get(component)
+        patched = instrument_chart_component(await response.text())
+    await context.close()
+    return component, patched
+
+
+def _websocket_summary(frames: list[dict]) -> dict:
+    """The first render's websocket frames: total KB, KB and count by message kind, each chart's sizes."""
+    by_kind: dict[str, list] = collections.defaultdict(lambda: [0, 0])
+    for f in frames:
+        by_kind[f["kind"]][0] += 1
+        by_kind[f["kind"]][1] += f["size"]
+    return {
+        "ws_total_kb": round(sum(f["size"] for f in frames) / 1024, 1),
+        "ws_by_kind": {
+            k: {"count": c, "kb": round(b / 1024, 1)} for k, (c, b) in sorted(by_kind.items(), key=lambda kv: -kv[1][1])
+        },
+        "ws_charts": [
+            {k: f.get(k) for k in ("key", "title", "size", "spec_bytes", "data_bytes")}
+            for f in frames
+            if f["kind"] == "vega_lite_chart"
+        ],
+    }
+
+
 async def traced_load(server: AppServer, query: str, serial: bool, stamp: str, viewport: str = "desktop") -> dict:
+    """One cold load of `query`, traced after a warm-up load: analyse()'s summary plus the load's
+    idle time, errors, script run times and websocket bytes; the raw trace is kept in bench/results/."""
     frames: list[dict] = []
     async with async_playwright() as pw:
         browser = await launch_chromium(pw)
-        # Warm-up load, not traced: the server's imports and caches, as in bench/run.py.
-        context = await browser.new_context(**context_options(viewport=viewport))
-        await context.add_init_script(INIT_SCRIPT)
-        page = await context.new_page()
-        await page.goto(f"{server.url}/{query}", timeout=60_000)
-        await wait_idle(page)
-
-        # Streamlit's chart component, fetched now and instrumented once, so that answering the
-        # traced page's request for it costs no extra round trip.
-        component = await page.evaluate("""() => performance.getEntriesByType('resource').map(r => r.name)
-                                             .find(n => /\\/ArrowVegaLiteChart\\.[\\w-]+\\.js$/.test(n)) || ''""")
-        patched = None
-        if component:
-            response = await context.request.get(component)
-            patched = instrument_chart_component(await response.text())
-        await context.close()
-
+        component, patched = await _warm_up(browser, server, query, viewport)
         context = await browser.new_context(**context_options(viewport=viewport))
         await context.add_init_script(INIT_SCRIPT)
         await context.add_init_script(VEGA_TIMING + (";window.__vegaSerial = true;" if serial else ""))
@@ -537,31 +561,38 @@ async def traced_load(server: AppServer, query: str, serial: bool, stamp: str, v
     summary["errors"] = errors
     summary["script_finished_ms"] = round(marks.get("runFinishedAt") or 0)
     summary["run_started_ms"] = round(marks.get("runStartedAt") or 0)
-    by_kind: dict[str, list] = collections.defaultdict(lambda: [0, 0])
-    for f in frames:
-        by_kind[f["kind"]][0] += 1
-        by_kind[f["kind"]][1] += f["size"]
-    summary["ws_total_kb"] = round(sum(f["size"] for f in frames) / 1024, 1)
-    summary["ws_by_kind"] = {
-        k: {"count": c, "kb": round(b / 1024, 1)} for k, (c, b) in sorted(by_kind.items(), key=lambda kv: -kv[1][1])
-    }
-    summary["ws_charts"] = [
-        {k: f.get(k) for k in ("key", "title", "size", "spec_bytes", "data_bytes")}
-        for f in frames
-        if f["kind"] == "vega_lite_chart"
-    ]
+    summary.update(_websocket_summary(frames))
     summary["trace_file"] = str(trace_path.relative_to(REPO_ROOT))
     return summary
 
 
 def report(s: dict, label: str) -> str:
+    """A traced load's summary (what traced_load returns) as the text printed for a reader."""
     out = [
         f"Cold load traced: {label}",
         f"window: navigation start → {s['window_ms']:.0f} ms (idle and every Vega view drawn); main thread busy "
         f"{s['main_thread_busy_ms']:.0f} ms of it; {s['profile_samples']} profiler samples",
         "",
     ]
-    out.append("milestones (ms after navigation start):")
+    out += _milestone_lines(s)
+    out += _main_thread_lines(s)
+    out += _vega_view_lines(s)
+    out += _websocket_lines(s)
+    if s.get("views_drawn_after_idle_ms"):
+        out.append(
+            f"NOTE: the last Vega view finished {s['views_drawn_after_idle_ms']:.0f} ms after wait_idle "
+            "said idle (-1: not within 30 s); the window above runs to the last view drawn. (Seen only "
+            "with the chart component answered from here; in bench/run.py's loads every chart is drawn at idle.)"
+        )
+    for e in s["errors"]:
+        out.append(f"ERROR {e}")
+    return "\n".join(out)
+
+
+def _milestone_lines(s: dict) -> list[str]:
+    """The load's milestones in time order, the script run's and the Vega views' among them, and
+    the scripts requested only after the script run started."""
+    out = ["milestones (ms after navigation start):"]
     ms = dict(s["milestones_ms"])
     ms["first script run started (new_session received)"] = s["run_started_ms"]
     ms["script_finished received"] = s["script_finished_ms"]
@@ -579,7 +610,13 @@ def report(s: dict, label: str) -> str:
             f"  scripts requested after the script run started ({len(late)}): "
             + ", ".join(f"{r['url']} {r['sent_ms']}→{r['finished_ms']}" for r in late[:8])
         )
-    out += ["", "main thread until idle, by kind (ms, self time):"]
+    return out
+
+
+def _main_thread_lines(s: dict) -> list[str]:
+    """Where the main thread's time went: by kind, by trace event, by script, by function, and
+    style, layout and paint."""
+    out = ["", "main thread until idle, by kind (ms, self time):"]
     out += [f"  {v:>7.0f}  {k}" for k, v in s["main_thread_ms"].items()]
     out += ["", "top trace events (ms, self time):"]
     out += [f"  {v:>7.0f}  {k}" for k, v in list(s["top_events_self_ms"].items())[:12]]
@@ -593,41 +630,46 @@ def report(s: dict, label: str) -> str:
     out += [f"  {v:>7.0f}  {k}" for k, v in list(s["scripting_by_function_ms"].items())[:20]]
     out += ["", "style, layout, paint (count, self ms):"]
     out += [f"  {v['count']:>5} × {k}: {v['self_ms']:.0f} ms" for k, v in s["style_layout_paint"].items()]
-    out += [
-        "",
-        "Vega views"
-        + (
-            " (serialised: one view at a time)"
-            if s["serial_views"]
-            else " (interleaved: wall times overlap; --serial-views for clean per-view CPU)"
-        )
-        + ":",
-    ]
+    return out
+
+
+def _vega_view_lines(s: dict) -> list[str]:
+    """One line per Vega view (queued, start, embed, runs, drawn, CPU) and their sums."""
+    views = s["vega_views"]
+    serial = " (serialised: one view at a time)"
+    interleaved = " (interleaved: wall times overlap; --serial-views for clean per-view CPU)"
+    out = ["", "Vega views" + (serial if s["serial_views"] else interleaved) + ":"]
     if not s["instrumented_vega"]:
         out.append("  (Streamlit's chart component could not be instrumented: per-view times unavailable)")
-    if views:
+    if not views:
+        return out
+    out.append(
+        "  ms after navigation start: queued (component mounted), start, drawn; durations: embed "
+        "(compile+parse+view), runs (dataflow+render), cpu (serial only)"
+    )
+    out.append(f"  {'title':<26} {'queued':>7} {'start':>7} {'embed':>7} {'runs':>12} {'drawn':>7} {'cpu':>6}")
+    for v in sorted(views, key=lambda v: v["start_ms"]):
+        runs = "+".join(f"{r:.0f}" for r in v["runs_ms"])
+        cpu = "" if v["cpu_ms"] is None else f"{v['cpu_ms']:.0f}"
+        name = (v["key"] + " " if v["key"] else "") + v["title"]
         out.append(
-            "  ms after navigation start: queued (component mounted), start, drawn; durations: embed "
-            "(compile+parse+view), runs (dataflow+render), cpu (serial only)"
+            f"  {name[:26]:<26} {v['queued_at_ms']:>7} {v['start_ms']:>7} "
+            f"{v['embed_ms']:>7.0f} {runs:>12} {v['drawn_at_ms']:>7} {cpu:>6}"
         )
-        out.append(f"  {'title':<26} {'queued':>7} {'start':>7} {'embed':>7} {'runs':>12} {'drawn':>7} {'cpu':>6}")
-        for v in sorted(views, key=lambda v: v["start_ms"]):
-            runs = "+".join(f"{r:.0f}" for r in v["runs_ms"])
-            cpu = "" if v["cpu_ms"] is None else f"{v['cpu_ms']:.0f}"
-            name = (v["key"] + " " if v["key"] else "") + v["title"]
-            out.append(
-                f"  {name[:26]:<26} {v['queued_at_ms']:>7} {v['start_ms']:>7} "
-                f"{v['embed_ms']:>7.0f} {runs:>12} {v['drawn_at_ms']:>7} {cpu:>6}"
-            )
-        cpu_sum = sum(v["cpu_ms"] or 0 for v in views)
-        out.append(
-            f"  sum: embed {sum(v['embed_ms'] for v in views):.0f} ms, runs "
-            f"{sum(sum(v['runs_ms']) for v in views):.0f} ms"
-            + (f", CPU in view windows {cpu_sum:.0f} ms" if s["serial_views"] else "")
-            + f"; first queued {min(v['queued_at_ms'] for v in views)}, last drawn "
-            f"{max(v['drawn_at_ms'] for v in views)}"
-        )
-    out += ["", f"websocket, first render: {s['ws_total_kb']} KB; by kind (count, KB):"]
+    cpu_sum = sum(v["cpu_ms"] or 0 for v in views)
+    out.append(
+        f"  sum: embed {sum(v['embed_ms'] for v in views):.0f} ms, runs "
+        f"{sum(sum(v['runs_ms']) for v in views):.0f} ms"
+        + (f", CPU in view windows {cpu_sum:.0f} ms" if s["serial_views"] else "")
+        + f"; first queued {min(v['queued_at_ms'] for v in views)}, last drawn "
+        f"{max(v['drawn_at_ms'] for v in views)}"
+    )
+    return out
+
+
+def _websocket_lines(s: dict) -> list[str]:
+    """The first render's websocket bytes by message kind, and each chart's spec and data."""
+    out = ["", f"websocket, first render: {s['ws_total_kb']} KB; by kind (count, KB):"]
     out += [f"  {v['kb']:>7.1f}  {k} ×{v['count']}" for k, v in s["ws_by_kind"].items()]
     if s["ws_charts"]:
         out.append("  charts (key: frame KB = spec KB + data KB):")
@@ -636,15 +678,7 @@ def report(s: dict, label: str) -> str:
                 f"    {c['key'] or '?':<22} {c['size'] / 1024:>6.1f} = {c['spec_bytes'] / 1024:.1f} + "
                 f"{c['data_bytes'] / 1024:.1f}   {c.get('title') or ''}"
             )
-    if s.get("views_drawn_after_idle_ms"):
-        out.append(
-            f"NOTE: the last Vega view finished {s['views_drawn_after_idle_ms']:.0f} ms after wait_idle "
-            "said idle (-1: not within 30 s); the window above runs to the last view drawn. (Seen only "
-            "with the chart component answered from here; in bench/run.py's loads every chart is drawn at idle.)"
-        )
-    for e in s["errors"]:
-        out.append(f"ERROR {e}")
-    return "\n".join(out)
+    return out
 
 
 def main() -> None:
