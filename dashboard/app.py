@@ -260,7 +260,7 @@ def session_facts(dataset: data.Dataset) -> panels.Facts:
         return upload["facts"]
     if ss.get("published"):
         try:
-            return published_facts(dataset.folder, ss.published)[1]
+            return published_facts(dataset.folder, publish.Settings.from_env().db, ss.published)[1]
         except Exception as error:  # evicted from the cache, then unreadable: say so, show the bundled data
             ss.data_problem = {"code": problem_code(error), "id": ss.published}
             ss.published = None
@@ -289,16 +289,17 @@ def publish_store(db: str, max_bytes: int, create: bool) -> publish.Store:
     return publish.Store(db, max_bytes=max_bytes, create=create)
 
 
-def store() -> publish.Store:
+def store(db: str | None = None) -> publish.Store:
+    """The store at `db` (default: JX_PUBLISH_DB), with this process's settings."""
     settings = publish.Settings.from_env()
-    return publish_store(settings.db, settings.max_bytes, settings.enabled)
+    return publish_store(db or settings.db, settings.max_bytes, settings.enabled)
 
 
 @st.cache_resource(show_spinner=False, max_entries=PUBLISHED_CACHE)
-def published_facts(folder: str, data_id: str) -> tuple[publish.Published, panels.Facts]:
+def published_facts(folder: str, db: str, data_id: str) -> tuple[publish.Published, panels.Facts]:
     """A published set's description (without its bytes) and the facts it shows. LookupError for an
     id nothing was published under, publish.DamagedDataset, publish.StoreUnavailable (none cached)."""
-    found = store().get(data_id)
+    found = store(db).get(data_id)
     if found is None:
         raise LookupError(data_id)
     rows = publish.read_published(found, folder)
@@ -323,7 +324,7 @@ def open_published(dataset: data.Dataset) -> None:
     if wanted is None:
         return
     try:
-        published_facts(dataset.folder, wanted)
+        published_facts(dataset.folder, publish.Settings.from_env().db, wanted)
     except Exception as error:  # unknown, damaged or unreadable: the bundled view and a notice
         ss.data_problem = {"code": problem_code(error), "id": wanted}
     else:
@@ -392,7 +393,7 @@ def published_messages(folder: str, lang: str) -> None:
         st.error(i18n.t(PROBLEMS[problem["code"]], lang, id=problem["id"]))
     if not ss.get("published"):
         return
-    meta = published_facts(folder, ss.published)[0]
+    meta = published_facts(folder, publish.Settings.from_env().db, ss.published)[0]
     done = ss.get("publish_done")
     if done and done["id"] == meta.id:
         st.success(i18n.t("publish.done" if done["new"] else "publish.done_again", lang))

@@ -163,10 +163,10 @@ class Store:
         url = database_url(db)
         self.max_bytes = max_bytes
         self.sqlite = url.startswith("sqlite")
-        self.missing = False
+        self.path: Path | None = None  # SQLite's file, looked for before each read when not creating it
+        self.create = create
         if self.sqlite:
-            path = Path(sa.make_url(url).database or "")
-            self.missing = not create and not path.exists()  # reading only: don't make an empty file
+            path = self.path = Path(sa.make_url(url).database or "")
             if create:
                 try:
                     path.parent.mkdir(parents=True, exist_ok=True)
@@ -231,7 +231,9 @@ class Store:
     def get(self, ident: str) -> Published | None:
         """The set with this id, None if there is none (or no store yet); DamagedDataset when the
         stored bytes do not hash to the id."""
-        if not state.is_data_id(ident) or self.missing:
+        if not state.is_data_id(ident):
+            return None
+        if self.path and not self.create and not self.path.exists():  # nothing published yet; don't make an empty file
             return None
         try:
             with self.engine.connect() as conn:

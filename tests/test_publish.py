@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
-from dashboard import app, data, publish, safe, state
+from dashboard import data, publish, safe, state
 
 APP = str(data.BUNDLED_DATA_DIR.parent / "streamlit_app.py")
 HEADER = "zone_id,year,metric,industry,value,unit,qualifier,source_title,source_url,source_date,note"
@@ -233,10 +233,13 @@ def test_processes_sharing_one_sqlite_file_all_get_their_writes_in(tmp_path):
 
 
 def test_reading_a_store_that_does_not_exist_finds_nothing_and_creates_nothing(tmp_path):
-    path = tmp_path / "nothing" / "published.db"
-    store = publish.Store(str(path), create=False)
-    assert store.get(GOOD) is None
+    path = tmp_path / "published.db"
+    reader = publish.Store(str(path), create=False)
+    assert reader.get(GOOD) is None
     assert not path.exists()
+    # once another process has published there, the same reader finds the set
+    ident = publish.Store(str(path)).publish(content_of(ROWS[0]), 1)[0].id
+    assert reader.get(ident).id == ident
 
 
 def test_the_operator_command_removes_a_set(tmp_path, monkeypatch, capsys):
@@ -260,7 +263,6 @@ def page(monkeypatch, db: str | None, params: dict | None = None, **env: str) ->
         monkeypatch.setenv("JX_PUBLISH_DB", db)
     for key, value in env.items():
         monkeypatch.setenv(key, value)
-    app.published_facts.clear()  # process-wide, and each test has its own store
     at = AppTest.from_file(APP, default_timeout=60)
     for key, value in (params or {}).items():
         at.query_params[key] = value
