@@ -140,12 +140,42 @@ def median_of(runs: list[dict], key: str):
 def compare(app_url: str, bare_url: str, runs: int = 3, stamp: str | None = None) -> tuple[str, bool, dict]:
     """Lighthouse on both pages, `runs` times each, alternating. Returns (table text, budgets met, raw)."""
     stamp = stamp or time.strftime("%Y%m%d-%H%M%S")
-    raw: dict = {"app": [], "bare": []}
     urls = {"app": app_url.rstrip("/") + "/", "bare": bare_url.rstrip("/") + "/"}
+    raw = _run_alternating(urls, runs, stamp)
+    for name in raw:
+        flag_undrawn(raw[name])
+    a = {k: median_of(raw["app"], k) for k in ("performance", "accessibility", "best-practices", *(key for key, *_ in AUDITS))}
+    b = {k: median_of(raw["bare"], k) for k in a}
+    rows, within = _budget_rows(a, b)
+    notes, clean = _run_notes(raw)
+    ok_all = within and clean
+    header = ["Lighthouse (mobile preset)", "app", "bare", "ratio", "budget", "ok"]
+    text = table(rows, header)
+    text += (
+        f"\n\nmedians of {runs} run(s) each, alternating; TBT per run: app "
+        f"{[round(r['tbt_ms']) for r in raw['app'] if r.get('tbt_ms') is not None]}, bare "
+        f"{[round(r['tbt_ms']) for r in raw['bare'] if r.get('tbt_ms') is not None]}; TTI per run (s): app "
+        f"{[round(r['tti_ms'] / 1000, 1) for r in raw['app'] if r.get('tti_ms') is not None]}, bare "
+        f"{[round(r['tti_ms'] / 1000, 1) for r in raw['bare'] if r.get('tti_ms') is not None]}"
+    )
+    outside = sum(len(r.get("outside_requests") or []) for rs in raw.values() for r in rs)
+    text += f"\nrequests outside 127.0.0.1 in the reports: {outside}"
+    if notes:
+        text += "\n" + "\n".join(notes)
+    summary = {"runs": runs, "version": version(), "app": a, "bare": b, "raw": raw, "ok": ok_all}
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"lighthouse-{stamp}.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False))
+    return text, ok_all, summary
+
+
+def _run_alternating(urls: dict[str, str], runs: int, stamp: str) -> dict[str, list[dict]]:
+    """`runs` Lighthouse runs of each URL, alternating which goes first; a run that errs (a busy
+    machine can make Chromium miss a protocol deadline) is tried once more. Prints each run."""
+    raw: dict = {name: [] for name in urls}
     for i in range(runs):
         for name in ("app", "bare") if i % 2 == 0 else ("bare", "app"):
             result = run_once(urls[name], RESULTS / f"lighthouse-{name}-{stamp}-{i + 1}.json")
-            if result.get("error"):  # a busy machine can make Chromium miss a protocol deadline: once more
+            if result.get("error"):
                 print(f"  lighthouse {name} run {i + 1}: {result['error'][:200]}; retrying once", flush=True)
                 result = run_once(urls[name], RESULTS / f"lighthouse-{name}-{stamp}-{i + 1}.json")
             raw[name].append(result)
@@ -159,10 +189,12 @@ def compare(app_url: str, bare_url: str, runs: int = 3, stamp: str | None = None
                 ),
                 flush=True,
             )
-    for name in raw:
-        flag_undrawn(raw[name])
-    a = {k: median_of(raw["app"], k) for k in ("performance", "accessibility", "best-practices", *(key for key, *_ in AUDITS))}
-    b = {k: median_of(raw["bare"], k) for k in a}
+    return raw
+
+
+def _budget_rows(a: dict, b: dict) -> tuple[list[list[str]], bool]:
+    """The table's rows from the app's medians `a` and the bare page's `b` (a figure measured by
+    neither left out), and whether every budget holds."""
     rows, ok_all = [], True
 
     def fmt(v, unit):
@@ -191,38 +223,27 @@ def compare(app_url: str, bare_url: str, runs: int = 3, stamp: str | None = None
     row("accessibility (0–100)", "accessibility", "", "100", a["accessibility"] == 100)
     row("best practices (0–100)", "best-practices", "", "100", a["best-practices"] == 100)
     rows = [r for r in rows if r[-1] != "–" or r[1] != "–"]
-    rows = [r[:-1] + [""] if r[-1] == "–" else r for r in rows]
-    notes = []
+    return [r[:-1] + [""] if r[-1] == "–" else r for r in rows], ok_all
+
+
+def _run_notes(raw: dict[str, list[dict]]) -> tuple[list[str], bool]:
+    """What each run reported besides its figures (errors, outside requests, failed audits,
+    warnings), and False when a run erred or asked for an outside URL."""
+    notes, clean = [], True
     for name in ("app", "bare"):
         for i, r in enumerate(raw[name], 1):
             if r.get("error"):
-                ok_all = False
+                clean = False
                 notes.append(f"{name} run {i} ERROR: {r['error']}")
             if r.get("outside_requests"):
-                ok_all = False
+                clean = False
                 notes.append(f"{name} run {i} asked for outside URLs: {r['outside_requests'][:5]}")
             for cat, ids in (r.get("failed") or {}).items():
                 if ids:
                     notes.append(f"{name} run {i} {cat} failed audits: {', '.join(ids)}")
             for w in r.get("warnings") or []:
                 notes.append(f"{name} run {i} warning: {w}")
-    header = ["Lighthouse (mobile preset)", "app", "bare", "ratio", "budget", "ok"]
-    text = table(rows, header)
-    text += (
-        f"\n\nmedians of {runs} run(s) each, alternating; TBT per run: app "
-        f"{[round(r['tbt_ms']) for r in raw['app'] if r.get('tbt_ms') is not None]}, bare "
-        f"{[round(r['tbt_ms']) for r in raw['bare'] if r.get('tbt_ms') is not None]}; TTI per run (s): app "
-        f"{[round(r['tti_ms'] / 1000, 1) for r in raw['app'] if r.get('tti_ms') is not None]}, bare "
-        f"{[round(r['tti_ms'] / 1000, 1) for r in raw['bare'] if r.get('tti_ms') is not None]}"
-    )
-    outside = sum(len(r.get("outside_requests") or []) for rs in raw.values() for r in rs)
-    text += f"\nrequests outside 127.0.0.1 in the reports: {outside}"
-    if notes:
-        text += "\n" + "\n".join(notes)
-    summary = {"runs": runs, "version": version(), "app": a, "bare": b, "raw": raw, "ok": ok_all}
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / f"lighthouse-{stamp}.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False))
-    return text, ok_all, summary
+    return notes, clean
 
 
 def table(rows, header) -> str:
