@@ -276,6 +276,7 @@ class Hosted:
         python: str = sys.executable,
         compression: bool = True,
         tls: bool = False,
+        site_edit=None,
     ):
         if replicas < 1:
             raise ValueError("at least one replica")
@@ -285,6 +286,7 @@ class Hosted:
         self.url = f"http://127.0.0.1:{self.port}/{self.base_path}/"
         self.script, self.args, self.python = script, tuple(args), python
         self.compression = compression
+        self.site_edit = site_edit  # a function str -> str applied to the rendered site (benchmarks' variants)
         # tls=True: the site file's TLS lines (HTTP/2) on a second port with a throwaway certificate;
         # `tls_url` is the https link (bench/hosted_bench.py). Health checks use the http port.
         self.tls_port = free_port() if tls else None
@@ -386,14 +388,17 @@ class Hosted:
 
     def _start_nginx(self, nginx: str, deadline: float) -> None:
         site = self.prefix / "jx-zones.conf"
+        edit = self.site_edit or (lambda text: text)
         site.write_text(
-            render_site(
-                NGINX_SITE.read_text(),
-                ports=[r.port for r in self.replicas],
-                listen_port=self.port,
-                base_path=self.base_path,
-                compression=self.compression,
-                tls=(self.tls_port, *self_signed_certificate(self.prefix)) if self.tls_port else None,
+            edit(
+                render_site(
+                    NGINX_SITE.read_text(),
+                    ports=[r.port for r in self.replicas],
+                    listen_port=self.port,
+                    base_path=self.base_path,
+                    compression=self.compression,
+                    tls=(self.tls_port, *self_signed_certificate(self.prefix)) if self.tls_port else None,
+                )
             )
         )
         conf = self.prefix / "nginx.conf"

@@ -374,10 +374,12 @@ def test_every_string_the_proxy_rewrites_is_still_in_streamlits_files():
     index = (STREAMLIT_STATIC / "index.html").read_text()
     css = "".join(p.read_text() for p in (STREAMLIT_STATIC / "static" / "css").glob("*.css"))
     filters = sub_filters(NGINX_SITE.read_text())
-    assert len(filters) == 6, filters
+    assert len(filters) == 7, filters
     for pattern, _ in filters:
         if pattern.startswith("@font-face"):  # upright and italic
             assert css.count(pattern) == 2, f"{pattern!r} is in Streamlit's CSS {css.count(pattern)} times, not twice"
+        elif pattern == 'rel="modulepreload"':  # every script hint
+            assert index.count(pattern) > 10
         else:
             assert index.count(pattern) == 1, f"{pattern!r} is in Streamlit's index.html {index.count(pattern)} times, not once"
     # The font preload that goes names the Source Sans file whose @font-face is renamed.
@@ -511,7 +513,7 @@ def test_the_first_html_has_the_title_and_a_loading_line_in_the_readers_language
         assert strings[lang] in page, (headers, query)
         assert f'<html lang="{"en" if lang == "en" else "zh-CN"}">' in page
         assert "<title>江西国家高新区 · Jiangxi HTZ</title>" in page
-        assert 'rel="preload"' not in page
+        assert 'rel="preload"' not in page and 'rel="modulepreload"' not in page
         csp = head.get("content-security-policy", "")
         assert "default-src 'self'" in csp and "frame-ancestors 'self'" in csp
         assert head.get("x-content-type-options") == "nosniff" and head.get("referrer-policy")
@@ -571,7 +573,7 @@ def test_the_image_gets_the_proxys_first_paint_built_in(tmp_path):
     assert index.count('<div id="root"><div') == 1 and "正在载入地图和图表……" in index and "Loading the map and charts…" in index
     assert '<html lang="zh-CN">' in index and "$jx_zones" not in index
     assert index.count(".st-key-map{aspect-ratio:") == 1 and 'rel="preload"' not in index
-    assert "font-family:Source Sans;" not in css
+    assert "font-family:Source Sans;" not in css and 'rel="modulepreload"' not in index
     text = DOCKERFILE.read_text()
     assert re.search(r"^RUN python scripts/first_paint\.py$", text, re.M)
     assert text.index("first_paint.py") < text.index("\nUSER ")  # root may write site-packages
