@@ -324,7 +324,18 @@ def mark_preferred(rows: list[dict], key_fields: list[str], rank) -> None:
 
 
 def main(research: Path) -> None:
+    """The first import: the research's facts, city context, zones and their sources written to data/."""
     sources = Sources()
+    import_facts(research, sources)
+    import_cities(research, sources)
+    import_zones(research, sources)
+    rows = sorted(sources.rows.values(), key=lambda s: s["source_id"])
+    write("sources.csv", rows, ["source_id", "title", "publisher", "date", "url", "host", "trust", "note"])
+
+
+def import_facts(research: Path, sources: Sources) -> None:
+    """data/facts.csv from the three metrics files; of a seed "超过" row and an exact figure for
+    the same thing, the exact one is preferred."""
     facts = []
     for name in ("metrics-a.csv", "metrics-b.csv", "metrics-c.csv"):
         for r in read(research / name):
@@ -351,6 +362,9 @@ def main(research: Path) -> None:
     )
     write("facts.csv", facts, [*FACT_COLUMNS, "source_id", "preferred", "caution"])
 
+
+def import_cities(research: Path, sources: Sources) -> None:
+    """data/city_facts.csv from cities.csv, each row's GDP vintage read from its note."""
     cities = []
     for r in read(research / "cities.csv"):
         m = re.match(r"vintage=\s*(first release|as-compiled|later revision|revised)", r["note"])
@@ -386,6 +400,9 @@ def main(research: Path) -> None:
     mark_preferred(cities, ["adcode", "year", "metric", "industry"], lambda r: order[r["vintage"]])
     write("city_facts.csv", cities, ["adcode", "city_zh", *FACT_COLUMNS[1:], "vintage", "source_id", "preferred", "caution"])
 
+
+def import_zones(research: Path, sources: Sources) -> None:
+    """data/zones.csv and data/zone_industries.csv from zones.csv, each zone's source URLs graded."""
     zones, links = [], []
     for r in read(research / "zones.csv"):
         ids = []
@@ -437,8 +454,6 @@ def main(research: Path) -> None:
             )
     write("zones.csv", zones, list(zones[0]))
     write("zone_industries.csv", links, list(links[0]))
-    rows = sorted(sources.rows.values(), key=lambda s: s["source_id"])
-    write("sources.csv", rows, ["source_id", "title", "publisher", "date", "url", "host", "trust", "note"])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -553,56 +568,56 @@ def round2_rows(research: Path, sources: dict[str, dict]) -> list[dict]:
     `sources` maps source id -> its sources.csv row (title, date). Values are kept as the research
     wrote them; `quote` is the research's quote; `note_zh` is written by hand in data/facts.csv.
     """
-    rows = []
-    for r in read(research / "round2-facts.csv"):
-        if r["metric"] in ROUND2_NOT_FACTS:
-            continue
-        metric, industry = ROUND2_METRICS[r["metric"]]
-        sid = ROUND2_SOURCES[r["source_url"]]
-        key = (r["zone_id"], r["year"], metric)
-        rows.append(
-            {
-                "zone_id": r["zone_id"],
-                "year": r["year"],
-                "metric": metric,
-                "industry": industry,
-                "value": r["value"],
-                "unit": r["unit"],
-                "qualifier": r["qualifier"],
-                "source_title": sources[sid]["title"],
-                "source_url": r["source_url"],
-                "source_date": r["source_date"] or sources[sid]["date"],
-                "note": r["note"],
-                "source_id": sid,
-                "preferred": "false" if key + (sid,) in ROUND2_NOT_PREFERRED else "true",
-                "caution": "true" if key in ROUND2_CAUTION else "false",
-                "quote": r["quote"],
-                "baseline": "true" if int(r["year"]) < BASELINE_BEFORE else "false",
-            }
-        )
-    for year, value, url, quote, note in ROUND2_POOLS:
-        sid = ROUND2_SOURCES[url]
-        rows.append(
-            {
-                "zone_id": "jiangxi_all",
-                "year": year,
-                "metric": "provincial_zones_ranked",
-                "industry": "",
-                "value": value,
-                "unit": "个",
-                "qualifier": "exact",
-                "source_title": sources[sid]["title"],
-                "source_url": url,
-                "source_date": sources[sid]["date"],
-                "note": note,
-                "source_id": sid,
-                "preferred": "true",
-                "caution": "false",
-                "quote": quote,
-                "baseline": "false",
-            }
-        )
-    return rows
+    rows = [_round2_fact(r, sources) for r in read(research / "round2-facts.csv") if r["metric"] not in ROUND2_NOT_FACTS]
+    return rows + [_pool_fact(*pool, sources) for pool in ROUND2_POOLS]
+
+
+def _round2_fact(r: dict, sources: dict[str, dict]) -> dict:
+    """One research row of round2-facts.csv as a facts row: metric and source ids mapped, flags set."""
+    metric, industry = ROUND2_METRICS[r["metric"]]
+    sid = ROUND2_SOURCES[r["source_url"]]
+    key = (r["zone_id"], r["year"], metric)
+    return {
+        "zone_id": r["zone_id"],
+        "year": r["year"],
+        "metric": metric,
+        "industry": industry,
+        "value": r["value"],
+        "unit": r["unit"],
+        "qualifier": r["qualifier"],
+        "source_title": sources[sid]["title"],
+        "source_url": r["source_url"],
+        "source_date": r["source_date"] or sources[sid]["date"],
+        "note": r["note"],
+        "source_id": sid,
+        "preferred": "false" if key + (sid,) in ROUND2_NOT_PREFERRED else "true",
+        "caution": "true" if key in ROUND2_CAUTION else "false",
+        "quote": r["quote"],
+        "baseline": "true" if int(r["year"]) < BASELINE_BEFORE else "false",
+    }
+
+
+def _pool_fact(year: str, value: str, url: str, quote: str, note: str, sources: dict[str, dict]) -> dict:
+    """A provincial evaluation's pool size (how many zones it ranked) as a `jiangxi_all` facts row."""
+    sid = ROUND2_SOURCES[url]
+    return {
+        "zone_id": "jiangxi_all",
+        "year": year,
+        "metric": "provincial_zones_ranked",
+        "industry": "",
+        "value": value,
+        "unit": "个",
+        "qualifier": "exact",
+        "source_title": sources[sid]["title"],
+        "source_url": url,
+        "source_date": sources[sid]["date"],
+        "note": note,
+        "source_id": sid,
+        "preferred": "true",
+        "caution": "false",
+        "quote": quote,
+        "baseline": "false",
+    }
 
 
 if __name__ == "__main__":
