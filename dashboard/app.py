@@ -31,8 +31,11 @@ UPLOAD_BOX = "w_upload_box"  # the sidebar expander holding the uploader (load/p
 # Markdown tables (the zones, a zone's profile): on a phone the first column keeps room for a
 # zone's name instead of breaking it into a character per line. (Not a sideways-scrolling box: a
 # scrollable region would need keyboard focus, which CSS cannot give; axe checks it.)
+# Headline labels and values wrap instead of being cut ("全国国家高新区生产总值…", "19.3 trillion …"):
+# Streamlit keeps them on one line.
 PAGE_CSS = (
     "<style>[data-testid='stMetricValue']{font-size:1.6rem}"
+    "[data-testid='stMetricLabel'] p,[data-testid='stMetricValue'] *{white-space:normal!important;text-overflow:clip!important}"
     "[data-testid='stMarkdownContainer'] table td:first-child{min-width:5.5em}</style>"
 )
 # Dark theme only: Streamlit draws multiselect chips as white text on the primary colour, and no
@@ -424,6 +427,8 @@ def vocabulary(facts: panels.Facts) -> state.Vocabulary:
         zone_industries=model.zone_industries(dataset, table),
         parents=model.industry_parents(dataset.industries),
         zone_city=geo.zone_cities(dataset.zones),
+        zone_metrics=model.zone_metrics(table),
+        metric_group=dict(zip(metrics["metric"], metrics["group"])),
     )
 
 
@@ -604,7 +609,11 @@ def sidebar(facts: panels.Facts, vocab: state.Vocabulary, lang: str) -> None:
         i18n.t("sidebar.metric", lang),
         list(vocab.metrics),
         key="w_metric",
-        format_func=lambda m: f"{i18n.t('group.' + group[m], lang)} · {labels[m]}",
+        # the metric's name alone fits the box; its group and name in full are in the help
+        format_func=labels.get,
+        help=i18n.t("sidebar.metric_help", lang, metric=f"{i18n.t('group.' + group[current], lang)} · {labels[current]}")
+        if (current := st.session_state.filters.metric) in group
+        else None,
         **callback,
     )
     years = [LATEST, *reversed(vocab.years_for(st.session_state.filters.metric))]
@@ -945,6 +954,22 @@ def share_texts(url: str, lang: str) -> dict[str, str]:
     return {"url": url, "title": i18n.t("app.title", lang)} | {word: i18n.t(f"share.{word}", lang) for word in words}
 
 
+def metric_offer(facts: panels.Facts, filters: state.Filters, vocab: state.Vocabulary) -> None:
+    """A one-zone view whose metric the zone has no figure for offers one it has (one click)."""
+    offer = state.metric_offer(filters, vocab)
+    if offer is None:
+        return
+    lang, dataset = filters.lang, facts.dataset
+    labels = model.metric_labels(dataset.metrics, lang)
+    zone = model.zone_labels(dataset.zones, lang)[state.resolve(filters, vocab).zones[0]]
+    st.info(i18n.t("offer.metric", lang, zone=safe.md(zone), metric=safe.md(labels[filters.metric])))
+    st.button(
+        i18n.t("offer.switch", lang, metric=labels[offer]),
+        key="w_offer",
+        on_click=lambda: set_filters(state.select_metric(st.session_state.filters, offer, vocab), vocab),
+    )
+
+
 def notices(lang: str) -> None:
     """What a link got wrong, in one notice: a heading and a line per problem (a link can hold
     thousands of bad values: a few, then how many more)."""
@@ -1006,6 +1031,7 @@ def main() -> None:
         published_messages(dataset.folder, lang)
         if not view.zones:
             st.warning(i18n.t("empty.selection", lang))
+        metric_offer(facts, filters, vocab)
     headline(facts, view)
 
     left, right = st.columns([1.1, 1], gap="medium")

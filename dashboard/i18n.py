@@ -62,6 +62,8 @@ _STEPS: dict[tuple[str, str], tuple[tuple[int, int, str], ...]] = {
     ("en", "万人"): ((100, -2, "{} million people"), (0, 4, "{} people")),
 }
 _SINGULAR = {("en", "家"): "{} firm"}
+# A change of rank (metrics of kind rank_change; their unit is 位 like a rank's): worded by its sign.
+RANK_CHANGE = "rank_change"
 
 _AXIS_UNITS = {
     "亿元": {"zh": "亿元", "en": "100 million yuan (亿元)"},
@@ -124,6 +126,10 @@ def fmt_date(date: object, lang: str) -> str:
 
 
 def _with_unit(number: Decimal, unit: str | None, lang: str) -> str:
+    if unit == RANK_CHANGE:
+        one = "_one" if abs(number) == 1 else ""
+        key = f"value.rank_up{one}" if number > 0 else f"value.rank_down{one}" if number < 0 else "value.rank_same"
+        return t(key, lang, n=_digits(abs(number)))
     steps = _STEPS.get((lang, unit or ""))
     if steps is None:
         return f"{_digits(number)} {unit}" if unit else _digits(number)

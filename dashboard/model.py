@@ -51,6 +51,12 @@ def industry_labels(industries: pd.DataFrame, lang: str) -> dict[str, str]:
     return label(industries, "industry", lang)
 
 
+def zone_metrics(facts: pd.DataFrame, zone_ids=data.ZONE_IDS) -> dict[str, frozenset[str]]:
+    """The metrics each zone has at least one figure for (every zone listed, an empty set for none)."""
+    found = facts[facts["zone_id"].isin(zone_ids)].groupby("zone_id")["metric"].agg(frozenset).to_dict()
+    return {zone: found.get(zone, frozenset()) for zone in zone_ids}
+
+
 def metric_years(facts: pd.DataFrame, zone_ids=data.ZONE_IDS) -> dict[str, tuple[int, ...]]:
     """Years with at least one zone figure, per metric (the year filter offers only these)."""
     zone_facts = facts[facts["zone_id"].isin(zone_ids)]
@@ -96,7 +102,10 @@ def decorate(frame: pd.DataFrame, dataset: data.Dataset, lang: str) -> pd.DataFr
     out["zone"] = out["zone_id"].map(zones)
     out["industry_label"] = out["industry"].map(industries).fillna("")
     out["metric_label"] = out["metric"].map(metrics)
-    out["value_text"] = [i18n.fmt_value(v, u, q, lang) for v, u, q in zip(out["value"], out["unit"], out["qualifier"])]
+    # a change of rank is worded as a change ("提升 8 位"), not as a rank ("第 8 位")
+    kind = dict(zip(dataset.metrics["metric"], dataset.metrics["kind"]))
+    units = [i18n.RANK_CHANGE if kind.get(m) == "rank_change" else u for m, u in zip(out["metric"], out["unit"])]
+    out["value_text"] = [i18n.fmt_value(v, u, q, lang) for v, u, q in zip(out["value"], units, out["qualifier"])]
     trust = out["trust"].map(lambda g: i18n.t(TRUST_KEYS.get(g, "trust.mirror"), lang))
     date = out["source_date"].map(lambda d: f" ({d})" if d else "")
     out["source"] = out["source_title"] + date + " · " + trust

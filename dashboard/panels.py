@@ -451,11 +451,20 @@ def _headline(facts: Facts, view: View) -> list[tuple[str, str, str]]:
         row = table.iloc[0]
         help_text = f"{row['source']} — {row['caveat']}" if row["caveat"] else row["source"]
         first = (f"{row['zone']} · {label} · {row['year']}", row["label_text"].removesuffix(f" ({row['year']})"), help_text)
-    elif view.year is None:
-        years = year_span(table["year"]) if len(table) else i18n.t("value.no_data", lang)
-        first = (i18n.t("headline.latest", lang, metric=label), years, i18n.t("headline.latest_help", lang))
+    elif len(table):  # a figure, not a span of years: the highest (for a rank, the best), its zone and year
+        ranks = dict(zip(dataset.metrics["metric"], dataset.metrics["kind"])).get(view.metric) == "rank"
+        totals = table[table["industry"] == ""] if (table["industry"] == "").any() else table
+        row = totals.loc[totals["value"].idxmin() if ranks else totals["value"].idxmax()]
+        words = {"metric": label, "zone": row["zone"], "year": row["year"]}
+        help_key = "headline.top_help" if view.year is None else "headline.top_help_year"
+        help_text = i18n.t(help_key, lang, n=n, years=year_span(table["year"]), source=row["source"])
+        first = (
+            i18n.t("headline.best" if ranks else "headline.top", lang, **words),
+            row["label_text"].removesuffix(f" ({row['year']})"),
+            help_text,
+        )
     else:
-        first = (label, i18n.fmt_year(view.year, lang), "")
+        first = (label, i18n.t("value.no_data", lang), "")
     figures = [
         first,
         (

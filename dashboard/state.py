@@ -88,6 +88,8 @@ class Vocabulary:
     zone_industries: Mapping[str, frozenset[str]] = field(default_factory=dict)
     parents: Mapping[str, str] = field(default_factory=dict)
     zone_city: Mapping[str, int] = field(default_factory=dict)
+    zone_metrics: Mapping[str, frozenset[str]] = field(default_factory=dict)  # metrics each zone has a figure for
+    metric_group: Mapping[str, str] = field(default_factory=dict)  # metric → its group (output, enterprises…)
 
     def __post_init__(self) -> None:
         if self.default_metric not in self.metrics:
@@ -318,6 +320,22 @@ def open_tab(filters: Filters, tab: str) -> Filters:
 def show_all_sources(filters: Filters, everything: bool) -> Filters:
     """The view with the sources section listing every source (True) or those in view (False)."""
     return replace(filters, all_sources=bool(everything))
+
+
+def metric_offer(filters: Filters, vocab: Vocabulary) -> str | None:
+    """For a view of exactly one zone that has no figure for the chosen metric (a click on Yingtan
+    while high-tech enterprises are shown): a metric the zone has, to offer instead of an empty
+    headline and chart; one of the same group first, then in registry order. None otherwise."""
+    zones = resolve(filters, vocab).zones
+    if len(zones) != 1 or zones[0] not in vocab.zone_metrics:
+        return None
+    has = vocab.zone_metrics[zones[0]]
+    if filters.metric in has:
+        return None
+    group = vocab.metric_group.get(filters.metric)
+    candidates = [m for m in vocab.metrics if m in has]
+    same_group = [m for m in candidates if group is not None and vocab.metric_group.get(m) == group]
+    return (same_group or candidates or [None])[0]
 
 
 def resolve(filters: Filters, vocab: Vocabulary) -> View:

@@ -69,7 +69,8 @@ def test_home_page_in_chinese_with_charts_and_headline():
     assert charts(at) == ["map", "by_zone", "over_years"]
     assert [t.label for t in at.tabs] == ["高新区一览", "企业", "产业", "全国排名与背景", "数据覆盖", "数据表", "数据来源"]
     values = {m.label: m.value for m in at.metric}
-    assert values["高新技术企业（各区最新）"] == "2019–2022"  # each zone's latest figure: their years
+    # a figure, not a span of years: the highest of each zone's latest figure, its zone and year
+    assert values["高新技术企业 · 最高：南昌高新区（2020年）"] == "560 家"
     assert values["数据覆盖"] == "4 / 9"
     assert "19.3 万亿元" in values.values() and "14.3%" in values.values()
     assert query(at) == {}  # the default view has a bare URL
@@ -287,3 +288,16 @@ def test_the_figures_in_view_download_from_every_tab():
         assert [b.proto.label for b in at.get("download_button")] == ["Download the figures in view (CSV)"]
     at = run({"tab": "table"})
     assert [b.proto.label for b in at.get("download_button")] == ["下载筛选后的数据（CSV）", "下载完整数据集（CSV）"]
+
+
+def test_a_one_zone_view_without_the_metric_offers_one_the_zone_has():
+    """Issue 20.4: Yingtan has no high-tech enterprise count (the default metric): the page says so
+    and offers a metric it has; one click shows it."""
+    at = run({"zone": "yingtan"})
+    assert any("鹰潭高新区没有“高新技术企业”的公开数字" in i.value for i in at.info)
+    offer = at.button(key="w_offer")
+    offer.click().run()
+    metric = at.session_state.filters.metric
+    assert metric != "high_tech_enterprises" and query(at) == {"zone": ["yingtan"], "metric": [metric]}
+    assert at.metric[0].value != "无数据"
+    assert not [b for b in at.get("button") if b.key == "w_offer"]

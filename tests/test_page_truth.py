@@ -322,8 +322,9 @@ def test_the_default_view_covers_at_least_four_zones(facts, resolve):
     assert len(zones) >= 4
     assert all(f"({r['year']})" in r["label_text"] for r in rows(panel))  # the year on the mark
     assert all(str(r["year"]) in r["aria"] for r in rows(panel))  # and read out / in the tooltip
-    label, value, _ = panels.headline(facts, view)[0]
-    assert value == "2019–2022" and "各区最新" in label
+    label, value, help_text = panels.headline(facts, view)[0]
+    assert (label, value) == ("高新技术企业 · 最高：南昌高新区（2020年）", "560 家")  # issue 20.4: a figure, not "2019–2022"
+    assert "2019–2022" in help_text  # the years of the zones' latest figures, in the help
     assert panels.headline(facts, view)[1][1] == f"{len(zones)} / 9"
 
 
@@ -357,3 +358,13 @@ def test_the_first_industry_is_the_dark_cell_in_both_languages(facts, resolve):
         assert colour["sort"] == {"field": "role_order", "op": "min"} and colour["scale"]["range"][0] == "#1f5fa8"
         first = [r for r in rows(panels.panel("industry_matrix", facts, resolve(lang=lang))) if r["role_order"] == 0]
         assert first and {r["role"] for r in first} == {"首位产业" if lang == "zh" else "first industry"}
+
+
+def test_the_headline_words_a_rank_as_best_and_a_rank_change_as_a_change(facts, resolve):
+    """Issue 20.4: the best rank is the smallest; a gain of eight places reads "提升 8 位", not "第 8 位"."""
+    label, value, _ = panels.headline(facts, resolve(metric="national_rank", lang="en"))[0]
+    assert label.startswith("National evaluation rank · best: ") and value.startswith("No. ")
+    label, value, _ = panels.headline(facts, resolve(metric="national_rank_change"))[0]
+    assert (label, value.removeprefix("⚠ ")) == ("综合排名提升位次 · 最高：鹰潭高新区（2024年）", "提升 8 位")
+    label, value, _ = panels.headline(facts, resolve(zones=("yingtan",), metric="national_rank_change", lang="en"))[0]
+    assert value.removeprefix("⚠ ") == "up 8 places" and "No." not in value

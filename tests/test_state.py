@@ -21,6 +21,7 @@ from dashboard.state import (
     after_map_pick,
     after_sidebar,
     initial_lang,
+    metric_offer,
     open_tab,
     parse_query,
     resolve,
@@ -550,3 +551,22 @@ def test_vocabulary_sorts_years_and_rejects_a_default_metric_it_does_not_have():
 def test_notice_codes_are_a_closed_list():
     with pytest.raises(ValueError):
         Notice("something_else", "zone", "x")
+
+
+def test_a_one_zone_view_without_the_metric_is_offered_one_the_zone_has():
+    """Issue 20.4: Yingtan has no figure for the metric shown: offer one it has, its group first."""
+    vocab = replace(
+        VOCAB,
+        zone_metrics={"yingtan": frozenset({"gdp", "national_rank", "not_selectable"}), "nanchang": frozenset({"revenue"})},
+        metric_group={"revenue": "output", "gdp": "output", "national_rank": "ranking", "zone_count": "context"},
+    )
+    yingtan = Filters(zones=("yingtan",), metric="revenue")
+    assert metric_offer(yingtan, vocab) == "gdp"  # same group (output) before ranking
+    assert metric_offer(replace(yingtan, metric="zone_count"), vocab) == "gdp"  # no same-group one: registry order
+    assert metric_offer(replace(yingtan, metric="gdp"), vocab) is None  # it has this one
+    assert metric_offer(Filters(zones=("nanchang",), metric="revenue"), vocab) is None
+    assert metric_offer(Filters(zones=("yingtan", "nanchang"), metric="gdp"), vocab) is None  # not one zone
+    assert metric_offer(Filters(zones=("ganzhou",), metric="gdp"), vocab) is None  # nothing known about it
+    # one zone left by an industry filter counts too (resolved, not chosen)
+    assert metric_offer(Filters(industries=("recycled_copper",), metric="revenue"), vocab) == "gdp"
+    assert metric_offer(yingtan, replace(vocab, zone_metrics={"yingtan": frozenset()})) is None  # nothing to offer

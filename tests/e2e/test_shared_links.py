@@ -45,7 +45,7 @@ def test_home_page_shows_the_map_two_output_charts_the_first_tab_and_all_nine_zo
     zones = {label.split(":")[0] for label in labels if label.split(":")[0].endswith("高新区")}
     assert len(zones) == 9
     # no empty first view (issue 13.15): each zone's latest figure, ≥ 4 zones, each bar with its year
-    expect(page.get_by_test_id("stMetric").first).to_contain_text("2019–2022")
+    expect(page.get_by_test_id("stMetric").first).to_contain_text("560 家")
     expect(page.get_by_test_id("stMetric").nth(1)).to_contain_text("4 / 9")
     bars = page.locator('svg.jx-chart[data-name="by_zone"] path[aria-label]').evaluate_all(
         "els => els.map(e => e.getAttribute('aria-label'))"
