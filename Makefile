@@ -96,5 +96,6 @@ load-browsers: $(VENV)/.dev-deps browser-deps
 
 # In the foreground until Ctrl-C / SIGTERM, which stops every process it started. Prints
 # `READY http://127.0.0.1:$(HOSTED_PORT)/$(BASE_PATH)/` once every replica answers through nginx.
+# Publishing is on here too (JX_PUBLISH=on unless set): the replicas share JX_PUBLISH_DB's SQLite file.
 hosted: $(VENV)/.run-deps hosting-deps
-	exec $(PY) scripts/hosted.py --replicas $(REPLICAS) --port $(HOSTED_PORT) --base-path $(BASE_PATH)
+	JX_PUBLISH=$${JX_PUBLISH:-on} exec $(PY) scripts/hosted.py --replicas $(REPLICAS) --port $(HOSTED_PORT) --base-path $(BASE_PATH)
