@@ -308,6 +308,9 @@ def main(argv: list[str] | None = None) -> int:
     opts = parser.parse_args(argv)
     settings = Settings.from_env()
     store = Store(settings.db, max_bytes=settings.max_bytes, create=False)
+    if store.path and not store.path.exists():
+        print(f"no published data sets: {settings.db} does not exist")
+        return 1 if opts.command == "remove" else 0
     if opts.command == "list":
         with store.engine.connect() as conn:
             for row in conn.execute(sa.select(TABLE.c.id, TABLE.c.rows, TABLE.c.published_at, TABLE.c.size)):

@@ -244,6 +244,9 @@ def test_reading_a_store_that_does_not_exist_finds_nothing_and_creates_nothing(t
 
 def test_the_operator_command_removes_a_set(tmp_path, monkeypatch, capsys):
     db = str(tmp_path / "published.db")
+    monkeypatch.setenv("JX_PUBLISH_DB", db)
+    assert publish.main(["list"]) == 0 and "does not exist" in capsys.readouterr().out
+    assert not (tmp_path / "published.db").exists()
     published, _ = publish.Store(db).publish(content_of(*ROWS), 2)
     monkeypatch.setenv("JX_PUBLISH_DB", db)
     assert publish.main(["list"]) == 0 and published.id in capsys.readouterr().out
