@@ -137,6 +137,35 @@ async def visit(browser, server: AppServer, *, prefer_map: bool, interactions: i
     page = await context.new_page()
     cdp = await context.new_cdp_session(page)
     await cdp.send("Performance.enable")
+    counting = _count_frames(page, out)
+    page.on("pageerror", lambda err: out.errors.append(f"page error: {err.message}"))
+    page.on("console", lambda msg: out.errors.append(f"console error: {msg.text}") if msg.type == "error" else None)
+    try:
+        await page.goto(server.url + "/", timeout=60_000)
+        out.load_ms = await wait_idle(page)  # page clock: ms since navigation start
+        metrics = {m["name"]: m["value"] for m in (await cdp.send("Performance.getMetrics"))["metrics"]}
+        out.cpu_ms = {
+            "busy": metrics.get("TaskDuration", 0) * 1000,
+            "script": metrics.get("ScriptDuration", 0) * 1000,
+            "layout": (metrics.get("LayoutDuration", 0) + metrics.get("RecalcStyleDuration", 0)) * 1000,
+        }
+        counting["on"] = False
+        out.interaction, action = await pick_interaction(page, prefer_map)
+        for _ in range(interactions):
+            await _timed_rerun(page, action, out, counting)
+        if open_tab:
+            await open_second_tab(page, out, counting)
+        out.errors += [f"exception: {t}" for t in await page.locator('[data-testid="stException"]').all_inner_texts()]
+    except Exception as exc:  # a timeout is a result too: count it, keep going
+        out.errors.append(f"{type(exc).__name__}: {str(exc).splitlines()[0]}")
+    finally:
+        await context.close()
+    return out
+
+
+def _count_frames(page, out: Visit) -> dict:
+    """Count the page's websocket frames: into `out` (bytes, and bytes by message kind) while the
+    returned switch's "on" is true, else into its "rerun" counter."""
     counting = {"on": True, "rerun": 0}
 
     def on_ws(ws):
@@ -152,36 +181,20 @@ async def visit(browser, server: AppServer, *, prefer_map: bool, interactions: i
         ws.on("framereceived", frame)
 
     page.on("websocket", on_ws)
-    page.on("pageerror", lambda err: out.errors.append(f"page error: {err.message}"))
-    page.on("console", lambda msg: out.errors.append(f"console error: {msg.text}") if msg.type == "error" else None)
-    try:
-        await page.goto(server.url + "/", timeout=60_000)
-        out.load_ms = await wait_idle(page)  # page clock: ms since navigation start
-        metrics = {m["name"]: m["value"] for m in (await cdp.send("Performance.getMetrics"))["metrics"]}
-        out.cpu_ms = {
-            "busy": metrics.get("TaskDuration", 0) * 1000,
-            "script": metrics.get("ScriptDuration", 0) * 1000,
-            "layout": (metrics.get("LayoutDuration", 0) + metrics.get("RecalcStyleDuration", 0)) * 1000,
-        }
-        counting["on"] = False
-        out.interaction, action = await pick_interaction(page, prefer_map)
-        for _ in range(interactions):
-            before = await run_count(page)
-            counting["rerun"] = 0
-            await action()
-            idle_at = await wait_idle(page, min_runs=before + 1, timeout=30_000)
-            marks = await page.evaluate("() => window.__e2e")
-            out.reruns_ms.append(idle_at - marks["lastInputAt"])
-            out.reruns_server_ms.append(marks["runFinishedAt"] - marks["lastInputAt"])
-            out.rerun_ws_bytes.append(counting["rerun"])
-        if open_tab:
-            await open_second_tab(page, out, counting)
-        out.errors += [f"exception: {t}" for t in await page.locator('[data-testid="stException"]').all_inner_texts()]
-    except Exception as exc:  # a timeout is a result too: count it, keep going
-        out.errors.append(f"{type(exc).__name__}: {str(exc).splitlines()[0]}")
-    finally:
-        await context.close()
-    return out
+    return counting
+
+
+async def _timed_rerun(page, action, out: Visit, counting: dict) -> None:
+    """One interaction: the rerun it starts, timed from the input to idle and to script_finished,
+    and its websocket bytes, appended to `out`."""
+    before = await run_count(page)
+    counting["rerun"] = 0
+    await action()
+    idle_at = await wait_idle(page, min_runs=before + 1, timeout=30_000)
+    marks = await page.evaluate("() => window.__e2e")
+    out.reruns_ms.append(idle_at - marks["lastInputAt"])
+    out.reruns_server_ms.append(marks["runFinishedAt"] - marks["lastInputAt"])
+    out.rerun_ws_bytes.append(counting["rerun"])
 
 
 def message_kind(payload) -> str:
@@ -491,9 +504,35 @@ def default_variants() -> list[str]:
 
 async def sections(loads: int, variants: list[str]) -> int:
     """Cold loads of the app with parts left out (bench/ablate_app.py), round robin with the bare
-    page: what each part adds to the load, the first render and the main thread."""
+    page: what each part adds to the load, the first render and the main thread. Prints the
+    table, writes the raw numbers to bench/results/; returns 0."""
     started_note = machine_note()
     names = ["bare"] + [v or "(full app)" for v in variants]
+    visits = await _section_visits(names, variants, loads)
+    rows, out = section_rows(names, visits)
+    print(f"\nCold load with one part left out (bench/ablate_app.py), medians of {loads}, round robin")
+    print(f"started {started_note}\nended   {machine_note()}\n")
+    print(
+        table(
+            rows,
+            ["app without", "load (ms)", "× bare", "saves (ms)", "main thread busy (ms)", "saves (ms)", "of it scripting (ms)"]
+            + ["websocket (KB)", "loads (ms)"],
+        )
+    )
+    print("main thread: the page's renderer until idle (Performance.getMetrics TaskDuration), medians")
+    for n, o in out.items():
+        for e in o["errors"]:
+            print(f"{n} ERROR: {e}")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"sections-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    path.write_text(json.dumps({"machine": started_note, "loads": loads, "results": out}, indent=2, ensure_ascii=False))
+    print(f"\nraw numbers: {path.relative_to(REPO_ROOT)}")
+    return 0
+
+
+async def _section_visits(names: list[str], variants: list[str], loads: int) -> dict[str, list[Visit]]:
+    """A server per page (the bare page, the app without each variant's parts), one warm-up visit
+    each, then `loads` cold visits each, round robin (every other round in reverse)."""
     servers: dict[str, AppServer] = {}
     try:
         servers["bare"] = AppServer(BARE, log_dir=RESULTS, name="sections-bare").start()
@@ -514,6 +553,12 @@ async def sections(loads: int, variants: list[str]) -> int:
     finally:
         for server in servers.values():
             server.stop()
+    return visits
+
+
+def section_rows(names: list[str], visits: dict[str, list[Visit]]) -> tuple[list[list[str]], dict]:
+    """The sections table's rows (load, × bare, what leaving the part out saves, main thread,
+    websocket, each load) and the raw medians by page."""
     full = median([v.load_ms for v in visits["(full app)"]]) if "(full app)" in visits else None
     full_busy = median([v.cpu_ms.get("busy", 0) for v in visits["(full app)"]]) if "(full app)" in visits else None
     bare = median([v.load_ms for v in visits["bare"]])
@@ -545,24 +590,7 @@ async def sections(loads: int, variants: list[str]) -> int:
                 " ".join(str(round(v.load_ms)) for v in vs),
             ]
         )
-    print(f"\nCold load with one part left out (bench/ablate_app.py), medians of {loads}, round robin")
-    print(f"started {started_note}\nended   {machine_note()}\n")
-    print(
-        table(
-            rows,
-            ["app without", "load (ms)", "× bare", "saves (ms)", "main thread busy (ms)", "saves (ms)", "of it scripting (ms)"]
-            + ["websocket (KB)", "loads (ms)"],
-        )
-    )
-    print("main thread: the page's renderer until idle (Performance.getMetrics TaskDuration), medians")
-    for n, o in out.items():
-        for e in o["errors"]:
-            print(f"{n} ERROR: {e}")
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"sections-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    path.write_text(json.dumps({"machine": started_note, "loads": loads, "results": out}, indent=2, ensure_ascii=False))
-    print(f"\nraw numbers: {path.relative_to(REPO_ROOT)}")
-    return 0
+    return rows, out
 
 
 # --------------------------------------------------------------------------------------------
@@ -570,42 +598,18 @@ async def sections(loads: int, variants: list[str]) -> int:
 
 
 async def load(users: int, interactions: int) -> int:
+    """`users` browser pages at once against one app server, `interactions` reruns each, beside a
+    single user's visit. Prints the table, writes the raw numbers to bench/results/; returns 1 when
+    a page or the server's log had an error, else 0."""
     with AppServer(APP, log_dir=RESULTS, name="load-app") as app:
-        async with async_playwright() as pw:
-            browser = await launch_chromium(pw)
-            await visit(browser, app, prefer_map=True)  # warm the server up, not counted
-            single = await visit(browser, app, prefer_map=True, interactions=interactions)
-            started, cpu_before = time.monotonic(), app.cpu_seconds()
-            crowd = await asyncio.wait_for(
-                asyncio.gather(*(visit(browser, app, prefer_map=True, interactions=interactions) for _ in range(users))),
-                timeout=600,
-            )
-            wall = time.monotonic() - started
-            server_busy = (app.cpu_seconds() - cpu_before) / wall
-            await browser.close()
+        single, crowd, wall, server_busy = await _single_and_crowd(app, users, interactions)
         rss_mb = app.rss_bytes() / 2**20
         log_errors = [
             line for line in app.log_path.read_text(errors="replace").splitlines() if "Traceback" in line or " ERROR " in line
         ]
-
-    crowd_reruns = [r for v in crowd for r in v.reruns_ms]
     crowd_errors = [e for v in crowd for e in v.errors]
-    rows = [
-        ["pages", "1", str(users)],
-        ["interactions per page", str(interactions), str(interactions)],
-        ["reruns measured", str(len(single.reruns_ms)), str(len(crowd_reruns))],
-        ["load to idle (ms, median)", f"{single.load_ms:.0f}", f"{median([v.load_ms for v in crowd]):.0f}"],
-        ["rerun (ms, median)", f"{median(single.reruns_ms):.0f}", f"{median(crowd_reruns):.0f}"],
-        ["rerun (ms, p95)", f"{p95(single.reruns_ms):.0f}", f"{p95(crowd_reruns):.0f}"],
-        [
-            "rerun to script_finished received (ms, p95)",
-            f"{p95(single.reruns_server_ms):.0f}",
-            f"{p95([r for v in crowd for r in v.reruns_server_ms]):.0f}",
-        ],
-        ["errors", str(len(single.errors)), str(len(crowd_errors))],
-    ]
     print(f"\nLoad: {users} browser pages at once against one app server, {interactions} interactions each\n")
-    print(table(rows, ["metric", "single user", f"{users} users"]))
+    print(table(load_rows(single, crowd, users, interactions), ["metric", "single user", f"{users} users"]))
     print(f"\ninteraction: {single.interaction}")
     print(
         f"wall time for the {users} users: {wall:.1f} s; server CPU busy {server_busy:.0%} of one core "
@@ -632,6 +636,43 @@ async def load(users: int, interactions: int) -> int:
     )
     print(f"\nraw numbers: {out.relative_to(REPO_ROOT)}")
     return 1 if single.errors or crowd_errors or log_errors else 0
+
+
+async def _single_and_crowd(app: AppServer, users: int, interactions: int) -> tuple[Visit, list[Visit], float, float]:
+    """After a warm-up visit: one user's visit alone, then `users` at once (10 minutes at most);
+    returns those visits, the crowd's wall time (s) and the server's CPU use meanwhile (share of a core)."""
+    async with async_playwright() as pw:
+        browser = await launch_chromium(pw)
+        await visit(browser, app, prefer_map=True)  # warm the server up, not counted
+        single = await visit(browser, app, prefer_map=True, interactions=interactions)
+        started, cpu_before = time.monotonic(), app.cpu_seconds()
+        crowd = await asyncio.wait_for(
+            asyncio.gather(*(visit(browser, app, prefer_map=True, interactions=interactions) for _ in range(users))),
+            timeout=600,
+        )
+        wall = time.monotonic() - started
+        server_busy = (app.cpu_seconds() - cpu_before) / wall
+        await browser.close()
+    return single, crowd, wall, server_busy
+
+
+def load_rows(single: Visit, crowd: list[Visit], users: int, interactions: int) -> list[list[str]]:
+    """The load table: one user against `users` at once (load, rerun median and p95, errors)."""
+    crowd_reruns = [r for v in crowd for r in v.reruns_ms]
+    return [
+        ["pages", "1", str(users)],
+        ["interactions per page", str(interactions), str(interactions)],
+        ["reruns measured", str(len(single.reruns_ms)), str(len(crowd_reruns))],
+        ["load to idle (ms, median)", f"{single.load_ms:.0f}", f"{median([v.load_ms for v in crowd]):.0f}"],
+        ["rerun (ms, median)", f"{median(single.reruns_ms):.0f}", f"{median(crowd_reruns):.0f}"],
+        ["rerun (ms, p95)", f"{p95(single.reruns_ms):.0f}", f"{p95(crowd_reruns):.0f}"],
+        [
+            "rerun to script_finished received (ms, p95)",
+            f"{p95(single.reruns_server_ms):.0f}",
+            f"{p95([r for v in crowd for r in v.reruns_server_ms]):.0f}",
+        ],
+        ["errors", str(len(single.errors)), str(len([e for v in crowd for e in v.errors]))],
+    ]
 
 
 def main() -> None:
