@@ -469,6 +469,12 @@ async def _warm_up(browser, server: AppServer, query: str, viewport: str) -> tup
     return component, patched
 
 
+def _frame_of(payload) -> dict:
+    """A websocket frame received: its size and what it carries (describe_frame)."""
+    data = payload if isinstance(payload, bytes) else payload.encode()
+    return {"size": len(data), **describe_frame(data)}
+
+
 def _websocket_summary(frames: list[dict]) -> dict:
     """The first render's websocket frames: total KB, KB and count by message kind, each chart's sizes."""
     by_kind: dict[str, list] = collections.defaultdict(lambda: [0, 0])
@@ -507,15 +513,7 @@ async def traced_load(server: AppServer, query: str, serial: bool, stamp: str, v
         if patched:
             await context.route(component, chart_component)
         page = await context.new_page()
-
-        def on_ws(ws):
-            def frame(payload):
-                data = payload if isinstance(payload, bytes) else payload.encode()
-                frames.append({"size": len(data), **describe_frame(data)})
-
-            ws.on("framereceived", frame)
-
-        page.on("websocket", on_ws)
+        page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: frames.append(_frame_of(payload))))
         errors: list[str] = []
         page.on("pageerror", lambda err: errors.append(f"page error: {err.message}"))
         page.on("console", lambda msg: errors.append(f"console error: {msg.text}") if msg.type == "error" else None)
@@ -523,23 +521,8 @@ async def traced_load(server: AppServer, query: str, serial: bool, stamp: str, v
         await browser.start_tracing(page=page, categories=CATEGORIES.split(","))
         await page.goto(f"{server.url}/{query}", timeout=60_000)
         idle_ms = await wait_idle(page)
-        # wait_idle sees drawn charts; the instrumentation sees every view that was started. Both
-        # should agree; if a view was still being set up at "idle", wait for it and say so.
         charts_sent = sum(1 for f in frames if f.get("kind") == "vega_lite_chart")
-        late_ms = None
-        if instrumented["done"]:
-            try:
-                handle = await page.wait_for_function(
-                    """(n) => { const v = window.__vegaViews || [];
-                         return v.length >= n && v.every(x => x.runs.length >= 1 || x.error)
-                                ? Math.max(...v.map(x => Math.max(x.embedEnd || 0, ...x.runs.map(r => r[1])))) : false; }""",
-                    arg=charts_sent,
-                    timeout=30_000,
-                )
-                drawn = float(await handle.json_value())
-                late_ms = drawn - idle_ms if drawn > idle_ms else None
-            except Exception:
-                late_ms = -1.0
+        late_ms = await _views_drawn_after(page, idle_ms, charts_sent) if instrumented["done"] else None
         marks = await page.evaluate("() => window.__e2e")
         views = await page.evaluate("() => window.__vegaViews || []")
         sync_mark = f"__bench_sync_{stamp}"
@@ -564,6 +547,24 @@ async def traced_load(server: AppServer, query: str, serial: bool, stamp: str, v
     summary.update(_websocket_summary(frames))
     summary["trace_file"] = str(trace_path.relative_to(REPO_ROOT))
     return summary
+
+
+async def _views_drawn_after(page, idle_ms: float, charts_sent: int) -> float | None:
+    """How long after `idle_ms` the last of the `charts_sent` Vega views was drawn: None when by
+    then, -1 when not within 30 s. wait_idle sees drawn charts; the instrumentation sees every view
+    that was started. Both should agree; if a view was still being set up at "idle", this says so."""
+    try:
+        handle = await page.wait_for_function(
+            """(n) => { const v = window.__vegaViews || [];
+                 return v.length >= n && v.every(x => x.runs.length >= 1 || x.error)
+                        ? Math.max(...v.map(x => Math.max(x.embedEnd || 0, ...x.runs.map(r => r[1])))) : false; }""",
+            arg=charts_sent,
+            timeout=30_000,
+        )
+        drawn = float(await handle.json_value())
+        return drawn - idle_ms if drawn > idle_ms else None
+    except Exception:
+        return -1.0
 
 
 def report(s: dict, label: str) -> str:
