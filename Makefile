@@ -21,7 +21,7 @@ REPLICAS ?= 3
 HOSTED_PORT ?= 8080
 BASE_PATH ?= jx-zones
 
-.PHONY: run test bench load load-browsers browser-deps hosting-deps picture-fonts hosted unpublish check-data
+.PHONY: run test bench load load-browsers browser-deps hosting-deps run-deps picture-fonts hosted unpublish check-data
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -49,6 +49,11 @@ browser-deps:
 hosting-deps:
 	@bash scripts/ensure-hosting-deps.sh
 
+# Debian's libjemalloc2, which every server runs on (scripts/with-jemalloc.sh; why: load/README.md):
+# checked every time, installed when missing and root; without it the server runs on glibc's malloc.
+run-deps:
+	@bash scripts/ensure-run-deps.sh
+
 # The CJK font a saved picture's PNG draws its Chinese text in (dashboard/picture.py): checked every
 # time, installed when missing and root (the browser tests' fonts-noto-cjk is the same package).
 picture-fonts:
@@ -56,8 +61,8 @@ picture-fonts:
 
 # Publishing uploaded data is on for `make run` (JX_PUBLISH=on; the store: JX_PUBLISH_DB, default
 # var/published.db). Set JX_PUBLISH=off to serve without it.
-run: $(VENV)/.run-deps picture-fonts
-	JX_PUBLISH=$${JX_PUBLISH:-on} $(PY) -m streamlit run streamlit_app.py --server.port $(PORT) --server.headless true
+run: $(VENV)/.run-deps picture-fonts run-deps
+	JX_PUBLISH=$${JX_PUBLISH:-on} scripts/with-jemalloc.sh $(PY) -m streamlit run streamlit_app.py --server.port $(PORT) --server.headless true
 
 # Check a candidate data folder before publishing it (data/README.md, "Updating the data"): the
 # app's own rules, then what it changes against data/. Exit 1: the folder is invalid.
@@ -73,7 +78,7 @@ unpublish: $(VENV)/.run-deps
 # One pytest run for everything. Exit code 5 ("no tests collected") is a failure like any other,
 # and a full run (no PYTEST_ARGS) in which no browser test passed fails too (E2E_REQUIRED, see
 # tests/e2e/conftest.py), so a broken collection or a skipped browser can't look green.
-test: $(VENV)/.dev-deps node_modules/.npm-ci.stamp browser-deps hosting-deps
+test: $(VENV)/.dev-deps node_modules/.npm-ci.stamp browser-deps hosting-deps run-deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	@rc=0; E2E_REQUIRED=$(if $(strip $(PYTEST_ARGS)),0,1) $(PY) -m pytest $(PYTEST_ARGS) || rc=$$?; \
@@ -82,20 +87,20 @@ test: $(VENV)/.dev-deps node_modules/.npm-ci.stamp browser-deps hosting-deps
 
 # bench/run.py runs Lighthouse (node_modules, pinned in package.json) after its own loads; both
 # comparisons always run (the hosted one needs nginx), and the exit code is 1 when either misses.
-bench: $(VENV)/.dev-deps node_modules/.npm-ci.stamp browser-deps hosting-deps
+bench: $(VENV)/.dev-deps node_modules/.npm-ci.stamp browser-deps hosting-deps run-deps
 	$(PY) bench/map_bench.py
 	$(PY) bench/upload_bench.py
 	@rc=0; $(PY) bench/run.py || rc=1; $(PY) bench/hosted_bench.py || rc=1; exit $$rc
 
 # Every check always runs; the exit code is 1 when any misses its budget or sees an error.
-load: $(VENV)/.dev-deps hosting-deps
+load: $(VENV)/.dev-deps hosting-deps run-deps
 	@rc=0; $(PY) bench/upload_memory.py || rc=1; $(PY) bench/published_memory.py || rc=1; $(PY) load/run.py $(LOAD_ARGS) || rc=1; exit $$rc
 
-load-browsers: $(VENV)/.dev-deps browser-deps
+load-browsers: $(VENV)/.dev-deps browser-deps run-deps
 	$(PY) bench/run.py --load
 
 # In the foreground until Ctrl-C / SIGTERM, which stops every process it started. Prints
 # `READY http://127.0.0.1:$(HOSTED_PORT)/$(BASE_PATH)/` once every replica answers through nginx.
 # Publishing is on here too (JX_PUBLISH=on unless set): the replicas share JX_PUBLISH_DB's SQLite file.
-hosted: $(VENV)/.run-deps hosting-deps
+hosted: $(VENV)/.run-deps hosting-deps run-deps
 	JX_PUBLISH=$${JX_PUBLISH:-on} exec $(PY) scripts/hosted.py --replicas $(REPLICAS) --port $(HOSTED_PORT) --base-path $(BASE_PATH)

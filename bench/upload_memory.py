@@ -2,6 +2,9 @@
 
     python bench/upload_memory.py              # both checks, budgets, exit 1 when over
     python bench/upload_memory.py --tracemalloc  # also: Python heap (tracemalloc) in the server
+    JX_ALLOCATOR=system python bench/upload_memory.py  # the server on glibc's malloc and pymalloc, to compare
+
+The server starts as every server does, through scripts/with-jemalloc.sh (jemalloc, pymalloc off).
 
 1. Retained: a server with `server.disconnectedSessionTTL` set short (--ttl, default 10 s; Streamlit's
    default is 120 s) gets 8 distinct uploads of a 20,000-row facts file (~1.7 MB), each in a fresh
@@ -242,6 +245,12 @@ def main() -> int:
                     f"RSS {t['rss_mb']} MB, {t['rss_after_malloc_trim_mb']} MB after malloc_trim(0); top sites: "
                     + "; ".join(f"{s['where']} {s['mb']} MB" for s in t["top"][:6])
                 )
+                if je := t.get("jemalloc"):  # the server runs on jemalloc (scripts/with-jemalloc.sh)
+                    print(
+                        f"  jemalloc: {je['before_purge']['allocated_mb']} MB allocated, "
+                        f"{je['before_purge']['resident_mb']} MB resident ({je['after_purge']['resident_mb']} after a purge; "
+                        f"RSS then {je['rss_after_purge_mb']} MB)"
+                    )
     return 0 if ok else 1
 
 
