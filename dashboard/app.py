@@ -33,10 +33,19 @@ UPLOAD_BOX = "w_upload_box"  # the sidebar expander holding the uploader (load/p
 # scrollable region would need keyboard focus, which CSS cannot give; axe checks it.)
 # Headline labels and values wrap instead of being cut ("全国国家高新区生产总值…", "19.3 trillion …"):
 # Streamlit keeps them on one line.
+# A table's toolbar (search, download, full screen) sits 44 px above it, always shown on a touch
+# screen: the room above keeps it off the tab bar (a tap on "数据来源" landed on the toolbar).
+# On a phone, Markdown tables (the zones, a profile) take a smaller font and padding, so five
+# columns fit 390 px without breaking a city's name into a character per line.
 PAGE_CSS = (
     "<style>[data-testid='stMetricValue']{font-size:1.6rem}"
     "[data-testid='stMetricLabel'] p,[data-testid='stMetricValue'] *{white-space:normal!important;text-overflow:clip!important}"
-    "[data-testid='stMarkdownContainer'] table td:first-child{min-width:5.5em}</style>"
+    "[data-testid='stMarkdownContainer'] table td:first-child{min-width:5.5em}"
+    ".stElementContainer:has(> [data-testid='stFullScreenFrame'] > [data-testid='stDataFrame']){margin-top:1.75rem}"
+    "@media (max-width:640px){[data-testid='stMarkdownContainer'] table{font-size:0.8rem}"
+    "[data-testid='stMarkdownContainer'] :is(th,td){padding:0.25rem 0.3rem}"
+    "[data-testid='stMarkdownContainer'] table td:first-child{min-width:4.5em}"
+    "[data-testid='stMarkdownContainer'] :is(th,td){overflow-wrap:anywhere;hyphens:auto}}</style>"
 )
 # Dark theme only: Streamlit draws multiselect chips as white text on the primary colour, and no
 # dark-theme primary colour passes 4.5:1 for that and for the selected language button at once

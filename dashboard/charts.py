@@ -14,6 +14,7 @@ are simply absent (the page lists them as "no data" under the chart), never draw
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -54,6 +55,50 @@ def _value_labels(base: alt.Chart, field: str = "value_text", **kwargs) -> alt.C
     return base.mark_text(color="#ffffff", blend="difference", fontSize=11, aria=False, **kwargs).encode(text=f"{field}:N")
 
 
+# Row labels that fit a phone: their lines are made here (wrap_label), Vega splits them at "\n" and
+# raises each block by half of its extra lines (Vega anchors a multi-line label by its first line).
+LINES = r"split(datum.label, '\n')"
+LINE = 12  # a wrapped label's line height (px)
+ROW_STEP = 58  # a wrapped bar row's height: four lines of label and the gap to the next
+# A legend label longer than this is shortened on a narrow chart (the full words are in the tooltip)
+NARROW_LEGEND = alt.ExprRef(expr="width < 320 ? 150 : 0")
+
+
+def wrap_label(text: str, limit: int = 24) -> str:
+    """`text` broken into lines of about `limit` Latin letters (a CJK character counts as 1.5):
+    at " · ", at spaces, and inside a run of CJK characters when a line would pass the limit."""
+    lines = []
+    for part in str(text).split(" · "):
+        line, width = "", 0.0
+        for token in re.findall(r"[\u2e80-\uffff]|[^\s\u2e80-\uffff]+|\s+", part):
+            size = sum(1.5 if ord(ch) >= 0x2E80 else 1 for ch in token)
+            if line.strip() and width + size > limit and not token.isspace():
+                lines.append(line.rstrip())
+                line, width = "", 0.0
+            if line or not token.isspace():
+                line, width = line + token, width + size
+        lines.append(line.rstrip())
+    return "\n".join(lines)
+
+
+def _wrapped_axis(**kwargs) -> alt.Axis:
+    """A category axis whose labels are wrap_label's lines, each block centred on its row."""
+    return alt.Axis(
+        labelLimit=0,
+        labelExpr=LINES,
+        labelLineHeight=LINE,
+        labelOffset=alt.ExprRef(expr=f"-(length({LINES}) - 1) * {LINE / 2}"),
+        labelOverlap=False,  # every row keeps its label (Vega would drop every other tall one)
+        **kwargs,
+    )
+
+
+def _row_labels(table: pd.DataFrame, value: str) -> list[str]:
+    """A bar's row label on lines: zone, industry and year, its value (the value is in the label
+    rather than after the bar, where a phone's narrow chart had no room for it)."""
+    return [f"{wrap_label(f'{i} ({y})')}\n{v}" for i, y, v in zip(table["item"], table["year"], table[value])]
+
+
 def _tooltips(texts: Texts, columns: tuple[str, ...]) -> list[alt.Tooltip]:
     return [alt.Tooltip(f"{c}:N", title=texts.name(c)) for c in columns]
 
@@ -91,10 +136,12 @@ def _finish(chart, texts: Texts, height) -> alt.Chart:
             description=texts.description,
             width="container",
             height=height,
+            padding={"left": 8, "right": 5, "top": 5, "bottom": 5},  # Vega measures CJK labels a few px short
             autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
         )
         .configure_axis(labelLimit=0)
-        .configure_legend(labelLimit=0)
+        .configure_axisX(labelFlush=True)  # the last tick's label ends at the chart's edge, not past it
+        .configure_legend(labelLimit=0, gradientLength=120)
     )
 
 
@@ -206,21 +253,23 @@ GROUPED_TIPS = ("zone", "metric_label", "value_text", "year", "source", "caveat"
 
 def _grouped_bars(texts: Texts) -> alt.Chart:
     base = alt.Chart(_rows()).encode(
-        y=alt.Y("item:N", title=None, sort=ORDER, axis=alt.Axis(labelLimit=0)),
+        y=alt.Y("item:N", title=None, sort=ORDER, axis=_wrapped_axis()),
         x=alt.X("value:Q", axis=_count_axis(texts.axis, True)),
         tooltip=_tooltips(texts, GROUPED_TIPS),
     )
     bars = base.mark_bar().encode(
-        color=alt.Color("metric_label:N", title=None, legend=alt.Legend(orient="bottom", columns=2, labelLimit=0)),
+        color=alt.Color("metric_label:N", title=None, legend=alt.Legend(orient="bottom", columns=1, labelLimit=NARROW_LEGEND)),
         description=DESCRIBE,
     )
-    return _finish(alt.layer(bars, _value_labels(base, "label_text", align="left", dx=3)), texts, alt.Step(24))
+    return _finish(bars, texts, alt.Step(ROW_STEP))
 
 
 def grouped_bars(table: pd.DataFrame, texts: Texts) -> dict:
     """Several metrics per zone, one bar each (enterprise counts): latest figure, its year in the label."""
-    table = table.assign(item=[f"{z} · {m}" for z, m in zip(table["zone"], table["metric_label"])])
-    frame = _frame(table, ["item", "value", "label_text", *GROUPED_TIPS], aria=GROUPED_TIPS, order="item")
+    table = table.assign(
+        item=[f"{wrap_label(f'{z} · {m}')}\n{v}" for z, m, v in zip(table["zone"], table["metric_label"], table["label_text"])]
+    )
+    frame = _frame(table, ["item", "value", *GROUPED_TIPS], aria=GROUPED_TIPS, order="item")
     return _fill(_grouped_bars, texts, frame)
 
 
@@ -240,7 +289,7 @@ def _grid_axis(channel, field: str, sort_by: str, **axis):
 
 def _industry_matrix(texts: Texts) -> alt.Chart:
     base = alt.Chart(_rows()).encode(
-        x=_grid_axis(alt.X, "industry_label", "column", labelAngle=-45, orient="top"),
+        x=_grid_axis(alt.X, "industry_label", "column", labelAngle=-90, orient="top"),
         y=alt.Y("zone:N", title=None, sort=ORDER),
         tooltip=_tooltips(texts, MATRIX_TIPS),
     )
@@ -251,7 +300,7 @@ def _industry_matrix(texts: Texts) -> alt.Chart:
             title=None,
             sort=alt.EncodingSortField("role_order", op="min"),
             scale=alt.Scale(range=["#1f5fa8", "#9cc3e6"]),
-            legend=alt.Legend(orient="bottom"),
+            legend=alt.Legend(orient="bottom", columns=1),
         ),
         description=DESCRIBE,
     )
@@ -272,19 +321,19 @@ INDUSTRY_TIPS = ("item", "metric_label", "year", "value_text", "source", "caveat
 
 def _industry_bars(texts: Texts) -> alt.Chart:
     base = alt.Chart(_rows()).encode(
-        y=alt.Y("row:N", title=None, sort=ORDER, axis=alt.Axis(labelLimit=0)),
+        y=alt.Y("row:N", title=None, sort=ORDER, axis=_wrapped_axis()),
         x=alt.X("value:Q", title=texts.axis),
         tooltip=_tooltips(texts, INDUSTRY_TIPS),
     )
     bars = base.mark_bar().encode(
-        color=alt.Color("year_label:N", title=None, legend=alt.Legend(orient="bottom", columns=4)), description=DESCRIBE
+        color=alt.Color("year_label:N", title=None, legend=alt.Legend(orient="bottom", columns=2)), description=DESCRIBE
     )
-    return _finish(alt.layer(bars, _value_labels(base, align="left", dx=3)), texts, alt.Step(24))
+    return _finish(bars, texts, alt.Step(ROW_STEP))
 
 
 def industry_bars(table: pd.DataFrame, texts: Texts) -> dict:
     """Industry revenues or shares, one bar per zone-industry and year."""
-    table = table.assign(row=[f"{i} ({y})" for i, y in zip(table["item"], table["year"])])
+    table = table.assign(row=_row_labels(table, "value_text"))
     frame = _frame(table, ["row", "value", "year_label", *INDUSTRY_TIPS], aria=INDUSTRY_TIPS, order="row")
     return _fill(_industry_bars, texts, frame)
 
@@ -295,7 +344,7 @@ SHARE_COLOURS = ["#1f5fa8", "#c77c12", "#1d8a5a", "#7a4fb0", "#b03a48", "#5c5c5c
 
 def _share_bars(texts: Texts) -> alt.Chart:
     base = alt.Chart(_rows()).encode(
-        y=alt.Y("row:N", title=None, sort=ORDER, axis=alt.Axis(labelLimit=0)),
+        y=alt.Y("row:N", title=None, sort=ORDER, axis=_wrapped_axis()),
         x=alt.X("value:Q", title=texts.axis, scale=alt.Scale(domain=[0, 100])),
         tooltip=_tooltips(texts, SHARE_TIPS),
     )
@@ -305,19 +354,19 @@ def _share_bars(texts: Texts) -> alt.Chart:
             title=texts.name("share_of_label"),
             sort=alt.EncodingSortField("share_order", op="min"),
             scale=alt.Scale(range=SHARE_COLOURS),
-            legend=alt.Legend(orient="bottom", columns=1, labelLimit=0),
+            legend=alt.Legend(orient="bottom", columns=1, labelLimit=NARROW_LEGEND),
         ),
         description=DESCRIBE,
     )
-    return _finish(alt.layer(bars, _value_labels(base, "label_text", align="left", dx=3)), texts, alt.Step(24))
+    return _finish(bars, texts, alt.Step(ROW_STEP))
 
 
 def share_bars(table: pd.DataFrame, texts: Texts) -> dict:
     """Industry shares on one 0–100 % scale, grouped and coloured by denominator (`share_of_label`:
     a share of the city's industry is not a share of the zone's revenue), one bar per zone-industry
     and year; a derived share says so in its row."""
-    table = table.assign(row=[f"{i} ({y})" for i, y in zip(table["item"], table["year"])])
-    frame = _frame(table, ["row", "value", "share_order", "label_text", *SHARE_TIPS], aria=SHARE_TIPS, order="row")
+    table = table.assign(row=_row_labels(table, "label_text"))
+    frame = _frame(table, ["row", "value", "share_order", *SHARE_TIPS], aria=SHARE_TIPS, order="row")
     return _fill(_share_bars, texts, frame)
 
 
@@ -361,7 +410,7 @@ def _coverage_heatmap(texts: Texts) -> alt.Chart:
     base = alt.Chart(_rows()).encode(
         # grid lines on the band edges draw the frame of the empty cells
         y=_grid_axis(alt.Y, "metric_label", "order", grid=True, bandPosition=0),
-        x=_grid_axis(alt.X, "zone", "zone_order", orient="top", labelAngle=-45, grid=True, bandPosition=0),
+        x=_grid_axis(alt.X, "zone", "zone_order", orient="top", labelAngle=-90, grid=True, bandPosition=0),
         tooltip=_tooltips(texts, COVERAGE_TIPS),
     )
     found = base.transform_filter("datum.years > 0")

@@ -155,3 +155,19 @@ def test_labels_of_points_in_the_same_year_go_either_side_not_on_top_of_each_oth
     assert placed.loc["a", ["label_align", "label_dx"]].tolist() == ["right", -8]
     assert placed.loc[["a", "b"], "label_dy"].tolist() == [0, 0]
     assert len(charts.label_place(frame.head(0))) == 0
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Yingtan HTZ · Copper-based materials (copper industry) (2024)",
+        "Ganzhou HTZ · Rare-earth magnetic materials (2025)",
+        "鹰潭高新区 · 铜基新材料（铜产业）·推算 (2024)",
+    ],
+)
+def test_a_row_label_wraps_into_lines_a_phone_holds(label):
+    lines = charts.wrap_label(label).split("\n")
+    assert lines[0] == label.split(" · ")[0]  # the zone on a line of its own
+    assert "".join(lines).replace(" ", "") == label.replace(" · ", "").replace(" ", "")  # nothing lost
+    assert all(sum(1.5 if ord(ch) >= 0x2E80 else 1 for ch in line) <= 24 or " " not in line for line in lines)
+    assert len(lines) <= 4

@@ -60,9 +60,9 @@ def test_shares_are_labelled_and_grouped_by_their_denominator(facts, dataset, re
     assert len(groups) == len(set(groups))  # each denominator's bars together
     colour = next(layer["encoding"]["color"] for layer in layers(panel.spec) if "color" in layer.get("encoding", {}))
     assert colour["field"] == "share_of_label"
-    by_label = {r["row"]: r["share_of_label"] for r in drawn}
-    assert by_label["南昌高新区 · 电子信息 (2022)"] == "占所在城市该产业总量"  # 75 % of the city's industry
-    assert by_label["鹰潭高新区 · 再生铜 (2024)"].startswith("占本区上级产业营业收入")  # 28 % of copper revenue
+    by_label = {(r["item"], r["year"]): r["share_of_label"] for r in drawn}
+    assert by_label[("南昌高新区 · 电子信息", 2022)] == "占所在城市该产业总量"  # 75 % of the city's industry
+    assert by_label[("鹰潭高新区 · 再生铜", 2024)].startswith("占本区上级产业营业收入")  # 28 % of copper revenue
     en = rows(panels.panel("industry_shares", facts, resolve(lang="en")))
     assert {r["share_of_label"] for r in en} >= {
         "share of the host city's total for the same industry",
