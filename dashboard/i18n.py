@@ -92,6 +92,26 @@ def fmt_value(value: object, unit: str | None, qualifier: str | None, lang: str)
     return f"{prefix} {text}" if prefix else text
 
 
+def money_step(largest: object, lang: str) -> tuple[int, str]:
+    """One unit for a whole chart of 亿元 figures: the step its largest figure reads in (zh 亿元 or
+    万亿元; en trillion, billion or million yuan), as (decimal shift, "{} unit")."""
+    number = _decimal(largest) or Decimal(0)
+    _, shift, template = next(step for step in _STEPS[(lang, "亿元")] if abs(number) >= step[0])
+    return shift, template
+
+
+def fmt_in_step(value: object, qualifier: str | None, step: tuple[int, str], lang: str) -> str:
+    """A 亿元 figure written in a chart's one unit (money_step), every digit kept: "0.5 billion yuan"
+    beside "305.5 billion yuan", never "50 million yuan" there."""
+    number = _decimal(value)
+    if number is None:
+        return t("value.no_data", lang)
+    shift, template = step
+    text = template.format(_digits(number.scaleb(shift)))
+    prefix = t(f"qualifier.{qualifier or 'exact'}", lang) if isinstance(qualifier, str) else ""
+    return f"{prefix} {text}" if prefix else text
+
+
 def fmt_axis_unit(unit: str | None, lang: str) -> str:
     """An axis title for a unit. Charts keep 亿元 as it is and say so in English, rather than
     rescale the data: one scale per chart, and the numbers match the sources."""

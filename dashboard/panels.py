@@ -155,6 +155,25 @@ def year_span(years: pd.Series) -> str:
     return str(low) if low == high else f"{low}–{high}"
 
 
+def one_unit(table: pd.DataFrame, unit: str, lang: str) -> tuple[pd.DataFrame, str]:
+    """A chart of money in one unit: the axis, the labels and the tooltips all in the unit of its
+    largest figure (亿元 or 万亿元; billion or trillion yuan), the values scaled to it. Other units
+    are left as they are, with their axis title."""
+    if unit != "亿元" or not len(table):
+        return table, i18n.fmt_axis_unit(unit, lang)
+    step = i18n.money_step(table["value"].abs().max(), lang)
+    texts = [i18n.fmt_in_step(v, q, step, lang) for v, q in zip(table["value"], table["qualifier"])]
+    out = table.assign(value_text=texts, value=table["value"] * 10.0 ** step[0])
+    if "label_text" in table:
+        caution = table["caution"].fillna(False).astype(bool) if "caution" in table else pd.Series(False, index=table.index)
+        years = table["year"] if "year" in table else pd.Series("", index=table.index)
+        out["label_text"] = [
+            ("⚠ " if c else "") + text + (f" ({y})" if str(old).endswith(f" ({y})") else "")
+            for text, c, y, old in zip(texts, caution, years, table["label_text"])
+        ]
+    return out, step[1].replace("{} ", "")
+
+
 def by_zone(dataset, facts, view: View) -> Panel:
     lang = view.lang
     table, missing = model.metric_by_zone(facts, dataset, view)
@@ -167,7 +186,7 @@ def by_zone(dataset, facts, view: View) -> Panel:
             else i18n.t("empty.latest_baseline" if len(baselines) else "empty.latest", lang, metric=label)
         )
         return Panel(None, empty=empty, missing=missing)
-    axis = i18n.fmt_axis_unit(metric["unit"], lang)
+    table, axis = one_unit(table, metric["unit"], lang)
     texts = chart_texts("output_by_zone", lang, axis, trust_domain(lang), metric=label)
     n, total = table["zone_id"].nunique(), len(view.zones)
     if view.year is None:
@@ -184,7 +203,8 @@ def over_years(dataset, facts, view: View) -> Panel:
     label, metric = _metric(dataset, view.metric, lang)
     if not len(table):
         return Panel(None)
-    texts = chart_texts("output_over_years", lang, i18n.fmt_axis_unit(metric["unit"], lang), metric=label)
+    table, axis = one_unit(table, metric["unit"], lang)
+    texts = chart_texts("output_over_years", lang, axis, metric=label)
     spec = charts.points_over_years(table, texts, reverse=metric["kind"] == "rank", integer=is_integer(metric))
     return Panel(spec, subtitle=i18n.t("chart.points_note", lang), notes=flagged_notes(table, lang))
 
@@ -222,7 +242,8 @@ def industry_revenue(dataset, facts, view: View) -> Panel:
     table = model.industry_figures(facts, dataset, view, ("industry_revenue",))
     if not len(table):
         return Panel(None, empty=i18n.t("empty.industries", lang))
-    texts = chart_texts("industry_revenue", lang, i18n.fmt_axis_unit("亿元", lang))
+    table, axis = one_unit(table, "亿元", lang)
+    texts = chart_texts("industry_revenue", lang, axis)
     return Panel(charts.industry_bars(with_trust_labels(table, lang), texts))
 
 
@@ -277,7 +298,8 @@ def national_context(dataset, facts, view: View) -> Panel:
     context = model.national_context(facts, dataset, lang)
     if not len(context):
         return Panel(None, empty=i18n.t("value.no_data", lang))
-    texts = chart_texts("national_context", lang, i18n.fmt_axis_unit("亿元", lang))
+    context, axis = one_unit(context, "亿元", lang)
+    texts = chart_texts("national_context", lang, axis)
     return Panel(charts.national_bars(context, texts))
 
 

@@ -2,6 +2,7 @@
 each failed on main before this branch (the data side is in tests/test_data_round2.py)."""
 
 import io
+import json
 import re
 
 import pandas as pd
@@ -368,3 +369,32 @@ def test_the_headline_words_a_rank_as_best_and_a_rank_change_as_a_change(facts, 
     assert (label, value.removeprefix("⚠ ")) == ("综合排名提升位次 · 最高：鹰潭高新区（2024年）", "提升 8 位")
     label, value, _ = panels.headline(facts, resolve(zones=("yingtan",), metric="national_rank_change", lang="en"))[0]
     assert value.removeprefix("⚠ ") == "up 8 places" and "No." not in value
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize(
+    "name, filters",
+    [
+        ("by_zone", {"metric": "gdp"}),
+        ("over_years", {"metric": "gdp", "zones": ("nanchang",)}),
+        ("industry_revenue", {}),
+        ("national_context", {}),
+        ("by_zone", {"metric": "gdp", "zones": ("yingtan",), "year": 2019}),
+    ],
+)
+def test_a_money_chart_speaks_one_unit_in_axis_labels_and_tooltips(facts, resolve, name, filters, lang):
+    """Issue 20.4: never "100 million yuan (亿元)" on the axis beside "billion yuan" on the bars, nor
+    an axis in 亿元 under labels in 万亿元: the unit of the chart's largest figure, everywhere."""
+    panel = panels.panel(name, facts, resolve(lang=lang, **filters))
+    if panel.spec is None:
+        return
+    units = {"zh": ("万亿元", "亿元"), "en": ("trillion yuan", "billion yuan", "million yuan")}[lang]
+    texts = [r["value_text"] for r in rows(panel)]
+    (unit,) = {next(u for u in units if t.endswith(u)) for t in texts}  # one unit for every figure
+    encodings = [layer.get("encoding", {}).get(axis, {}) for layer in layers(panel.spec) for axis in ("x", "y")]
+    titles = {enc.get("title") or (enc.get("axis") or {}).get("title") for enc in encodings if enc.get("field") == "value"}
+    assert titles == {unit}
+    assert "100 million" not in json.dumps(panel.spec)
+    for row in rows(panel):  # the drawn value is the figure in that unit
+        number = float(re.search(r"[0-9][0-9,.]*", row["value_text"]).group().replace(",", ""))
+        assert row["value"] == pytest.approx(number)
