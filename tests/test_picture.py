@@ -3,7 +3,9 @@ is 2× and its QR code reads back to the link; the words name the sources of exa
 drawn and "data as of" the newest of their dates; a view with no figure says so."""
 
 import io
+import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 import zxingcpp
@@ -118,3 +120,12 @@ def test_a_vega_chart_is_drawn_as_svg_without_its_title_for_the_picture(facts, r
     svg = picture.vega_svg(spec)
     assert "南昌高新区" in texts(svg) and spec["title"]["text"] not in texts(svg)
     assert picture.size_of(svg)[0] > 300
+
+
+def test_a_fresh_machine_and_the_image_get_the_cjk_font_the_png_needs():
+    """make run installs it (scripts/ensure-picture-fonts.sh), the container image too."""
+    root = Path(__file__).resolve().parents[1]
+    assert re.search(r"^run:.*\bpicture-fonts\b", (root / "Makefile").read_text(), flags=re.M)
+    assert "fonts-noto-cjk" in (root / "scripts" / "ensure-picture-fonts.sh").read_text()
+    installs = [line for line in (root / "deploy" / "Dockerfile").read_text().splitlines() if "apt-get install" in line]
+    assert any("fonts-noto-cjk" in line for line in installs)
