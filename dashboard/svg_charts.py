@@ -301,8 +301,9 @@ def _points(encoding: Mapping[str, Any], rows: list[Mapping[str, Any]], tips) ->
     colours = {item: CATEGORY[i % len(CATEGORY)] for i, item in enumerate(items)}
     years = [int(r["year"]) for r in drawn] or [0]
     values = [float(r["value"]) for r in drawn] or [0.0]
-    if reverse:
+    if reverse:  # ranks: the axis starts at No. 1 at the least, never at a rank 0 that does not exist
         ticks = nice_ticks(min(values), max(values), 4, integer)
+        ticks = [1.0, *(t for t in ticks if t > 1)] if ticks[0] < 1 else ticks
     else:
         ticks = nice_ticks(min(0.0, *values), max(0.0, *values), 4, integer)
     low, high = ticks[0], ticks[-1]

@@ -97,6 +97,14 @@ def test_points_sit_on_a_continuous_year_axis_and_ranks_put_1_at_the_top():
     assert colours["Nanchang"] != colours["Ji'an"]
 
 
+def test_a_rank_axis_starts_at_no_1_not_at_0():
+    """Issue 20.4: there is no rank 0; the reversed axis starts at 1 (ranks 1 to 30 here)."""
+    root = parse(svg_charts.render(charts.points_over_years(points_table(), TEXTS, reverse=True, integer=True)))
+    labels = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text") if t.get("text-anchor") == "end"]
+    values = [int(v) for v in labels if v and v.isdigit()]
+    assert values and min(values) == 1 and 0 not in values
+
+
 def test_every_word_is_escaped():
     hostile = '<script>alert(1)</script>" onload="x'
     spec = charts.bar_by_zone(bars_table(item=[hostile, "b", "c"], source=[hostile, "", ""]), Texts(hostile, hostile))
