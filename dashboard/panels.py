@@ -793,9 +793,19 @@ def _years_line(years: list, reads_year: bool, view: View) -> str:
     return i18n.t("picture.latest" if reads_year else "picture.years", lang, years=span)
 
 
-def _metric_line(dataset: data.Dataset, metric: str, lang: str) -> str:
+def _value_axis(spec: dict) -> str:
+    """The title of the axis the values are drawn on (their unit: one_unit's, as the chart says it)."""
+    for layer in (spec, *spec.get("layer", [])):
+        for channel in layer.get("encoding", {}).values():
+            if isinstance(channel, dict) and channel.get("field") == "value" and (channel.get("axis") or {}).get("title"):
+                return channel["axis"]["title"]
+    return ""
+
+
+def _metric_line(dataset: data.Dataset, metric: str, lang: str, unit: str | None = None) -> str:
+    """ "Metric: GDP (unit: billion yuan)": `unit` as the chart draws it, else the metric's own."""
     label, row = _metric(dataset, metric, lang)
-    unit = i18n.fmt_axis_unit(row["unit"], lang)
+    unit = unit if unit is not None else i18n.fmt_axis_unit(row["unit"], lang)
     return i18n.t("picture.metric_unit", lang, metric=label, unit=unit) if unit else i18n.t("picture.metric", lang, metric=label)
 
 
@@ -809,7 +819,11 @@ def picture_words(name: str, facts: Facts, view: View, link: str) -> picture.Wor
     label, _ = _metric(facts.dataset, view.metric, lang)
     title = (spec.get("title") or {}).get("text") or i18n.t(PICTURE_TITLES.get(name, f"chart.{name}"), lang, metric=label)
     reads_year = "year" in READS[name]
-    header = [_metric_line(facts.dataset, view.metric, lang) if name in METRIC_PANELS else spec.get("description", "")]
+    header = [
+        _metric_line(facts.dataset, view.metric, lang, _value_axis(spec) or None)
+        if name in METRIC_PANELS
+        else spec.get("description", "")
+    ]
     header += [_years_line([r.get("year") for r in rows], reads_year, view), out.subtitle]
     dates = _source_dates(facts, lang)
     sources = [r.get("source", "") for r in rows]
@@ -860,7 +874,7 @@ def map_picture_words(facts: Facts, view: View, link: str) -> picture.Words:
     )
     year = model.city_year(dataset.city_facts, mapped.year)
     header = [
-        _metric_line(dataset, mapped.metric, lang),
+        _metric_line(dataset, mapped.metric, lang, one_unit(zones, zones["unit"].iloc[0], lang)[1] if len(zones) else None),
         _years_line(list(zones["year"]), True, mapped),
         i18n.t("picture.map_cities", lang, year=year) if year is not None else i18n.t("map.city_no_year", lang),
     ]

@@ -129,3 +129,12 @@ def test_a_fresh_machine_and_the_image_get_the_cjk_font_the_png_needs():
     assert "fonts-noto-cjk" in (root / "scripts" / "ensure-picture-fonts.sh").read_text()
     installs = [line for line in (root / "deploy" / "Dockerfile").read_text().splitlines() if "apt-get install" in line]
     assert any("fonts-noto-cjk" in line for line in installs)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_header_names_the_unit_the_chart_draws(facts, resolve, lang):
+    view = resolve(metric="gdp", lang=lang)
+    for name in panels.METRIC_PANELS:
+        axis = panels._value_axis(panels.panel(name, facts, view).spec)
+        assert axis and axis in panels.picture_words(name, facts, view, LINK).header[0]
+    assert ("billion yuan" if lang == "en" else "亿元") in panels.map_picture_words(facts, view, LINK).header[0]
