@@ -741,6 +741,9 @@ def zone_freshness(facts: Facts, zone_id: str, lang: str, this_year: int | None 
 # Panels whose figures are the selected metric (the others name their measure in their description).
 METRIC_PANELS = ("by_zone", "over_years")
 PICTURE_TITLES = {"by_zone": "chart.output_by_zone", "over_years": "chart.output_over_years"}  # others: chart.<name>
+# A chart's description where the page's speaks of its tooltips (a picture has none); others: the spec's.
+PICTURE_DESCRIPTIONS = {"national_context": "picture.national_context_desc"}
+PICTURE_NOTES = {"industry_shares": "picture.shares_note", "provincial_rank": "picture.provincial_rank_note"}  # likewise
 
 
 def _drawn_rows(spec: dict) -> list[dict]:
@@ -819,12 +822,12 @@ def picture_words(name: str, facts: Facts, view: View, link: str) -> picture.Wor
     label, _ = _metric(facts.dataset, view.metric, lang)
     title = (spec.get("title") or {}).get("text") or i18n.t(PICTURE_TITLES.get(name, f"chart.{name}"), lang, metric=label)
     reads_year = "year" in READS[name]
-    header = [
-        _metric_line(facts.dataset, view.metric, lang, _value_axis(spec) or None)
-        if name in METRIC_PANELS
-        else spec.get("description", "")
-    ]
-    header += [_years_line([r.get("year") for r in rows], reads_year, view), out.subtitle]
+    if name in METRIC_PANELS:
+        header = [_metric_line(facts.dataset, view.metric, lang, _value_axis(spec) or None)]
+    else:
+        header = [i18n.t(PICTURE_DESCRIPTIONS[name], lang) if name in PICTURE_DESCRIPTIONS else spec.get("description", "")]
+    note = i18n.t(PICTURE_NOTES[name], lang) if name in PICTURE_NOTES and out.subtitle else out.subtitle
+    header += [_years_line([r.get("year") for r in rows], reads_year, view), note]
     dates = _source_dates(facts, lang)
     sources = [r.get("source", "") for r in rows]
     if name == "industry_matrix":  # the zones' lead industries: the registry's sources

@@ -138,3 +138,12 @@ def test_the_header_names_the_unit_the_chart_draws(facts, resolve, lang):
         axis = panels._value_axis(panels.panel(name, facts, view).spec)
         assert axis and axis in panels.picture_words(name, facts, view, LINK).header[0]
     assert ("billion yuan" if lang == "en" else "亿元") in panels.map_picture_words(facts, view, LINK).header[0]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_picture_sends_its_reader_to_a_tooltip_it_does_not_have(facts, resolve, lang):
+    view = resolve(lang=lang)
+    for name in panels.BUILDERS:
+        words = panels.picture_words(name, facts, view, LINK)
+        said = " ".join((words.title, *words.header, *words.footer))
+        assert "tooltip" not in said and "提示信息" not in said, name
