@@ -81,16 +81,19 @@ def wrap_label(text: str, limit: int = 24) -> str:
     return "\n".join(lines)
 
 
+def _wrapped_labels() -> dict:
+    """Axis properties for labels that are wrap_label's lines, each block centred on its row."""
+    return {
+        "labelExpr": LINES,
+        "labelLineHeight": LINE,
+        "labelOffset": alt.ExprRef(expr=f"-(length({LINES}) - 1) * {LINE / 2}"),
+        "labelOverlap": False,  # every row keeps its label (Vega would drop every other tall one)
+    }
+
+
 def _wrapped_axis(**kwargs) -> alt.Axis:
     """A category axis whose labels are wrap_label's lines, each block centred on its row."""
-    return alt.Axis(
-        labelLimit=0,
-        labelExpr=LINES,
-        labelLineHeight=LINE,
-        labelOffset=alt.ExprRef(expr=f"-(length({LINES}) - 1) * {LINE / 2}"),
-        labelOverlap=False,  # every row keeps its label (Vega would drop every other tall one)
-        **kwargs,
-    )
+    return alt.Axis(labelLimit=0, **_wrapped_labels(), **kwargs)
 
 
 def _row_labels(table: pd.DataFrame, value: str) -> list[str]:
@@ -283,7 +286,7 @@ def _grid_axis(channel, field: str, sort_by: str, **axis):
         f"{field}:N",
         title=None,
         sort=alt.EncodingSortField(sort_by, op="min"),
-        axis=alt.Axis(labelLimit=0, labelOverlap=False, **axis),
+        axis=alt.Axis(**{"labelLimit": 0, "labelOverlap": False, **axis}),
     )
 
 
@@ -409,7 +412,7 @@ COVERAGE_TIPS = ("zone", "metric_label", "group", "years")
 def _coverage_heatmap(texts: Texts) -> alt.Chart:
     base = alt.Chart(_rows()).encode(
         # grid lines on the band edges draw the frame of the empty cells
-        y=_grid_axis(alt.Y, "metric_label", "order", grid=True, bandPosition=0),
+        y=_grid_axis(alt.Y, "metric_label", "order", grid=True, bandPosition=0, **_wrapped_labels()),
         x=_grid_axis(alt.X, "zone", "zone_order", orient="top", labelAngle=-90, grid=True, bandPosition=0),
         tooltip=_tooltips(texts, COVERAGE_TIPS),
     )
@@ -431,7 +434,7 @@ def _coverage_heatmap(texts: Texts) -> alt.Chart:
     )
     # an invisible layer over every pair keeps each zone and metric on the axes, found or not
     frame = base.mark_rect(opacity=0, aria=False).encode(tooltip=alt.value(None))
-    return _finish(alt.layer(frame, cells, labels), texts, alt.Step(20))
+    return _finish(alt.layer(frame, cells, labels), texts, alt.Step(26))  # two lines of a metric's name
 
 
 def coverage_heatmap(table: pd.DataFrame, texts: Texts) -> dict:
@@ -443,7 +446,10 @@ def coverage_heatmap(table: pd.DataFrame, texts: Texts) -> dict:
     """
     zone_order = {zone: i for i, zone in reversed(list(enumerate(table["zone"])))}
     frame = _frame(
-        table.assign(zone_order=table["zone"].map(zone_order)),
+        # a metric's name on up to two lines (a phone's chart has room for the cells too)
+        table.assign(
+            zone_order=table["zone"].map(zone_order), metric_label=table["metric_label"].map(lambda m: wrap_label(m, 28))
+        ),
         ["zone", "zone_order", "order", *COVERAGE_TIPS],
         aria=COVERAGE_TIPS,
     )
