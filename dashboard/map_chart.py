@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import pandas as pd
@@ -275,7 +276,8 @@ def _shade(value: float, low: float, high: float) -> str:
 
 
 def _number(value: float) -> str:
-    return f"{value:,.0f}"
+    """A legend's number with the digits it has (115.2 billion yuan is not "115"), grouped."""
+    return f"{Decimal(repr(round(float(value), 6))).normalize():,f}"
 
 
 def map_svg(city_features: Sequence[Mapping[str, Any]], zone_points: pd.DataFrame, texts: MapTexts) -> str:

@@ -536,9 +536,15 @@ def _map_svg(facts: Facts, view: View, highlight: bool) -> str:
     cities = cities.assign(
         value_text=[i18n.fmt_value(v, u, q, lang) for v, u, q in zip(cities["value"], cities["unit"], cities["qualifier"])],
         vintage=cities["vintage"].map(lambda v: i18n.t(f"vintage.{v}", lang) if v else ""),
-    )[["adcode", "value", "value_text", "year", "vintage"]]
+    )
+    # one unit for the colour legend and the cities' tooltips, another for the dots' legend and tooltips
+    city_units = set(cities["unit"])
+    cities, city_unit = one_unit(cities, city_units.pop() if len(city_units) == 1 else "", lang)
+    cities = cities[["adcode", "value", "value_text", "year", "vintage"]]
+    label, metric = _metric(dataset, view.metric, lang)
     values, _ = model.metric_by_zone(facts.table, dataset, View(data.ZONE_IDS, frozenset(), view.metric, view.year, lang))
-    totals = values[values["industry"] == ""].set_index("zone_id")
+    values, unit = one_unit(values[values["industry"] == ""], metric["unit"], lang)
+    totals = values.set_index("zone_id")
     zones = dataset.zones
     names = model.industry_labels(dataset.industries, lang)
     x, y = geo.web_mercator(zones["lon"], zones["lat"])
@@ -559,13 +565,11 @@ def _map_svg(facts: Facts, view: View, highlight: bool) -> str:
             "city_adcode": zones["zone_id"].map(geo.zone_cities(zones)),
         }
     )
-    label, metric = _metric(dataset, view.metric, lang)
-    unit = i18n.fmt_axis_unit(metric["unit"], lang)
     size_title = i18n.t("map.size_legend", lang, metric=label) + (
         (f"（{unit}）" if lang == "zh" else f" ({unit})") if unit else ""
     )
     texts = map_chart.MapTexts(
-        **{word: i18n.t(key, lang) for word, key in MAP_WORDS.items()},
+        **{word: i18n.t(key, lang, unit=city_unit) for word, key in MAP_WORDS.items()},
         no_data=no_data,
         zone_value=label,
         city_name_field="name_zh" if lang == "zh" else "name_en",

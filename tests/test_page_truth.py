@@ -398,3 +398,17 @@ def test_a_money_chart_speaks_one_unit_in_axis_labels_and_tooltips(facts, resolv
     for row in rows(panel):  # the drawn value is the figure in that unit
         number = float(re.search(r"[0-9][0-9,.]*", row["value_text"]).group().replace(",", ""))
         assert row["value"] == pytest.approx(number)
+
+
+@pytest.mark.parametrize(
+    "lang, legend, tip",
+    [("en", "Prefecture GDP (billion yuan)", "732.446 billion yuan"), ("zh", "地级市生产总值（亿元）", "7,324.46 亿元")],
+)
+def test_the_maps_colour_legend_and_tooltips_speak_one_unit(facts, resolve, lang, legend, tip):
+    """Issue 20.4: the English legend said "(亿元)" beside tooltips in billions; now one unit, and the
+    legend's ends keep their digits."""
+    svg = panels.map_svg(facts, resolve(metric="gdp", lang=lang), False)
+    legends = [re.sub(r"<[^>]+>", " ", g) for g in re.findall(r'<g class="legend"[^>]*>(.*?)</g>', svg, re.S)]
+    assert legend in legends[0] and ("732.446" if lang == "en" else "7,324.46") in legends[0]
+    assert tip in svg and ("亿元" not in svg if lang == "en" else "billion" not in svg)
+    assert ("(billion yuan)" if lang == "en" else "（亿元）") in legends[1]  # the dots' legend: GDP too
