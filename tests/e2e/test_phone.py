@@ -1,12 +1,12 @@
 """On a phone (390 × 844, touch): a tap on the map or a server-drawn chart shows the value in a card
-and changes no filter; the card's button filters."""
+and changes no filter; the card's button filters; every tab fits the screen, its text whole."""
 
 import re
 
 import pytest
 from playwright.sync_api import expect
 
-from tools.browser import run_count, wait_idle
+from tools.browser import rerun, run_count, wait_idle
 
 MAP = ".jx-map"
 CARD = ".jx-card:not([hidden])"
@@ -66,3 +66,55 @@ def test_a_tap_on_a_bar_shows_its_value_grade_and_year(open_app):
     expect(card).to_contain_text("2020")
     expect(card).to_contain_text("新闻媒体")  # the source's trust grade
     expect(card.locator("button.act")).to_have_count(0)  # a chart's bar filters nothing
+
+
+# What does not fit a 390 px screen, as the page draws it: an element reaching past the screen's
+# edges (unless a box that scrolls or clips it holds it: the tab bar scrolls), an element whose own
+# text is cut (overflow hidden, text wider than the box: Streamlit's ellipsis), a chart's text
+# outside its SVG (Vega's and the server-drawn ones, in the components' shadow roots; 2 px of
+# rounding allowed sideways, 8 px up and down where a title's ascent may reach).
+MISFITS = """
+() => {
+  const w = document.documentElement.clientWidth, out = [];
+  const main = document.querySelector('[data-testid="stMain"]');
+  const name = (e) => (e.getAttribute('data-testid') || e.tagName.toLowerCase()) + ': ' + (e.textContent || '').trim().slice(0, 40);
+  const clipped = (e) => { for (let a = e.parentElement; a && a !== main; a = a.parentElement) {
+      const s = getComputedStyle(a); if (/(auto|scroll|hidden|clip)/.test(s.overflowX)) return a; } return null; };
+  const all = [main, ...main.querySelectorAll('*')];
+  for (const host of main.querySelectorAll('[data-testid="stBidiComponentIsolated"]')) if (host.shadowRoot) all.push(...host.shadowRoot.querySelectorAll('*'));
+  for (const e of all) {
+    if (!e.getClientRects().length) continue;
+    const r = e.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) continue;
+    if ((r.right > w + 1 || r.left < -1) && !clipped(e) && !(e instanceof SVGElement && e.closest('svg') !== e)) out.push('wider than the page: ' + name(e) + ` ${Math.round(r.left)}..${Math.round(r.right)}`);
+    const s = getComputedStyle(e);
+    if (!(e instanceof SVGElement) && /(hidden|clip)/.test(s.overflowX) && e.scrollWidth > e.clientWidth + 1 && [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))
+      out.push('text cut: ' + name(e) + ` ${e.scrollWidth}>${e.clientWidth}`);
+    if (e instanceof SVGTextElement) {
+      const svg = e.ownerSVGElement; while (svg.ownerSVGElement) break;
+      const b = svg.getBoundingClientRect();
+      if (e.textContent.trim() && (r.left < b.left - 2 || r.right > b.right + 2 || r.top < b.top - 8 || r.bottom > b.bottom + 8))
+        out.push('chart text cut: ' + JSON.stringify(e.textContent.trim().slice(0, 40)) + ` ${Math.round(r.left)}..${Math.round(r.right)} in ${Math.round(b.left)}..${Math.round(b.right)}`);
+    }
+  }
+  return out;
+}
+"""
+TABS = {
+    "zh": ["高新区一览", "企业", "产业", "全国排名与背景", "数据覆盖", "数据表", "数据来源"],
+    "en": ["The zones", "Enterprises", "Industries", "National rank and context", "Data coverage", "Data table", "Sources"],
+}
+
+
+@pytest.mark.parametrize(("lang", "color_scheme"), [("zh", "light"), ("en", "dark")])
+def test_every_tab_fits_a_phone_screen_with_its_text_whole(open_app, lang, color_scheme):
+    page = open_app("/?lang=en" if lang == "en" else "/", locale=lang, color_scheme=color_scheme, viewport="phone")
+    found = {}
+    for i, label in enumerate(TABS[lang]):
+        if i:  # a tap lands on the tab (no table toolbar over the tab bar)
+            rerun(page, page.get_by_role("tab", name=label).tap)
+        expect(page.get_by_role("tab", selected=True)).to_have_text(label)
+        misfits = page.evaluate(MISFITS)
+        if misfits:
+            found[label] = misfits
+    assert not found, found
