@@ -17,6 +17,8 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import zxingcpp
+from PIL import Image
 from playwright.sync_api import expect
 
 from tools.browser import REPO_ROOT, RESULTS_DIR, run_count, wait_idle
@@ -183,6 +185,18 @@ def test_the_page_map_click_share_link_language_and_download_work_under_the_sub_
     assert download.url.startswith(f"{origin}/{BASE}/")
     assert download.failure() is None
     assert Path(download.path()).read_bytes().lstrip(b"\xef\xbb\xbf").startswith(HEADER.encode()[:20])
+
+    # A picture (built on click by the replica that holds the session) through the proxy and its
+    # CSP: its QR code reads back to the public link under the sub-path.
+    link = share_link(page, f"{origin}/{BASE}/?zone=ganzhou&lang=en")
+    page.get_by_role("button", name="Save picture (SVG/PNG)", exact=True).first.click()
+    expect(page.get_by_role("button", name="Save picture PNG", exact=True)).to_be_visible(timeout=WAIT)
+    wait_idle(page)
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Save picture PNG", exact=True).click()
+    assert info.value.failure() is None and info.value.url.startswith(f"{origin}/{BASE}/")
+    picture = Image.open(info.value.path())
+    assert [code.text for code in zxingcpp.read_barcodes(picture)] == [link]
 
     # Sticky: page, assets, static file, download all came from one replica; no outside host.
     assert len(served.replicas()) == 1 and None not in served.replicas(), served.responses
