@@ -41,6 +41,9 @@ PAGE_CSS = (
     "<style>[data-testid='stMetricValue']{font-size:1.6rem}"
     "[data-testid='stMetricLabel'] p,[data-testid='stMetricValue'] *{white-space:normal!important;text-overflow:clip!important}"
     "[data-testid='stMarkdownContainer'] table td:first-child{min-width:5.5em}"
+    # a chosen zone or industry (a multiselect chip) shows its whole name, on two lines if need be
+    "[data-testid='stMultiSelectTagsContainer'] span:has(>span[title]),"
+    "[data-testid='stMultiSelectTagsContainer'] span[title]{white-space:normal!important;height:auto!important}"
     ".stElementContainer:has(> [data-testid='stFullScreenFrame'] > [data-testid='stDataFrame']){margin-top:1.75rem}"
     "@media (max-width:640px){[data-testid='stMarkdownContainer'] table{font-size:0.8rem}"
     "[data-testid='stMarkdownContainer'] :is(th,td){padding:0.25rem 0.3rem}"
