@@ -292,7 +292,10 @@ def test_on_a_phone_through_the_proxy_the_page_is_compressed_uses_system_fonts_a
     )
     for key in ("map", "chart_by_zone", "chart_over_years"):
         box = page.locator(f".st-key-{key} .jx-svg svg").first.get_attribute("viewBox").split()
-        assert drawn[key][0] == f"{box[2]} / {box[3]}", (key, drawn[key], box)
+        assert drawn[key][0] == f"{box[2]} / {box[3]}", (
+            f"the first view's {key} is drawn {box[2]}x{box[3]} now: set `.st-key-{key}{{aspect-ratio:{box[2]}/{box[3]}}}` "
+            f"in deploy/nginx/jx-zones.conf (reserved: {drawn[key][0]})"
+        )
     assert drawn["share"][1] == "68px"
     assert page.evaluate("window.__cls") <= 0.1
     # Control: the policy is enforced, and a violation would have been seen above.
