@@ -292,8 +292,9 @@ def _grid_axis(channel, field: str, sort_by: str, **axis):
 
 def _industry_matrix(texts: Texts) -> alt.Chart:
     base = alt.Chart(_rows()).encode(
-        x=_grid_axis(alt.X, "industry_label", "column", labelAngle=-90, orient="top"),
-        y=alt.Y("zone:N", title=None, sort=ORDER),
+        # industries down, the nine zones across: 24 columns did not fit a phone
+        y=_grid_axis(alt.Y, "industry_label", "column", **_wrapped_labels()),
+        x=alt.X("zone:N", title=None, sort=ORDER, axis=alt.Axis(labelAngle=-90, orient="top", labelLimit=0, labelOverlap=False)),
         tooltip=_tooltips(texts, MATRIX_TIPS),
     )
     cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
@@ -307,12 +308,13 @@ def _industry_matrix(texts: Texts) -> alt.Chart:
         ),
         description=DESCRIBE,
     )
-    return _finish(cells, texts, alt.Step(30))
+    return _finish(cells, texts, alt.Step(26))
 
 
 def industry_matrix(matrix: pd.DataFrame, texts: Texts) -> dict:
     """Zone × lead industry, from the registry: filled where the industry is a lead industry,
     darker for the stated first industry (首位产业)."""
+    matrix = matrix.assign(industry_label=matrix["industry_label"].map(lambda m: wrap_label(m, 22)))  # fits a phone
     frame = _frame(matrix, ["zone", "industry_label", "role", "role_order"], aria=MATRIX_TIPS, order="zone")
     first = {value: i for i, value in reversed(list(enumerate(frame["industry_label"])))}
     frame["column"] = frame["industry_label"].map(first)
