@@ -161,14 +161,15 @@ def _legend(entries: Sequence[tuple[str, str]], top: float, title: str = "", cir
 
 def _plot_right(rows: list[Mapping[str, Any]], left: float, low: float, high: float) -> float:
     """Where the value axis ends: as far right as every bar's label still fits after its bar (a
-    long label on a short bar needs no room), at least a third of the width for the bars."""
+    long label on a short bar needs no room), at least a fifth of the width for the bars (a third
+    cut "⚠ over 100 billion yuan (2024)" beside a single bar)."""
     right = WIDTH - 4.0
     for row in rows:
         if _blank(row.get("value")) or row["value"] <= low or _blank(row.get("label_text")):
             continue
         room = WIDTH - 6 - text_width(str(row["label_text"]), 11) - left  # what the bar may take
         right = min(right, left + room * (high - low) / (row["value"] - low))
-    return max(right, left + WIDTH / 3)
+    return max(right, left + WIDTH / 5)
 
 
 def _bars(encoding: Mapping[str, Any], rows: list[Mapping[str, Any]], tips) -> tuple[str, float]:

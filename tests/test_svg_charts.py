@@ -97,6 +97,14 @@ def test_points_sit_on_a_continuous_year_axis_and_ranks_put_1_at_the_top():
     assert colours["Nanchang"] != colours["Ji'an"]
 
 
+def test_a_long_label_beside_a_single_bar_fits_in_the_chart():
+    """Issue 20.4: "⚠ over 100 billion yuan (2024)" was cut at the chart's right edge."""
+    table = bars_table().head(1).assign(value=100.0, label_text="⚠ over 100 billion yuan (2024)")
+    root = parse(svg_charts.render(charts.bar_by_zone(table, TEXTS)))
+    label = next(t for t in root.iter("{http://www.w3.org/2000/svg}text") if t.text == "⚠ over 100 billion yuan (2024)")
+    assert float(label.get("x")) + svg_charts.text_width(label.text, 11) <= svg_charts.WIDTH
+
+
 def test_a_rank_axis_starts_at_no_1_not_at_0():
     """Issue 20.4: there is no rank 0; the reversed axis starts at 1 (ranks 1 to 30 here)."""
     root = parse(svg_charts.render(charts.points_over_years(points_table(), TEXTS, reverse=True, integer=True)))
