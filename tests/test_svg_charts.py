@@ -240,3 +240,26 @@ def test_a_tiny_bar_chart_whole(literal_svg):
 
 def test_a_tiny_points_chart_whole(literal_svg):
     literal_svg("tiny_points", svg_charts.render(TINY_POINTS))
+
+
+def test_bars_and_points_are_touch_targets_of_24_px_on_a_phone():
+    """A bar's or a point's invisible stroke widens what a tap hits: at the ~0.94 px per unit a
+    390 px phone draws these charts at, at least 24 CSS px across (WCAG 2.2 target size)."""
+    scale = (390 - 32) / svg_charts.WIDTH  # the chart's column on a 390 px screen
+    bars = marks(parse(svg_charts.render(charts.bar_by_zone(bars_table(), TEXTS))), "bar")
+    points = marks(parse(svg_charts.render(charts.points_over_years(points_table(), TEXTS))), "point")
+    for mark, across in [*((b, 22) for b in bars), *((p, 2 * svg_charts.POINT_RADIUS) for p in points)]:
+        assert mark.get("stroke-opacity") == "0"
+        assert (across + float(mark.get("stroke-width"))) * scale >= 24
+
+
+def test_a_label_is_moved_off_another_series_point():
+    """A label whose place is on another point (the "第 26 位" hidden by a point) goes under or
+    above its own point instead, clear of every dot."""
+    label = svg_charts._Label("第 26 位", 200.0, 100.0, "center", 0, -12)
+    other = (200.0, 88.0)  # another series' point where the label would be
+    placed = svg_charts.place_labels([label], 0, svg_charts.WIDTH, [(200.0, 100.0), other])[0]
+    x0, x1, y0, y1 = placed.box()
+    r = svg_charts.POINT_RADIUS
+    for cx, cy in [(200.0, 100.0), other]:
+        assert x1 <= cx - r or x0 >= cx + r or y1 <= cy - r or y0 >= cy + r
