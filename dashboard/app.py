@@ -34,7 +34,8 @@ UPLOAD_BOX = "w_upload_box"  # the sidebar expander holding the uploader (load/p
 # Headline labels and values wrap instead of being cut ("全国国家高新区生产总值…", "19.3 trillion …"):
 # Streamlit keeps them on one line.
 # A table's toolbar (search, download, full screen) sits 44 px above it, always shown on a touch
-# screen: the room above keeps it off the tab bar (a tap on "数据来源" landed on the toolbar).
+# screen (a Vega chart's too): the room above keeps it off the tab bar (a tap on "数据来源" landed on
+# the toolbar).
 # On a phone, Markdown tables (the zones, a profile) take a smaller font and padding, so five
 # columns fit 390 px without breaking a city's name into a character per line.
 PAGE_CSS = (
@@ -45,6 +46,7 @@ PAGE_CSS = (
     "[data-testid='stMultiSelectTagsContainer'] span:has(>span[title]),"
     "[data-testid='stMultiSelectTagsContainer'] span[title]{white-space:normal!important;height:auto!important}"
     ".stElementContainer:has(> [data-testid='stFullScreenFrame'] > [data-testid='stDataFrame']){margin-top:1.75rem}"
+    "@media (hover:none){.stElementContainer:has([data-testid='stElementToolbar']){margin-top:1.75rem}}"
     "@media (max-width:640px){[data-testid='stMarkdownContainer'] table{font-size:0.8rem}"
     "[data-testid='stMarkdownContainer'] :is(th,td){padding:0.25rem 0.3rem}"
     "[data-testid='stMarkdownContainer'] table td:first-child{min-width:4.5em}"

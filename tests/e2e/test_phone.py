@@ -72,7 +72,8 @@ def test_a_tap_on_a_bar_shows_its_value_grade_and_year(open_app):
 # edges (unless a box that scrolls or clips it holds it: the tab bar scrolls), an element whose own
 # text is cut (overflow hidden, text wider than the box: Streamlit's ellipsis), a chart's text
 # outside its SVG (Vega's and the server-drawn ones, in the components' shadow roots; 2 px of
-# rounding allowed sideways, 8 px up and down where a title's ascent may reach).
+# rounding allowed sideways, 8 px up and down where a title's ascent may reach), a tab whose ends or
+# middle another element covers (a table's or a chart's toolbar sat on the tab bar).
 MISFITS = """
 () => {
   const w = document.documentElement.clientWidth, out = [];
@@ -97,6 +98,14 @@ MISFITS = """
         out.push('chart text cut: ' + JSON.stringify(e.textContent.trim().slice(0, 40)) + ` ${Math.round(r.left)}..${Math.round(r.right)} in ${Math.round(b.left)}..${Math.round(b.right)}`);
     }
   }
+  for (const tab of document.querySelectorAll('[data-testid="stMain"] [role="tab"]')) {
+    const r = tab.getBoundingClientRect(), y = r.top + r.height / 2;
+    const list = tab.closest('[role="tablist"]').getBoundingClientRect();  // the part of the scrolling bar in view
+    for (const x of [r.left + 4, r.left + r.width / 2, r.right - 4].filter(x => x > list.left && x < list.right)) {
+      const top = document.elementFromPoint(x, y);  // the tab bar's own scroll buttons are part of it
+      if (top && !tab.contains(top) && !top.closest('[data-testid="stTabs"]')) out.push('tab covered: ' + tab.textContent + ' by ' + name(top));
+    }
+  }
   return out;
 }
 """
@@ -114,6 +123,7 @@ def test_every_tab_fits_a_phone_screen_with_its_text_whole(open_app, lang, color
         if i:  # a tap lands on the tab (no table toolbar over the tab bar)
             rerun(page, page.get_by_role("tab", name=label).tap)
         expect(page.get_by_role("tab", selected=True)).to_have_text(label)
+        page.get_by_role("tablist").first.scroll_into_view_if_needed()
         misfits = page.evaluate(MISFITS)
         if misfits:
             found[label] = misfits
