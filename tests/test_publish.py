@@ -10,10 +10,10 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
+from test_app import run
 
 from dashboard import data, publish, safe, state
 
-APP = str(data.BUNDLED_DATA_DIR.parent / "streamlit_app.py")
 HEADER = "zone_id,year,metric,industry,value,unit,qualifier,source_title,source_url,source_date,note"
 ROWS = [
     "yingtan,2024,industrial_revenue,,1300,亿元,exact,鹰潭高新区管委会 内部统计,https://example.org/a,2025-02,测试数据",
@@ -266,12 +266,7 @@ def page(monkeypatch, db: str | None, params: dict | None = None, **env: str) ->
         monkeypatch.setenv("JX_PUBLISH_DB", db)
     for key, value in env.items():
         monkeypatch.setenv(key, value)
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in (params or {}).items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return run(params)
 
 
 def upload(at: AppTest, content: str, name: str = "鹰潭统计.csv") -> AppTest:
