@@ -28,12 +28,10 @@ practices 100; no console error (CSP violations included) in the visits.
 
 from __future__ import annotations
 
-import argparse
 import base64
 import json
 import os
 import re
-import signal
 import statistics
 import sys
 import time
@@ -176,12 +174,9 @@ def kb(n: float) -> str:
 
 
 def main() -> int:
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--lighthouse-runs", type=int, default=2, help="Lighthouse runs per stack (default 2; 0 skips)")
-    opts = parser.parse_args()
-    if not 0 <= opts.lighthouse_runs <= 5:
-        parser.error("keep it bounded: --lighthouse-runs 0..5")
+    lighthouse_runs = lighthouse.runs_option(
+        __doc__, "--lighthouse-runs", 2, 0, 5, "Lighthouse runs per stack (default 2; 0 skips)"
+    )
     stamp = time.strftime("%Y%m%d-%H%M%S")
     RESULTS.mkdir(parents=True, exist_ok=True)
     load_before = os.getloadavg()[0]
@@ -203,7 +198,7 @@ def main() -> int:
             results["visits"][name] = visit(url, logs.get(name))
         results["precompressed"] = precompressed_bytes(results["visits"]["hosted"]["first"]["entries"])
         runs = {name: [] for name in urls}
-        for i in range(opts.lighthouse_runs):
+        for i in range(lighthouse_runs):
             order = list(urls) if i % 2 == 0 else list(reversed(urls))
             for name in order:
                 slug = re.sub(r"[^a-z0-9]+", "-", name.lower())
@@ -265,7 +260,7 @@ def main() -> int:
         values = [r[key] for r in results["lighthouse"].get(name, []) if not r.get("error") and r.get(key) is not None]
         return statistics.median(values) if values else None
 
-    if opts.lighthouse_runs:
+    if lighthouse_runs:
         lrows = []
         for label, key, scale in (
             ("first contentful paint (s)", "fcp_ms", 1000),

@@ -276,17 +276,25 @@ def warm_up(*urls: str) -> None:
         browser.close()
 
 
-def main() -> None:
-    # SIGTERM (e.g. `kill`, `timeout`) ends like Ctrl-C: the finally blocks stop the servers started here.
+def runs_option(doc: str, flag: str, default: int, low: int, high: int, help: str) -> int:
+    """The command line of a Lighthouse bench: one bounded count of runs, parsed; exits on a bad one.
+
+    Also makes SIGTERM (e.g. `kill`, `timeout`) end like Ctrl-C, so the finally blocks stop the
+    servers the bench started."""
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5, help="runs per page (default 5)")
-    opts = parser.parse_args()
-    if not 1 <= opts.runs <= 10:
-        parser.error("keep it bounded: --runs 1..10")
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument(flag, type=int, default=default, help=help)
+    runs = getattr(parser.parse_args(), flag.lstrip("-").replace("-", "_"))
+    if not low <= runs <= high:
+        parser.error(f"keep it bounded: {flag} {low}..{high}")
+    return runs
+
+
+def main() -> None:
+    runs = runs_option(__doc__, "--runs", 5, 1, 10, "runs per page (default 5)")
     with AppServer(APP, log_dir=RESULTS, name="lh-app") as app, AppServer(BARE, log_dir=RESULTS, name="lh-bare") as bare:
         warm_up(app.url, bare.url)
-        text, ok, _ = compare(app.url, bare.url, opts.runs)
+        text, ok, _ = compare(app.url, bare.url, runs)
     print(f"\n{time.strftime('%Y-%m-%d %H:%M %Z')}, load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores\n")
     print(text)
     sys.exit(0 if ok else 1)
