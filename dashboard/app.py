@@ -84,6 +84,7 @@ export default function ({ parentElement, data, setTriggerValue }) {
     const card = document.createElement("div");
     card.className = "jx-card";
     card.hidden = true;
+    card.setAttribute("aria-live", "polite");  // a screen reader hears the card a click opened
     box.append(figure, card);
     parentElement.appendChild(box);
     const close = () => { card.hidden = true; card.replaceChildren(); };
