@@ -556,7 +556,7 @@ def _map_svg(facts: Facts, view: View, highlight: bool) -> str:
             "label": zones["short_zh" if lang == "zh" else "short_en"],
             "city": zones["city_zh" if lang == "zh" else "city_en"],
             "approved": zones["approved_national"].replace("", no_data),
-            "industries": zones["lead_industries"].map(lambda ids: "、".join(names[i] for i in ids)),
+            "industries": zones["lead_industries"].map(lambda ids: ("、" if lang == "zh" else ", ").join(names[i] for i in ids)),
             "value": zones["zone_id"].map(totals["value"]),
             "value_text": zones["zone_id"].map(totals["value_text"] + " (" + totals["year"].astype(str) + ")").fillna(no_data),
             "source": zones["zone_id"].map(totals["source"]).fillna(""),

@@ -147,3 +147,8 @@ def test_an_upload_is_cached_with_the_upload_not_for_the_process(dataset, resolv
     assert len(upload.memo) == 1
     bundled = panels.Facts(dataset, dataset.facts)
     assert panels.panel("by_zone", bundled, resolve()) != first or upload.table.equals(dataset.facts)
+
+
+def test_the_english_map_lists_a_zone_s_lead_industries_with_english_commas(facts, resolve):
+    svg = panels._map_svg.__wrapped__(facts, resolve(lang="en"), True)
+    assert "Electronic information, " in svg and "、" not in svg
