@@ -73,6 +73,7 @@ LIGHT_CSS = (
 # focus gets it back after the rerun redraws the map. The component's data: {"svg", "words"}.
 MAP_KEY = "map"
 VIEW_WIDGETS = ("w_lang", "w_zones", "w_industries", "w_metric", "w_year", "w_tab")  # set_filters seeds them
+ALL_SOURCES = "w_all_sources"  # the sources tab's "show all sources" switch (sources_section seeds it)
 MAP_PICK = f"{MAP_KEY}__events"  # the user key in the id of the map's trigger (Streamlit's "<key>__events")
 SVG_JS = """
 export default function ({ parentElement, data, setTriggerValue }) {
@@ -494,7 +495,7 @@ def sent_before_drawn() -> frozenset[str]:
         sent = {user_key_from_element_id(w.id) for w in get_session_state().get_widget_states()}
     except Exception:  # Streamlit's internals moved: behave as before
         return frozenset()
-    unseen = {key for key in VIEW_WIDGETS if key in sent and key not in st.session_state}
+    unseen = {key for key in (*VIEW_WIDGETS, ALL_SOURCES) if key in sent and key not in st.session_state}
     return frozenset(unseen | ({MAP_PICK} & sent) if unseen else ())  # the page sends every widget's state with a click
 
 
@@ -513,6 +514,8 @@ def after_reconnect(vocab: state.Vocabulary) -> None:
         changed = state.open_tab(changed, labels.get(ss.get("w_tab"), ""))
     if MAP_PICK in sent:
         changed = state.after_map_pick(changed, getattr(ss.get(MAP_KEY), "pick", None), vocab)
+    if ALL_SOURCES in sent and ALL_SOURCES in ss:  # drawn only when the sources tab is open
+        changed = state.show_all_sources(changed, ss[ALL_SOURCES])
     if changed != drawn:
         ss.reconnect_view = changed
         st.rerun()
@@ -899,8 +902,9 @@ def sources_section(facts: panels.Facts, view: state.View) -> None:
     lang = view.lang
     st.caption(i18n.t("sources.caption", lang))
     ss = st.session_state
-    ss.w_all_sources = ss.filters.all_sources  # the view's (a link's `sources=all`), set before the toggle is drawn
-    everything = st.toggle(i18n.t("sources.show_all", lang), key="w_all_sources", on_change=on_all_sources)
+    if ALL_SOURCES not in ss.get("reconnect_widgets", ()):  # a reconnected page's switch: after_reconnect takes it
+        ss[ALL_SOURCES] = ss.filters.all_sources  # the view's (a link's `sources=all`), set before the toggle is drawn
+    everything = st.toggle(i18n.t("sources.show_all", lang), key=ALL_SOURCES, on_change=on_all_sources)
     table = panels.sources_table(facts, view, everything)
     total = len(facts.dataset.sources)
     shown = int(table[i18n.t("sources.col_grade", lang)].ne(i18n.t("trust.derived", lang)).sum())

@@ -53,7 +53,7 @@ _STEPS: dict[tuple[str, str], tuple[tuple[int, int, str], ...]] = {
     ("zh", "家"): ((0, 0, "{} 家"),),
     ("en", "家"): ((0, 0, "{} firms"),),
     ("zh", "个"): ((0, 0, "{} 个"),),
-    ("en", "个"): ((0, 0, "{}"),),  # the noun depends on the metric; the caller adds it
+    ("en", "个"): ((0, 0, "{}"),),  # the noun depends on the metric: "count.<metric>" (fmt_value's metric)
     ("zh", "位"): ((0, 0, "第 {} 位"),),
     ("en", "位"): ((0, 0, "No. {}"),),
     ("zh", "%"): ((0, 0, "{}%"),),
@@ -78,16 +78,17 @@ _MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oc
 _DATE = re.compile(r"([0-9]{4})(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12][0-9]|3[01]))?)?")
 
 
-def fmt_value(value: object, unit: str | None, qualifier: str | None, lang: str) -> str:
+def fmt_value(value: object, unit: str | None, qualifier: str | None, lang: str, metric: str | None = None) -> str:
     """A figure as a reader expects it: "超过 3,000 亿元", "about 50%", "No. 26", "无数据".
 
     Every digit the source gave is kept, however the unit is rescaled. A unit we have no rule for
-    is written after the number as it is. `qualifier` empty or missing reads as exact.
+    is written after the number as it is. `qualifier` empty or missing reads as exact. A count in
+    个 names what it counts by its `metric` ("2 clusters", "178 zones": strings "count.<metric>").
     """
     number = _decimal(value)
     if number is None:
         return t("value.no_data", lang)
-    text = _with_unit(number, unit, lang)
+    text = _with_unit(number, unit, lang, metric)
     prefix = t(f"qualifier.{qualifier or 'exact'}", lang) if isinstance(qualifier, str) else ""
     return f"{prefix} {text}" if prefix else text
 
@@ -112,9 +113,14 @@ def fmt_in_step(value: object, qualifier: str | None, step: tuple[int, str], lan
     return f"{prefix} {text}" if prefix else text
 
 
-def fmt_axis_unit(unit: str | None, lang: str) -> str:
+def fmt_axis_unit(unit: str | None, lang: str, metric: str | None = None) -> str:
     """An axis title for a unit. Charts keep 亿元 as it is and say so in English, rather than
-    rescale the data: one scale per chart, and the numbers match the sources."""
+    rescale the data: one scale per chart, and the numbers match the sources. A change of rank
+    (RANK_CHANGE) is titled as one, a count in 个 by what it counts (`metric`: "count_axis.<metric>")."""
+    if unit == RANK_CHANGE:
+        return t("axis.rank_change", lang)
+    if unit == "个" and f"count_axis.{metric}" in STRINGS:
+        return t(f"count_axis.{metric}", lang)
     if unit in _AXIS_UNITS:
         return _AXIS_UNITS[unit][lang]
     return unit or ""
@@ -145,7 +151,10 @@ def fmt_date(date: object, lang: str) -> str:
     return " ".join(p for p in parts if p)
 
 
-def _with_unit(number: Decimal, unit: str | None, lang: str) -> str:
+def _with_unit(number: Decimal, unit: str | None, lang: str, metric: str | None = None) -> str:
+    if unit == "个" and f"count.{metric}" in STRINGS:
+        one = f"count.{metric}_one"
+        return t(one if number == 1 and one in STRINGS else f"count.{metric}", lang, n=_digits(number))
     if unit == RANK_CHANGE:
         one = "_one" if abs(number) == 1 else ""
         key = f"value.rank_up{one}" if number > 0 else f"value.rank_down{one}" if number < 0 else "value.rank_same"

@@ -105,7 +105,9 @@ def decorate(frame: pd.DataFrame, dataset: data.Dataset, lang: str) -> pd.DataFr
     # a change of rank is worded as a change ("提升 8 位"), not as a rank ("第 8 位")
     kind = dict(zip(dataset.metrics["metric"], dataset.metrics["kind"]))
     units = [i18n.RANK_CHANGE if kind.get(m) == "rank_change" else u for m, u in zip(out["metric"], out["unit"])]
-    out["value_text"] = [i18n.fmt_value(v, u, q, lang) for v, u, q in zip(out["value"], units, out["qualifier"])]
+    out["value_text"] = [
+        i18n.fmt_value(v, u, q, lang, metric=m) for v, u, q, m in zip(out["value"], units, out["qualifier"], out["metric"])
+    ]
     trust = out["trust"].map(lambda g: i18n.t(TRUST_KEYS.get(g, "trust.mirror"), lang))
     date = out["source_date"].map(lambda d: f" ({d})" if d else "")
     out["source"] = out["source_title"] + date + " · " + trust

@@ -155,12 +155,20 @@ def year_span(years: pd.Series) -> str:
     return str(low) if low == high else f"{low}–{high}"
 
 
-def one_unit(table: pd.DataFrame, unit: str, lang: str) -> tuple[pd.DataFrame, str]:
+def metric_axis(metric: pd.Series, lang: str) -> str:
+    """The axis title of a metric (a metrics.csv row indexed by its id) not in money: a change of
+    rank titled as one, a count in 个 by what it counts."""
+    unit = i18n.RANK_CHANGE if metric["kind"] == "rank_change" else metric["unit"]
+    return i18n.fmt_axis_unit(unit, lang, metric.name)
+
+
+def one_unit(table: pd.DataFrame, unit: str, lang: str, metric: pd.Series | None = None) -> tuple[pd.DataFrame, str]:
     """A chart of money in one unit: the axis, the labels and the tooltips all in the unit of its
     largest figure (亿元 or 万亿元; billion or trillion yuan), the values scaled to it. Other units
-    are left as they are, with their axis title."""
+    are left as they are, with their axis title (`metric`, a metrics.csv row, words a change of
+    rank or a count in 个 as what it is)."""
     if unit != "亿元" or not len(table):
-        return table, i18n.fmt_axis_unit(unit, lang)
+        return table, i18n.fmt_axis_unit(unit, lang) if metric is None else metric_axis(metric, lang)
     step = i18n.money_step(table["value"].abs().max(), lang)
     texts = [i18n.fmt_in_step(v, q, step, lang) for v, q in zip(table["value"], table["qualifier"])]
     out = table.assign(value_text=texts, value=table["value"] * 10.0 ** step[0])
@@ -186,7 +194,7 @@ def by_zone(dataset, facts, view: View) -> Panel:
             else i18n.t("empty.latest_baseline" if len(baselines) else "empty.latest", lang, metric=label)
         )
         return Panel(None, empty=empty, missing=missing)
-    table, axis = one_unit(table, metric["unit"], lang)
+    table, axis = one_unit(table, metric["unit"], lang, metric)
     texts = chart_texts("output_by_zone", lang, axis, trust_domain(lang), metric=label)
     n, total = table["zone_id"].nunique(), len(view.zones)
     if view.year is None:
@@ -203,7 +211,7 @@ def over_years(dataset, facts, view: View) -> Panel:
     label, metric = _metric(dataset, view.metric, lang)
     if not len(table):
         return Panel(None)
-    table, axis = one_unit(table, metric["unit"], lang)
+    table, axis = one_unit(table, metric["unit"], lang, metric)
     texts = chart_texts("output_over_years", lang, axis, metric=label)
     spec = charts.points_over_years(table, texts, reverse=metric["kind"] == "rank", integer=is_integer(metric))
     return Panel(spec, subtitle=i18n.t("chart.points_note", lang), notes=flagged_notes(table, lang))
@@ -543,7 +551,7 @@ def _map_svg(facts: Facts, view: View, highlight: bool) -> str:
     cities = cities[["adcode", "value", "value_text", "year", "vintage"]]
     label, metric = _metric(dataset, view.metric, lang)
     values, _ = model.metric_by_zone(facts.table, dataset, View(data.ZONE_IDS, frozenset(), view.metric, view.year, lang))
-    values, unit = one_unit(values[values["industry"] == ""], metric["unit"], lang)
+    values, unit = one_unit(values[values["industry"] == ""], metric["unit"], lang, metric)
     totals = values.set_index("zone_id")
     zones = dataset.zones
     names = model.industry_labels(dataset.industries, lang)
@@ -812,7 +820,7 @@ def _value_axis(spec: dict) -> str:
 def _metric_line(dataset: data.Dataset, metric: str, lang: str, unit: str | None = None) -> str:
     """ "Metric: GDP (unit: billion yuan)": `unit` as the chart draws it, else the metric's own."""
     label, row = _metric(dataset, metric, lang)
-    unit = unit if unit is not None else i18n.fmt_axis_unit(row["unit"], lang)
+    unit = unit if unit is not None else metric_axis(row, lang)
     return i18n.t("picture.metric_unit", lang, metric=label, unit=unit) if unit else i18n.t("picture.metric", lang, metric=label)
 
 
@@ -881,7 +889,12 @@ def map_picture_words(facts: Facts, view: View, link: str) -> picture.Words:
     )
     year = model.city_year(dataset.city_facts, mapped.year)
     header = [
-        _metric_line(dataset, mapped.metric, lang, one_unit(zones, zones["unit"].iloc[0], lang)[1] if len(zones) else None),
+        _metric_line(
+            dataset,
+            mapped.metric,
+            lang,
+            one_unit(zones, zones["unit"].iloc[0], lang, _metric(dataset, mapped.metric, lang)[1])[1] if len(zones) else None,
+        ),
         _years_line(list(zones["year"]), True, mapped),
         i18n.t("picture.map_cities", lang, year=year) if year is not None else i18n.t("map.city_no_year", lang),
     ]

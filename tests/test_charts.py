@@ -120,7 +120,7 @@ def test_specs_are_json_and_small(dataset, view):
 def test_national_context_tooltip_adds_share_and_count(dataset):
     context = model.national_context(dataset.facts, dataset, "en")
     latest = context[context.year == 2024].iloc[0]
-    assert (latest.value_text, latest.share_text, latest.zones_text) == ("19.3 trillion yuan", "14.3%", "178")
+    assert (latest.value_text, latest.share_text, latest.zones_text) == ("19.3 trillion yuan", "14.3%", "178 zones")
 
 
 def test_industry_filter_narrows_industry_figures(dataset, resolve):

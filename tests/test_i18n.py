@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from dashboard import i18n
 from dashboard.i18n import STRINGS, fmt_axis_unit, fmt_date, fmt_value, fmt_year, notice_text, t
 from dashboard.state import NOTICE_CODES, Notice
 
@@ -186,3 +187,33 @@ def test_fmt_year():
 def test_fmt_date(date, zh, en):
     assert fmt_date(date, "zh") == zh
     assert fmt_date(date, "en") == en
+
+
+# --- counts and ranks worded as what they are (issue 20.4) --------------------------------------
+
+METRICS = pd.read_csv(Path(__file__).resolve().parents[1] / "data" / "metrics.csv", dtype=str, keep_default_na=False)
+COUNTED = METRICS[METRICS["unit"].isin(["家", "个", "位"])].set_index("metric", drop=False)
+
+
+@pytest.mark.parametrize("metric", sorted(COUNTED.index))
+def test_every_count_rank_and_change_of_rank_is_worded_as_what_it_is(metric):
+    """Every metric in 家/个/位, in both languages, as the page words its figures (model.decorate:
+    a change of rank by its sign) and titles its axis (panels.metric_axis): never a bare number,
+    never "rank" on a chart of places gained, never "count" where the metric says what it counts."""
+    from dashboard.panels import metric_axis
+
+    row = COUNTED.loc[metric]
+    unit = i18n.RANK_CHANGE if row["kind"] == "rank_change" else row["unit"]
+    zh, en = (fmt_value(560, unit, "exact", lang, metric=metric) for lang in ("zh", "en"))
+    axis_zh, axis_en = (metric_axis(row, lang) for lang in ("zh", "en"))
+    assert re.search(r"[家个位]", zh) and "560" in zh
+    assert "560" in en and re.search(r"[A-Za-z]{2,}", en.replace("560", "")), en  # a word beside the number
+    if row["kind"] == "rank_change":
+        assert (zh, en, axis_zh, axis_en) == ("提升 560 位", "up 560 places", "位次变化", "change in rank")
+    elif row["kind"] == "rank":
+        assert (zh, en, axis_zh, axis_en) == ("第 560 位", "No. 560", "位次", "rank")
+    else:  # a count: what is counted, in the figure and on the axis
+        assert axis_en not in ("count", "") and axis_en in en and zh == f"560 {row['unit']}"
+        assert fmt_value(1, unit, "exact", "en", metric=metric) == "1 " + {"firms": "firm", "clusters": "cluster"}.get(
+            axis_en, axis_en
+        ), "one of a count reads singular where the noun has one"

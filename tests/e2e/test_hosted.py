@@ -320,8 +320,10 @@ def test_when_a_replica_stops_its_pages_reconnect_to_another_and_the_first_click
     (dashboard/app.py init_filters)."""
     doomed, doomed_served = open_hosted(new_page, hosted, "?zone=ganzhou", route_to=0, locale="zh")
     mapped, mapped_served = open_hosted(new_page, hosted, "?zone=ganzhou", route_to=0, locale="zh")
+    sources, sources_served = open_hosted(new_page, hosted, "?zone=ganzhou&tab=sources", route_to=0, locale="zh")
     other, other_served = open_hosted(new_page, hosted, "?zone=yingtan", route_to=1, locale="zh")
-    assert doomed_served.replicas() == mapped_served.replicas() == {0} and other_served.replicas() == {1}
+    assert doomed_served.replicas() == mapped_served.replicas() == sources_served.replicas() == {0}
+    assert other_served.replicas() == {1}
     before = len(doomed_served.responses)
     websockets_before = len(doomed_served.websockets)
 
@@ -369,6 +371,14 @@ def test_when_a_replica_stops_its_pages_reconnect_to_another_and_the_first_click
     wait_idle(mapped, timeout=60_000)
     assert sorted(query(mapped)["zone"]) == ["ganzhou", "yingtan"]
     expect(mapped.get_by_test_id("stMultiSelect").first).to_contain_text("鹰潭高新区", timeout=WAIT)
+
+    # So does a first switch of "show all sources" (drawn only in its tab, seeded from the view).
+    connected_again(sources)
+    sources.get_by_text("显示全部来源").click()
+    sources.wait_for_url(re.compile(r"sources=all"), timeout=WAIT)
+    wait_idle(sources, timeout=60_000)
+    assert query(sources) == {"zone": ["ganzhou"], "tab": ["sources"], "sources": ["all"]}
+    expect(sources.get_by_role("switch", name="显示全部来源")).to_be_checked()
     print(f"reconnected to replica {sorted(after)} {reconnect_s:.1f} s after replica 0 stopped")
 
 
