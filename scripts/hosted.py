@@ -54,6 +54,9 @@ if str(REPO_ROOT) not in sys.path:  # run as `python scripts/hosted.py`: the rep
     sys.path.insert(0, str(REPO_ROOT))
 from tools.streamlit_cmd import streamlit_command  # noqa: E402  (after the path it needs)
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # imported as a module: its sibling too
+import icon_font  # noqa: E402  (scripts/icon_font.py)
+
 NGINX_SITE = REPO_ROOT / "deploy" / "nginx" / "jx-zones.conf"
 DEFAULT_REPLICAS = 3
 DEFAULT_PORT = 8080
@@ -114,6 +117,7 @@ def render_site(
     replica_header: bool = True,
     compression: bool = True,
     tls: tuple[int, Path, Path] | None = None,
+    icons: Path | None = None,
 ) -> str:
     """deploy/nginx/jx-zones.conf with this run's replicas, port and base path.
 
@@ -122,6 +126,7 @@ def render_site(
     `add_header X-Jx-Replica $upstream_addr` beside the route cookie's. `compression=False` turns
     gzip and brotli off (bench/hosted_bench.py measures the same stack without them). `tls=(port,
     certificate, key)` also enables the file's TLS lines (HTTP/2), listening on 127.0.0.1:<port>.
+    `icons`: the icon font subset (scripts/icon_font.py) the icon font's `alias` points at.
     """
     base_path = check_base_path(base_path)
     servers = "".join(f"    server 127.0.0.1:{port};\n" for port in ports)
@@ -152,6 +157,15 @@ def render_site(
             raise ValueError("the nginx template has no 'gzip on;' and 'brotli on;' lines")
     if tls:
         text = enable_tls(text, *tls)
+    if icons:  # at the installed Streamlit's URL for its font (the file name carries its hash)
+        text, n = re.subn(
+            r"^(\s*location = \S*/static/media/)MaterialSymbols-\S+( \{)$", rf"\g<1>{icons.name}\g<2>", text, flags=re.M
+        )
+        text, m = re.subn(
+            r"^(\s*alias )\S*/MaterialSymbols-[^/;]+;$", lambda match: f"{match.group(1)}{icons};", text, flags=re.M
+        )
+        if n != 1 or m != 1:
+            raise ValueError("the nginx template has no icon font location with an 'alias …/MaterialSymbols-….woff2;'")
     return text
 
 
@@ -388,6 +402,8 @@ class Hosted:
 
     def _start_nginx(self, nginx: str, deadline: float) -> None:
         site = self.prefix / "jx-zones.conf"
+        # Streamlit's icon font cut to the icons its page can show, from the installed Streamlit.
+        icons, _, _, _ = icon_font.build(icon_font.streamlit_static(), self.prefix / "icons")
         edit = self.site_edit or (lambda text: text)
         site.write_text(
             edit(
@@ -398,6 +414,7 @@ class Hosted:
                     base_path=self.base_path,
                     compression=self.compression,
                     tls=(self.tls_port, *self_signed_certificate(self.prefix)) if self.tls_port else None,
+                    icons=icons,
                 )
             )
         )

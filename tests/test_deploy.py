@@ -591,3 +591,88 @@ def test_over_tls_the_proxy_speaks_http2_and_sends_hsts(probe_hosted):
     assert result.returncode == 0 and head.startswith("http/2 200"), result.stdout + result.stderr
     assert "strict-transport-security: max-age=31536000" in head
     assert "content-security-policy: default-src 'self'" in head and "content-encoding: br" in head
+
+
+# --------------------------------------------------------------------------------------------
+# The icon font subset (issue 23, the first-visit budget): scripts/icon_font.py
+
+
+@pytest.fixture(scope="module")
+def icon_subset(tmp_path_factory):
+    """The subset as `make hosted` and the image build it, and the full font's ligatures."""
+    import icon_font  # scripts/icon_font.py
+    from fontTools.ttLib import TTFont
+
+    out = tmp_path_factory.mktemp("icons")
+    path, names, before, after = icon_font.build(STREAMLIT_STATIC, out)
+    full = icon_font.ligatures(TTFont(icon_font.font_file(STREAMLIT_STATIC)))
+    return path, names, full, before, after
+
+
+def test_the_icon_subset_keeps_every_icon_streamlits_frontend_and_our_code_can_name_and_drops_the_rest(icon_subset):
+    import icon_font
+    from fontTools.ttLib import TTFont
+
+    path, names, full, before, after = icon_subset
+    js = "".join(p.read_text() for p in (STREAMLIT_STATIC / "static" / "js").glob("*.js"))
+    # Icons Streamlit 1.67's page draws: the sidebar's arrows, an expander's chevron, its menus.
+    for name in ("keyboard_double_arrow_left", "keyboard_double_arrow_right", "expand_more", "close", "more_vert", "check"):
+        assert name in js and name in names
+    assert set(re.findall(r":material/([a-z0-9_]+):", js)) & set(full) <= names  # (star_filled: not in the font)
+    small, large = TTFont(path), TTFont(icon_font.font_file(STREAMLIT_STATIC))
+    subset = icon_font.ligatures(small)
+
+    def outline(font, glyph):  # the subsetter renames glyphs: compare what they draw
+        coordinates, ends, _ = font["glyf"][glyph].getCoordinates(font["glyf"])
+        return list(coordinates), ends
+
+    # Every kept name still turns into its own icon through the subset's ligatures ...
+    assert all(outline(small, subset[n]) == outline(large, full[n]) for n in names)
+    # ... and no other icon survives (a name of a kept glyph may: the font's aliases).
+    assert len(set(subset.values())) == len({full[n] for n in names})
+    dropped = sorted(set(full) - set(subset))
+    assert len(dropped) > 3000 and "rocket_launch" in dropped and "rocket_launch" not in js
+    assert after < before / 4 and after < 100_000, (before, after)
+    # The letters the names are spelt with (both cases) are kept: the ligatures' input.
+    cmap = TTFont(path).getBestCmap()
+    assert all(ord(c) in cmap for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+
+
+def test_our_own_material_icons_join_the_subset_and_one_the_font_lacks_stops_the_build(tmp_path, icon_subset):
+    import icon_font
+
+    _, _, full, _, _ = icon_subset
+    (tmp_path / "dashboard").mkdir()
+    (tmp_path / "dashboard" / "app.py").write_text('st.button("go", icon=":material/rocket_launch:")\n')
+    assert "rocket_launch" in icon_font.icons_used(STREAMLIT_STATIC, set(full), tmp_path)
+    (tmp_path / "streamlit_app.py").write_text('st.page_link("x", icon=":material/no_such_icon_here:")\n')
+    with pytest.raises(SystemExit, match="no_such_icon_here"):
+        icon_font.icons_used(STREAMLIT_STATIC, set(full), tmp_path)
+
+
+def test_the_site_file_serves_the_subset_at_the_installed_streamlits_font_url():
+    """The exact location names Streamlit's hashed file: an upgrade renames it (the location then
+    matches nothing and the full font serves), so this fails first: renew the name and the subset."""
+    import icon_font
+
+    conf = NGINX_SITE.read_text()
+    name = icon_font.font_file(STREAMLIT_STATIC).name
+    assert f"location = /jx-zones/static/media/{name} {{" in conf
+    assert re.search(rf"^\s*alias /\S+/{re.escape(name)};$", conf, re.M)
+    css = "".join(p.read_text() for p in (STREAMLIT_STATIC / "static" / "css").glob("*.css"))
+    assert f"url(../media/{name})" in css  # the URL the page asks for
+    text = DOCKERFILE.read_text()
+    assert re.search(r"^RUN python scripts/icon_font\.py$", text, re.M) and text.index("icon_font.py") < text.index("\nUSER ")
+
+
+def test_the_proxy_serves_the_icon_subset_small_and_immutable_at_streamlits_url(probe_hosted, icon_subset):
+    path, _, _, before, after = icon_subset
+    url = probe_hosted.url + "static/media/" + path.name
+    status, head, body = fetch(url, {"Accept-Encoding": "gzip, deflate, br"})
+    assert status == 200 and body == path.read_bytes() and len(body) == after < before / 4
+    assert head.get("content-type") == "font/woff2" and "content-encoding" not in head  # WOFF2 is brotli inside
+    assert head.get("cache-control") == "public, immutable, max-age=31536000" and head.get("x-content-type-options") == "nosniff"
+    # Streamlit itself (and so the Ingress route without the image's subset) serves the same caching.
+    direct = f"http://{probe_hosted.replicas[0].address}/jx-zones/static/media/{path.name}"
+    status, head, body = fetch(direct)
+    assert status == 200 and len(body) == before and head.get("cache-control") == "public, immutable, max-age=31536000"

@@ -282,6 +282,24 @@ def test_on_a_phone_through_the_proxy_the_page_is_compressed_uses_system_fonts_a
     family = page.evaluate("getComputedStyle(document.querySelector('h1')).fontFamily")
     assert family.startswith("system-ui")
     assert page.evaluate("window.__csp") == []
+    # Streamlit's icons draw from the proxy's icon subset (scripts/icon_font.py): each icon on the
+    # page is one glyph wide, where its name in a text font is a word (the control beside it).
+    icon_font = [u for u in served.requests if "/static/media/MaterialSymbols-" in u]
+    assert len(icon_font) == 1 and encodings.get(icon_font[0]) is None
+    assert page.evaluate(
+        "document.fonts.ready.then(() => document.fonts.check('24px \"Material Symbols Rounded\"', 'expand_more'))"
+    )
+    icons = page.evaluate(
+        """() => [...document.querySelectorAll('[data-testid="stIconMaterial"]')].filter((e) => e.getClientRects().length)
+             .map((e) => { const s = getComputedStyle(e), w = document.createElement('span');
+               w.style.font = s.fontSize + ' system-ui'; w.textContent = e.textContent; document.body.append(w);
+               const g = document.createRange(); g.selectNodeContents(e);  // the glyphs' run, not the box (Streamlit fixes its size)
+               const r = [e.textContent, g.getBoundingClientRect().width, parseFloat(s.fontSize), w.getBoundingClientRect().width];
+               w.remove(); return r; })"""
+    )
+    assert icons, "no Material icon in view"
+    for name, width, size, as_text in icons:
+        assert 0.75 * size <= width <= 1.25 * size < as_text, (name, width, size, as_text)
     # Nothing moved once drawn: the proxy's reserved sizes are the drawn ones (each SVG's ratio,
     # the share control's height at least), and the layout shift stays "good".
     page.wait_for_timeout(1000)
