@@ -253,6 +253,47 @@ SHARE_CSS = """
 """
 SHARE_COMPONENT = st.components.v2.component("jx_share", js=SHARE_JS, css=SHARE_CSS)
 
+# Streamlit 1.67's uploader speaks English to a screen reader whatever the page: its button's
+# "Upload", its limit line, the hidden file input's "file upload" and, after a file is chosen, the
+# "Remove <file>" and "Add files" buttons. uploader_css covers what the eye sees before this runs;
+# this script, in the page (a component: no other element of ours runs script), writes our words
+# into those texts and names, and again whenever Streamlit redraws the uploader. Only the file's
+# size ("19.0B", "1.2MB") stays as Streamlit writes it. Mounted on the Chinese page only.
+UPLOADER_WORDS_JS = """
+export default function ({ parentElement, data }) {
+  const host = parentElement.host || parentElement;
+  const doc = host.ownerDocument || document;
+  const apply = () => {
+    for (const uploader of doc.querySelectorAll('[data-testid="stFileUploader"]')) {
+      const put = (element, text) => {
+        if (element && element.textContent !== text) element.textContent = text;
+        if (element) element.dataset.jxZh = "1";
+      };
+      const name = (element, text) => {
+        if (element && element.getAttribute("aria-label") !== text) element.setAttribute("aria-label", text);
+      };
+      put(uploader.querySelector('[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p'), data.button);
+      put(uploader.querySelector('[data-testid="stFileUploaderDropzoneInstructions"] span'), data.limit);
+      name(uploader.querySelector('[data-testid="stFileUploaderDropzoneInput"]'), data.choose);
+      for (const chip of uploader.querySelectorAll('[data-testid="stFileChip"]')) {
+        const file = chip.querySelector('[data-testid="stFileChipName"]')?.textContent || "";
+        name(chip.querySelector('[data-testid="stFileChipDeleteBtn"] button'), data.remove.replace("{name}", file));
+      }
+      name(uploader.querySelector('[data-testid="stBaseButton-borderlessIcon"]'), data.add);
+    }
+  };
+  apply();
+  if (!host.jxWatch) {
+    host.jxWatch = new MutationObserver(apply);
+    const sidebar = doc.querySelector('[data-testid="stSidebar"]') || doc.body;
+    host.jxWatch.observe(sidebar, { childList: true, subtree: true, characterData: true });
+  }
+  return () => { host.jxWatch?.disconnect(); host.jxWatch = null; };
+}
+"""
+# It draws nothing: its host takes no room (and the browser tests' wait for drawn components skips it)
+UPLOADER_WORDS = st.components.v2.component("jx_uploader_words", js=UPLOADER_WORDS_JS, css=":host { display: none; }")
+
 
 # ---------------------------------------------------------------------------------------------
 # Data for this session: the bundled (or configured) folder, overlaid with an upload if any
@@ -698,6 +739,9 @@ def upload_box(dataset: data.Dataset, vocab: state.Vocabulary, lang: str) -> Non
     box.file_uploader(
         i18n.t("upload.choose", lang), type=["csv", "xlsx"], key=key, on_change=on_upload, args=(dataset, key, vocab)
     )
+    if lang != "en":
+        with box:
+            UPLOADER_WORDS(data=uploader_words(lang), key="uploader_words")
     csv_template, xlsx_template = templates(dataset.folder, lang)
     box.download_button(i18n.t("upload.template", lang) + " (CSV)", csv_template, "facts_template.csv", "text/csv", key="tpl_csv")
     box.download_button(
@@ -717,6 +761,14 @@ def templates(folder: str, lang: str) -> tuple[bytes, bytes]:
     return export.template_csv(dataset), export.template_xlsx(dataset, lang)
 
 
+def uploader_words(lang: str) -> dict[str, str]:
+    """Our words for the uploader's own texts and names (UPLOADER_WORDS_JS)."""
+    words = {"button": "upload.button", "limit": "upload.limit", "choose": "upload.choose", "add": "upload.add_files"}
+    return {word: i18n.t(key, lang) for word, key in words.items()} | {
+        "remove": i18n.t("upload.remove_file", lang, name="{name}")
+    }
+
+
 def uploader_css(lang: str) -> str:
     """Streamlit 1.67's uploader has no locale: its button says "Upload" and its limit line "20MB
     per file • CSV, XLSX" in English whatever the page. On the Chinese page CSS hides those two
@@ -727,10 +779,10 @@ def uploader_css(lang: str) -> str:
     button, limit = (i18n.t(key, lang).replace("\\", "").replace('"', "") for key in ("upload.button", "upload.limit"))
     zone = "[data-testid='stFileUploaderDropzone']"
     return (
-        f"<style>{zone} button [data-testid='stMarkdownContainer'] p{{font-size:0}}"
-        f"{zone} button [data-testid='stMarkdownContainer'] p::after{{content:\"{button}\";font-size:0.875rem}}"
-        f"[data-testid='stFileUploaderDropzoneInstructions'] span{{font-size:0;white-space:normal}}"
-        f"[data-testid='stFileUploaderDropzoneInstructions'] span::after{{content:\"{limit}\";font-size:0.875rem}}</style>"
+        f"<style>{zone} button [data-testid='stMarkdownContainer'] p:not([data-jx-zh]){{font-size:0}}"
+        f"{zone} button [data-testid='stMarkdownContainer'] p:not([data-jx-zh])::after{{content:\"{button}\";font-size:0.875rem}}"
+        f"[data-testid='stFileUploaderDropzoneInstructions'] span:not([data-jx-zh]){{font-size:0;white-space:normal}}"
+        f"[data-testid='stFileUploaderDropzoneInstructions'] span:not([data-jx-zh])::after{{content:\"{limit}\";font-size:0.875rem}}</style>"
     )
 
 

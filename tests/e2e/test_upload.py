@@ -1,6 +1,8 @@
 """Bring your own data in the browser: a bad file is listed and changes nothing, a good GB18030
 file overlays the figures for this session, reset brings the bundled figures back."""
 
+import re
+
 from playwright.sync_api import expect
 
 HEADER = "zone_id,year,metric,industry,value,unit,qualifier,source_title,source_url,source_date,note"
@@ -60,15 +62,19 @@ def test_the_chinese_page_speaks_chinese_in_the_uploader_and_its_problems(open_a
     page.get_by_test_id("stExpandSidebarButton").click()
     expander = page.get_by_test_id("stExpander").filter(has_text="使用自己的数据")
     expander.locator("summary").click()
-    zone = page.get_by_test_id("stFileUploaderDropzone")
-    said = zone.evaluate(
-        """z => [z.querySelector('button p'), z.querySelector('[data-testid="stFileUploaderDropzoneInstructions"] span')]
-        .map(e => [getComputedStyle(e).fontSize, getComputedStyle(e, '::after').content])"""
-    )
-    assert said == [["0px", '"选择文件"'], ["0px", '"每个文件 ≤ 20 MB · CSV、XLSX"']]
+    uploader = page.get_by_test_id("stFileUploader")
+    # What a screen reader hears is Chinese too (the names, not only what CSS paints): Streamlit's
+    # "Upload", "file upload" and "20MB per file" are replaced in the page, not hidden.
+    expect(uploader.get_by_role("button", name="选择文件", exact=True)).to_be_visible()
+    expect(uploader.get_by_role("button", name="选择 CSV 或 Excel 文件", exact=True)).to_have_count(1)  # the file input
+    expect(uploader.get_by_test_id("stFileUploaderDropzoneInstructions")).to_have_text("每个文件 ≤ 20 MB · CSV、XLSX")
+    heard = " ".join(a + b for a, b in re.findall(r'"([^"]*)"|: (.+)$', uploader.aria_snapshot(), re.M))  # names and texts
+    assert heard and not re.search(r"[A-Za-z]{3,}", re.sub(r"CSV|XLSX|Excel", "", heard)), heard
     expander.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
         files=[{"name": "broken.xlsx", "mimeType": "application/octet-stream", "buffer": b"PK\x03\x04 not really a workbook"}]
     )
+    expect(uploader.get_by_role("button", name="移除 broken.xlsx", exact=True)).to_be_visible()
+    expect(uploader.get_by_role("button", name="添加文件", exact=True)).to_be_visible()
     expect(page.get_by_test_id("stAlert").filter(has_text="broken.xlsx")).to_be_visible()
     problems = page.get_by_test_id("stDataFrame").first
     expect(problems).to_contain_text("整个文件")
