@@ -50,7 +50,9 @@ PAGE_CSS = (
     "@media (max-width:640px){[data-testid='stMarkdownContainer'] table{font-size:0.8rem}"
     "[data-testid='stMarkdownContainer'] :is(th,td){padding:0.25rem 0.3rem}"
     "[data-testid='stMarkdownContainer'] table td:first-child{min-width:4.5em}"
-    "[data-testid='stMarkdownContainer'] :is(th,td){overflow-wrap:anywhere;hyphens:auto}}</style>"
+    "[data-testid='stMarkdownContainer'] :is(th,td){overflow-wrap:anywhere;hyphens:auto}"
+    # a zone's every-figure table (five columns): words and figures whole ("2 0 2 4" had been one a line)
+    "[data-testid='stMarkdownContainer'] table:has(th:nth-child(5)):not(:has(th:nth-child(6))) :is(th,td){overflow-wrap:break-word}}</style>"
 )
 # Dark theme only: Streamlit draws multiselect chips as white text on the primary colour, and no
 # dark-theme primary colour passes 4.5:1 for that and for the selected language button at once

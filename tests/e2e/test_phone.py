@@ -128,3 +128,33 @@ def test_every_tab_fits_a_phone_screen_with_its_text_whole(open_app, lang, color
         if misfits:
             found[label] = misfits
     assert not found, found
+
+
+# Words (and figures) a table cell broke across lines: a run of letters or digits whose glyphs sit on
+# more than one line.
+BROKEN_WORDS = """
+(table) => {
+  const out = [];
+  for (const cell of table.querySelectorAll(':is(th,td)')) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode())
+      for (const m of n.textContent.matchAll(/[A-Za-z0-9.,%]{2,}/g)) {
+        const r = document.createRange(); r.setStart(n, m.index); r.setEnd(n, m.index + m[0].length);
+        if (new Set([...r.getClientRects()].map(x => Math.round(x.top))).size > 1) out.push(m[0]);
+      }
+  }
+  return out;
+}
+"""
+
+
+@pytest.mark.parametrize(("lang", "color_scheme"), [("en", "light"), ("zh", "dark")])
+def test_a_zones_every_figure_table_keeps_words_and_figures_whole_on_a_phone(open_app, lang, color_scheme):
+    """A one-zone view's "every figure" table has five columns: on a phone, its value and year
+    columns had been squeezed to a letter or two a line ("12 5. 8 bill io n", "2 0 2 4")."""
+    page = open_app(f"/?lang={lang}&zone=yingtan", locale=lang, color_scheme=color_scheme, viewport="phone")
+    figures = page.locator('[data-testid="stMarkdownContainer"] table').nth(1)  # the profile's fields, then its figures
+    expect(figures).to_be_visible()
+    assert figures.locator("th").count() == 5
+    assert figures.evaluate(BROKEN_WORDS) == []
+    assert page.evaluate(MISFITS) == []
