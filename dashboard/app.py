@@ -792,7 +792,8 @@ def uploader_css(lang: str) -> str:
     return (
         f"<style>{zone} button [data-testid='stMarkdownContainer'] p:not([data-jx-zh]){{font-size:0}}"
         f"{zone} button [data-testid='stMarkdownContainer'] p:not([data-jx-zh])::after{{content:\"{button}\";font-size:0.875rem}}"
-        f"[data-testid='stFileUploaderDropzoneInstructions'] span:not([data-jx-zh]){{font-size:0;white-space:normal}}"
+        f"[data-testid='stFileUploaderDropzoneInstructions'] span{{white-space:normal}}"  # ours is longer: wrapped, not cut
+        f"[data-testid='stFileUploaderDropzoneInstructions'] span:not([data-jx-zh]){{font-size:0}}"
         f"[data-testid='stFileUploaderDropzoneInstructions'] span:not([data-jx-zh])::after{{content:\"{limit}\";font-size:0.875rem}}</style>"
     )
 

@@ -68,6 +68,8 @@ def test_the_chinese_page_speaks_chinese_in_the_uploader_and_its_problems(open_a
     expect(uploader.get_by_role("button", name="选择文件", exact=True)).to_be_visible()
     expect(uploader.get_by_role("button", name="选择 CSV 或 Excel 文件", exact=True)).to_have_count(1)  # the file input
     expect(uploader.get_by_test_id("stFileUploaderDropzoneInstructions")).to_have_text("每个文件 ≤ 20 MB · CSV、XLSX")
+    limit = uploader.get_by_test_id("stFileUploaderDropzoneInstructions").locator("span")
+    assert limit.evaluate("e => e.scrollWidth <= e.clientWidth"), "the limit line is cut (Streamlit's ellipsis)"
     heard = " ".join(a + b for a, b in re.findall(r'"([^"]*)"|: (.+)$', uploader.aria_snapshot(), re.M))  # names and texts
     assert heard and not re.search(r"[A-Za-z]{3,}", re.sub(r"CSV|XLSX|Excel", "", heard)), heard
     expander.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
