@@ -67,17 +67,46 @@ def app_server_factory():
     shared). `server.url` is its base URL; `server.log_path` its log.
     """
     servers: dict[tuple, AppServer] = {}
+    proxied = os.environ.get("E2E_PROXY") == "1"
 
     def start(env: dict | None = None, *, script: str = "streamlit_app.py", args: tuple = ()) -> AppServer:
         key = (script, tuple(sorted((env or {}).items())), tuple(args))
         if key not in servers:
             name = "app" if key == ("streamlit_app.py", (), ()) else f"app{len(servers)}"
-            servers[key] = AppServer(script, env=env, args=args, name=name).start()
+            server = ProxiedServer(script, env=env, args=args) if proxied else AppServer(script, env=env, args=args, name=name)
+            servers[key] = server.start()
         return servers[key]
 
     yield start
     for server in servers.values():
         server.stop()
+
+
+class ProxiedServer:
+    """E2E_PROXY=1 (tests/e2e/README.md): the app as it is hosted, `make hosted`'s nginx (its
+    compression, first paint, CSP and icon font) in front of one replica under /jx-zones/, in place
+    of a bare Streamlit server. `url` is the link without its last slash, like AppServer's."""
+
+    def __init__(self, script: str, *, env: dict | None = None, args: tuple = ()):
+        import sys
+
+        sys.path.insert(0, str(E2E_DIR.parents[1] / "scripts"))
+        from hosted import Hosted  # scripts/hosted.py
+
+        self.hosted = Hosted(replicas=1, script=script, env=env, args=tuple(args), log_dir=RESULTS_DIR)
+        self.url = self.hosted.url.rstrip("/")
+        self.port = self.hosted.port
+
+    def start(self) -> ProxiedServer:
+        self.hosted.start()
+        self.log_path = self.hosted.replicas[0].log_path
+        return self
+
+    def stop(self) -> None:
+        self.hosted.stop()
+
+    def log_tail(self, lines: int = 60) -> str:
+        return self.hosted.log_tail(self.log_path, lines)
 
 
 @pytest.fixture(scope="session")

@@ -66,9 +66,9 @@ class Served:
             self.responses.append((response.url, response.status, index))
 
     def replicas(self, since: int = 0) -> set:
-        """Replicas that answered the page's proxied requests (redirects answered by nginx itself
-        have no replica and are left out)."""
-        return {i for url, status, i in self.responses[since:] if status != 301}
+        """Replicas that answered the page's proxied requests (what nginx answers itself has no
+        replica and is left out: redirects, and the icon font subset it serves from its own file)."""
+        return {i for url, status, i in self.responses[since:] if status != 301 and "/static/media/MaterialSymbols-" not in url}
 
     def outside(self) -> list[str]:
         own = ("data:", "blob:", self.origin + "/")

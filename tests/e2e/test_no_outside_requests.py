@@ -7,6 +7,9 @@ and the upload box (a file is uploaded and the template downloaded), and all mus
 own host. The harness aborts any outside request anyway; here recording it is a failure.
 """
 
+import os
+
+import pytest
 from playwright.sync_api import expect
 
 from tools.browser import wait_idle
@@ -54,6 +57,10 @@ def test_the_page_its_sections_and_the_upload_box_request_only_the_apps_own_host
     assert outside(seen, app_server.url) == []
 
 
+@pytest.mark.skipif(
+    os.environ.get("E2E_PROXY") == "1",
+    reason="through the proxy its CSP (connect-src 'self') stops the request before it is made; checked without the proxy",
+)
 def test_the_recorder_notices_a_request_to_another_host(new_page, app_server):
     """The check above can fail: a request to another host is recorded and reported."""
     page = new_page(locale="zh")
