@@ -63,6 +63,8 @@ def test_the_chinese_page_speaks_chinese_in_the_uploader_and_its_problems(open_a
     expander = page.get_by_test_id("stExpander").filter(has_text="使用自己的数据")
     expander.locator("summary").click()
     uploader = page.get_by_test_id("stFileUploader")
+    expect(page.get_by_test_id("stMainMenu")).to_be_visible()  # the reader's toolbar, without Streamlit's
+    expect(page.get_by_role("button", name="Deploy")).to_have_count(0)  # English developer button
     # What a screen reader hears is Chinese too (the names, not only what CSS paints): Streamlit's
     # "Upload", "file upload" and "20MB per file" are replaced in the page, not hidden.
     expect(uploader.get_by_role("button", name="选择文件", exact=True)).to_be_visible()
