@@ -403,7 +403,9 @@ class Hosted:
     def _start_nginx(self, nginx: str, deadline: float) -> None:
         site = self.prefix / "jx-zones.conf"
         # Streamlit's icon font cut to the icons its page can show, from the installed Streamlit.
-        icons, _, _, _ = icon_font.build(icon_font.streamlit_static(), self.prefix / "icons")
+        icons, _, _, _ = icon_font.build(
+            icon_font.streamlit_static(), self.prefix / "icons", cache_dir=Path(tempfile.gettempdir()) / "jx-zones-icon-font"
+        )
         edit = self.site_edit or (lambda text: text)
         site.write_text(
             edit(

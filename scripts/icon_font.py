@@ -22,7 +22,9 @@ WOFF2 consistently); we only choose the glyphs.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import io
+import os
 import re
 import sys
 from pathlib import Path
@@ -118,16 +120,29 @@ def subset(data: bytes, names: set[str]) -> bytes:
     return out.getvalue()
 
 
-def build(static: Path, out_dir: Path | None = None, *, write: bool = True) -> tuple[Path, set[str], int, int]:
+def build(
+    static: Path, out_dir: Path | None = None, *, write: bool = True, cache_dir: Path | None = None
+) -> tuple[Path, set[str], int, int]:
     """The subset of `static`'s font, written over it (out_dir None) or to out_dir under the same
-    name. Returns (written path, kept icon names, bytes before, bytes after)."""
+    name. Returns (written path, kept icon names, bytes before, bytes after). `cache_dir`: keep
+    subsets there, keyed on the font's bytes and the icon names (scripts/hosted.py: every start)."""
     from fontTools.ttLib import TTFont
 
     source = font_file(static)
     data = source.read_bytes()
     known = set(ligatures(TTFont(io.BytesIO(data))))
     names = icons_used(static, known)
-    small = subset(data, names)
+    key = hashlib.sha256(data + "\n".join(sorted(names)).encode()).hexdigest()
+    cached = cache_dir / f"{key}.woff2" if cache_dir else None
+    if cached and cached.is_file():
+        small = cached.read_bytes()
+    else:
+        small = subset(data, names)
+        if cached:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            partial = cached.with_suffix(f".{os.getpid()}.part")
+            partial.write_bytes(small)
+            os.replace(partial, cached)  # whole or not at all, for another process reading it
     target = (out_dir / source.name) if out_dir else source
     if write:
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -676,3 +676,17 @@ def test_the_proxy_serves_the_icon_subset_small_and_immutable_at_streamlits_url(
     direct = f"http://{probe_hosted.replicas[0].address}/jx-zones/static/media/{path.name}"
     status, head, body = fetch(direct)
     assert status == 200 and len(body) == before and head.get("cache-control") == "public, immutable, max-age=31536000"
+
+
+def test_make_hosted_reuses_a_cached_subset_only_for_the_same_font_and_icons(tmp_path, icon_subset, monkeypatch):
+    import icon_font
+
+    path, names, _, _, after = icon_subset
+    cache = tmp_path / "cache"
+    first = icon_font.build(STREAMLIT_STATIC, tmp_path / "a", cache_dir=cache)
+    assert first[0].read_bytes() == path.read_bytes() and len(list(cache.glob("*.woff2"))) == 1
+    monkeypatch.setattr(icon_font, "subset", lambda *a: pytest.fail("the same font and icons: the cached subset serves"))
+    assert icon_font.build(STREAMLIT_STATIC, tmp_path / "b", cache_dir=cache)[0].read_bytes() == path.read_bytes()
+    monkeypatch.setattr(icon_font, "icons_used", lambda *a: names | {"rocket_launch"})
+    monkeypatch.setattr(icon_font, "subset", lambda data, kept: b"another subset")
+    assert icon_font.build(STREAMLIT_STATIC, tmp_path / "c", cache_dir=cache)[3] == len(b"another subset")
