@@ -8,8 +8,8 @@ words in the Material Symbols Rounded font, whose ligatures turn a word such as 
 its glyph. Its file holds all ~4,300 icons (375 kB, a third of a hosted first visit); a page shows
 a few dozen. The subset keeps every icon whose ligature name appears as a word in the installed
 Streamlit's frontend JavaScript (static/static/js/*.js: every name it could ever draw, and more)
-plus every `:material/…:` icon in our own code, and their ligatures; every other icon and
-ligature goes. Computed from the INSTALLED Streamlit each time, so an upgrade is followed.
+plus every `:material/…:` icon in our own code, with their ligatures (and a kept icon's other
+names: the font's aliases); every other icon and its ligatures go. Computed from the INSTALLED Streamlit each time, so an upgrade is followed.
 
 Without --out it overwrites the font in Streamlit's static folder (deploy/Dockerfile: Streamlit then
 serves the subset at its own hashed URL with its own caching). With --out DIR it writes the subset
