@@ -17,7 +17,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from dashboard import data, export, geo, i18n, model, panels, picture, publish, safe, state
+from dashboard import data, export, geo, i18n, model, panels, picture, publish, safe, sessions, state
 
 # The metric a first visit sees: the one that covers the most zones (4 of 9 with high-tech
 # enterprise counts, each zone's latest figure; industrial revenue, the earlier default, covers 2).
@@ -320,6 +320,15 @@ def freeze_startup_objects(folder: str) -> None:
     Altair and the data (load/README.md: it was 82 % of a run's CPU under 100 sessions)."""
     gc.collect()
     gc.freeze()
+
+
+@st.cache_resource(show_spinner=False)
+def shut_down_expired_sessions() -> bool:
+    """Once per process: a closed session that expires is shut down, freeing its uploaded file and
+    downloads (dashboard/sessions.py; Streamlit 1.67 only drops it)."""
+    from streamlit.runtime import Runtime
+
+    return sessions.shut_down_expired(Runtime.instance()) if Runtime.exists() else False
 
 
 def session_facts(dataset: data.Dataset) -> panels.Facts:
@@ -1090,6 +1099,7 @@ def main() -> None:
     facts = session_facts(dataset)
     vocab = vocabulary(facts)
     freeze_startup_objects(dataset.folder)
+    shut_down_expired_sessions()
     init_filters(vocab)
     filters: state.Filters = st.session_state.filters
     lang = filters.lang
