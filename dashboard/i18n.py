@@ -126,14 +126,6 @@ def fmt_axis_unit(unit: str | None, lang: str, metric: str | None = None) -> str
     return unit or ""
 
 
-def fmt_year(year: object, lang: str) -> str:
-    """A year in running text: "2024年" / "2024"; a missing year is "no data"."""
-    number = _decimal(year)
-    if number is None:
-        return t("value.no_data", lang)
-    return f"{int(number)}年" if lang == "zh" else str(int(number))
-
-
 def fmt_date(date: object, lang: str) -> str:
     """A source date as given ("2025", "2025-03", "2019-05-19"), read naturally: "2025年3月",
     "Mar 2025", "19 May 2019". Sources often give only a month, so no day is ever invented; a

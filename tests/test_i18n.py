@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from dashboard import i18n
-from dashboard.i18n import STRINGS, fmt_axis_unit, fmt_date, fmt_value, fmt_year, notice_text, t
+from dashboard.i18n import STRINGS, fmt_axis_unit, fmt_date, fmt_value, notice_text, t
 from dashboard.state import NOTICE_CODES, Notice
 
 # A dotted literal such as "trust.derived"; "sources.csv" is a file name, not a key.
@@ -161,13 +161,6 @@ def test_axis_units_keep_the_data_in_yi_yuan():
     assert fmt_axis_unit("%", "en") == "%"
     assert fmt_axis_unit("km²", "en") == "km²"
     assert fmt_axis_unit(None, "zh") == ""
-
-
-def test_fmt_year():
-    assert fmt_year(2024, "zh") == "2024年"
-    assert fmt_year(2024.0, "en") == "2024"
-    assert fmt_year(None, "zh") == "无数据"
-    assert fmt_year(float("nan"), "en") == "no data"
 
 
 @pytest.mark.parametrize(
