@@ -534,7 +534,10 @@ def init_filters(vocab: state.Vocabulary) -> None:
     if "w_metric" in ss:  # the view was dropped (an upload or its reset): keep what the sidebar holds
         filters = state.after_sidebar(filters, sidebar_values(filters), vocab)
     ss.notices = notices
-    sent = sent_before_drawn()
+    # Only a new session's first seeding can be a reconnected page's click: a view dropped later (an
+    # upload or its reset) must not read the widgets the page sent as one.
+    sent = frozenset() if "seeded" in ss else sent_before_drawn()
+    ss.seeded = True
     set_filters(filters, vocab, keep_notices=True, keep_widgets=sent)
     if sent:
         ss.reconnect_widgets = sent
