@@ -523,6 +523,11 @@ def init_filters(vocab: state.Vocabulary) -> None:
     if (changed := ss.pop("reconnect_view", None)) is not None:  # after_reconnect's rerun
         set_filters(changed, vocab)
     if "filters" in ss:
+        # Every run sends the view's values to its widgets, not only the run that changed them: a
+        # widget the page has not drawn yet (its code still loading on a first visit) takes its
+        # default when it is drawn from a later run's element, and would report that default as a
+        # choice (a fast first tap turned the metric into the first in the list).
+        set_filters(ss.filters, vocab, keep_notices=True)
         return
     filters, notices = state.parse_query(query_params(), vocab, browser_locale=st.context.locale)
     published = ss.get("published")

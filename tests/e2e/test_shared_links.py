@@ -5,6 +5,8 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 from playwright.sync_api import expect
 
+from tools.browser import rerun, run_count
+
 
 def query(page) -> dict:
     return parse_qs(urlsplit(page.url).query)
@@ -133,3 +135,33 @@ def test_a_tab_link_opens_that_tab_in_a_fresh_browser(open_app, new_page):
     expect(fresh.get_by_role("tab", selected=True)).to_have_text("全国排名与背景")
     expect(svg_charts(fresh)).to_have_count(1)
     expect(charts(fresh)).to_have_count(1)
+
+
+def test_a_tap_before_the_metric_box_has_drawn_keeps_the_links_metric(new_page, app_server):
+    """On a first visit each widget's code arrives as a file of its own (the select boxes' one of
+    them, loaded when first needed). A tap that reruns the page before the metric box has drawn
+    must not turn the link's metric into the box's default, the first in the list: the page drew
+    that box from the second run's element, and reported its default with the next run (CI saw it
+    as an upload that showed GDP)."""
+    page = new_page(locale="zh")
+    held = []
+    page.route(re.compile(r"/Selectbox\.[^/]*\.js$"), lambda route: held.append(route))
+    page.goto(app_server.url + "/?zone=yingtan&metric=industrial_revenue")
+    app = page.get_by_test_id("stApp")
+    expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=30_000)
+    expect(page.get_by_test_id("stMetric").first).to_contain_text("工业营业收入")
+    assert held, "the select boxes' code is no longer a file of its own: hold the file that has it"
+    expect(page.get_by_test_id("stSelectbox")).to_have_count(0)
+
+    upload = page.get_by_test_id("stExpander").filter(has_text="使用自己的数据").locator("summary")
+    before = run_count(page)
+    upload.click()  # a run that sends the widgets the page holds: not the metric box
+    page.wait_for_function(f"() => window.__e2e.finished > {before}")  # (idle waits for the box too)
+    expect(app).to_have_attribute("data-test-script-state", "notRunning")
+    for route in held:
+        route.continue_()
+    metric = page.get_by_test_id("stSidebar").get_by_role("combobox", name="指标")
+    expect(metric).to_have_value("工业营业收入")
+    rerun(page, upload.click)  # the next run reports what the box holds
+    assert query(page)["metric"] == ["industrial_revenue"]
+    expect(page.get_by_test_id("stMetric").first).to_contain_text("工业营业收入")
