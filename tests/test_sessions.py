@@ -1,6 +1,9 @@
 """dashboard/sessions.py: a closed session that expires from Streamlit's own session storage is shut
 down (its uploaded file, downloads and table sources freed), not only dropped."""
 
+import asyncio
+import gc
+import weakref
 from types import SimpleNamespace
 
 from streamlit.runtime.memory_session_storage import MemorySessionStorage
@@ -42,6 +45,31 @@ def test_a_live_session_is_left_alone_and_wrapping_twice_shuts_down_once():
     assert kept.shut == 0 and storage.get("a") is not None
     gone = storage._cache.expire(at_time=10**12)
     assert len(gone) == 2 and kept.shut == 1  # once, not once per wrapper
+
+
+def test_an_expired_sessions_cycles_are_collected_on_the_event_loop_not_at_the_next_run():
+    """A session's objects sit in reference cycles; reaping happens on a disconnect, after the
+    script run whose collection Streamlit makes. The reap collects them itself, once the cache has
+    let go of them (automatic collection is off here, so only that collection can free them)."""
+    storage = MemorySessionStorage(ttl_seconds=0)
+    assert sessions.shut_down_expired(runtime_with(storage))
+
+    async def two_disconnects() -> weakref.ref:
+        first = Session("a")
+        first.itself = first  # a cycle, as a real session's state and callbacks make
+        gone = weakref.ref(first)
+        storage.save(SessionInfo(client=None, session=first))
+        del first
+        storage.save(SessionInfo(client=None, session=Session("b")))  # the next disconnect reaps "a"
+        assert gone() is not None and gone().shut == 1  # shut down at once, collected just after
+        await asyncio.sleep(0)
+        return gone
+
+    gc.disable()
+    try:
+        assert asyncio.run(two_disconnects())() is None
+    finally:
+        gc.enable()
 
 
 def test_moved_internals_do_nothing():
