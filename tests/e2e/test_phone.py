@@ -68,6 +68,22 @@ def test_a_tap_on_a_bar_shows_its_value_grade_and_year(open_app):
     expect(card.locator("button.act")).to_have_count(0)  # a chart's bar filters nothing
 
 
+def test_a_tap_on_a_vega_chart_shows_its_tooltip_and_a_tap_beside_hides_it(open_app):
+    """The tabs' charts are Vega views, whose tooltips follow a pointer moving: a tap moves none."""
+    page = open_app("/?tab=industries", locale="zh", viewport="phone")
+    chart = page.get_by_test_id("stVegaLiteChart").first  # which zone has which industry
+    cell = chart.locator("[role='graphics-symbol']").first
+    cell.scroll_into_view_if_needed()
+    cell.tap()
+    tooltip = page.locator("#vg-tooltip-element")
+    expect(tooltip).to_be_visible()
+    expect(tooltip).to_contain_text("南昌高新区")
+    expect(tooltip).to_contain_text("电子信息")
+    box = chart.bounding_box()
+    page.touchscreen.tap(box["x"] + 4, box["y"] + box["height"] - 4)  # the chart's corner: no mark
+    expect(tooltip).to_be_hidden()
+
+
 # What does not fit a 390 px screen, as the page draws it: an element reaching past the screen's
 # edges (unless a box that scrolls or clips it holds it: the tab bar scrolls), an element whose own
 # text is cut (overflow hidden, text wider than the box: Streamlit's ellipsis), a chart's text
