@@ -89,21 +89,6 @@ VIEW_WIDGETS = ("w_lang", "w_zones", "w_industries", "w_metric", "w_year", "w_ta
 ALL_SOURCES = "w_all_sources"  # the sources tab's "show all sources" switch (sources_section seeds it)
 MAP_PICK = f"{MAP_KEY}__events"  # the user key in the id of the map's trigger (Streamlit's "<key>__events")
 SVG_JS = """
-// The tabs' Vega charts show their tooltip on pointermove, which a tap never sends (a touch sends
-// pointerover/down/up, compatibility mouse events and a click; its pointerout would hide a tooltip
-// shown earlier). After a tap on a Vega chart, send it the pointermove a mouse would have: the
-// tooltip shows the tapped mark's values, a tap beside the marks hides it. Here because this
-// module is on every page (the map) and runs once; Vega's charts are not in a shadow root.
-if (!window.__jxVegaTaps) {
-  window.__jxVegaTaps = true;
-  let touch = false;
-  document.addEventListener("pointerdown", (e) => { touch = e.pointerType === "touch"; }, true);
-  document.addEventListener("click", (e) => {
-    if (!touch || !e.target.closest?.('[data-testid="stVegaLiteChart"]')) return;
-    const move = { bubbles: true, composed: true, clientX: e.clientX, clientY: e.clientY, pointerType: "touch", isPrimary: true };
-    e.target.dispatchEvent(new PointerEvent("pointermove", move));
-  }, true);
-}
 export default function ({ parentElement, data, setTriggerValue }) {
   let box = parentElement.querySelector(".jx-svg");
   if (!box) {
@@ -220,6 +205,22 @@ SVG_COMPONENT = st.components.v2.component("jx_svg", js=SVG_JS, css=SVG_CSS)
 # shown below, whole. The texts and the link come in `data` (share_texts); built once, then only
 # their text changes.
 SHARE_JS = """
+// The tabs' Vega charts show their tooltip on pointermove, which a tap never sends (a touch sends
+// pointerover/down/up, compatibility mouse events and a click; its pointerout would hide a tooltip
+// shown earlier). After a tap on a Vega chart, send it the pointermove a mouse would have: the
+// tooltip shows the tapped mark's values, a tap beside the marks hides it. Here because this
+// module runs once and its one instance is on every page (a component's code travels with each
+// instance on every run: the map's would send it three times); Vega's charts are not in a shadow root.
+if (!window.__jxVegaTaps) {
+  window.__jxVegaTaps = true;
+  let touch = false;
+  document.addEventListener("pointerdown", (e) => { touch = e.pointerType === "touch"; }, true);
+  document.addEventListener("click", (e) => {
+    if (!touch || !e.target.closest?.('[data-testid="stVegaLiteChart"]')) return;
+    const move = { bubbles: true, composed: true, clientX: e.clientX, clientY: e.clientY, pointerType: "touch", isPrimary: true };
+    e.target.dispatchEvent(new PointerEvent("pointermove", move));
+  }, true);
+}
 export default function ({ parentElement, data }) {
   let box = parentElement.querySelector(".jx-share");
   if (!box) {

@@ -536,6 +536,15 @@ def map_svg(facts: Facts, view: View, highlight: bool) -> str:
     return _map_svg(facts, part("map", view), highlight)
 
 
+def _map_zone_figures(facts: Facts, view: View) -> tuple[pd.DataFrame, str]:
+    """The zones' figures the map draws (all nine, whatever the selection; the zone's own, no
+    industry's) in one unit, and that unit as the map's legend says it (the picture's header too)."""
+    _, metric = _metric(facts.dataset, view.metric, view.lang)
+    every_zone = View(data.ZONE_IDS, frozenset(), view.metric, view.year, view.lang)
+    values, _ = model.metric_by_zone(facts.table, facts.dataset, every_zone)
+    return one_unit(values[values["industry"] == ""], metric["unit"], view.lang, metric)
+
+
 @cached(max_entries=512)
 def _map_svg(facts: Facts, view: View, highlight: bool) -> str:
     dataset, lang = facts.dataset, view.lang
@@ -549,9 +558,8 @@ def _map_svg(facts: Facts, view: View, highlight: bool) -> str:
     city_units = set(cities["unit"])
     cities, city_unit = one_unit(cities, city_units.pop() if len(city_units) == 1 else "", lang)
     cities = cities[["adcode", "value", "value_text", "year", "vintage"]]
-    label, metric = _metric(dataset, view.metric, lang)
-    values, _ = model.metric_by_zone(facts.table, dataset, View(data.ZONE_IDS, frozenset(), view.metric, view.year, lang))
-    values, unit = one_unit(values[values["industry"] == ""], metric["unit"], lang, metric)
+    label, _ = _metric(dataset, view.metric, lang)
+    values, unit = _map_zone_figures(facts, view)
     totals = values.set_index("zone_id")
     zones = dataset.zones
     names = model.industry_labels(dataset.industries, lang)
@@ -881,20 +889,14 @@ def map_picture_words(facts: Facts, view: View, link: str) -> picture.Words:
     the cities, and the sources of exactly those figures (every zone's, as the map draws all nine)."""
     dataset, lang = facts.dataset, view.lang
     mapped = part("map", view)
-    values, _ = model.metric_by_zone(facts.table, dataset, View(data.ZONE_IDS, frozenset(), mapped.metric, mapped.year, lang))
-    zones = values[values["industry"] == ""]
+    zones, unit = _map_zone_figures(facts, mapped)
     cities = model.city_context(dataset.city_facts, mapped.year)
     cities = (
         model.decorate(cities.assign(zone_id=""), dataset, lang) if len(cities) else cities.assign(source="", caveat="", item="")
     )
     year = model.city_year(dataset.city_facts, mapped.year)
     header = [
-        _metric_line(
-            dataset,
-            mapped.metric,
-            lang,
-            one_unit(zones, zones["unit"].iloc[0], lang, _metric(dataset, mapped.metric, lang)[1])[1] if len(zones) else None,
-        ),
+        _metric_line(dataset, mapped.metric, lang, unit),
         _years_line(list(zones["year"]), True, mapped),
         i18n.t("picture.map_cities", lang, year=year) if year is not None else i18n.t("map.city_no_year", lang),
     ]
