@@ -536,6 +536,12 @@ def map_svg(facts: Facts, view: View, highlight: bool) -> str:
     return _map_svg(facts, part("map", view), highlight)
 
 
+def _map_city_unit(cities: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, str]:
+    """The cities' figures in the one unit the map's colour legend says (the picture's header too)."""
+    units = set(cities["unit"])
+    return one_unit(cities, units.pop() if len(units) == 1 else "", lang)
+
+
 def _map_zone_figures(facts: Facts, view: View) -> tuple[pd.DataFrame, str]:
     """The zones' figures the map draws (all nine, whatever the selection; the zone's own, no
     industry's) in one unit, and that unit as the map's legend says it (the picture's header too)."""
@@ -555,8 +561,7 @@ def _map_svg(facts: Facts, view: View, highlight: bool) -> str:
         vintage=cities["vintage"].map(lambda v: i18n.t(f"vintage.{v}", lang) if v else ""),
     )
     # one unit for the colour legend and the cities' tooltips, another for the dots' legend and tooltips
-    city_units = set(cities["unit"])
-    cities, city_unit = one_unit(cities, city_units.pop() if len(city_units) == 1 else "", lang)
+    cities, city_unit = _map_city_unit(cities, lang)
     cities = cities[["adcode", "value", "value_text", "year", "vintage"]]
     label, _ = _metric(dataset, view.metric, lang)
     values, unit = _map_zone_figures(facts, view)
@@ -890,15 +895,17 @@ def map_picture_words(facts: Facts, view: View, link: str) -> picture.Words:
     dataset, lang = facts.dataset, view.lang
     mapped = part("map", view)
     zones, unit = _map_zone_figures(facts, mapped)
-    cities = model.city_context(dataset.city_facts, mapped.year)
+    shaded = model.city_context(dataset.city_facts, mapped.year)
     cities = (
-        model.decorate(cities.assign(zone_id=""), dataset, lang) if len(cities) else cities.assign(source="", caveat="", item="")
+        model.decorate(shaded.assign(zone_id=""), dataset, lang) if len(shaded) else shaded.assign(source="", caveat="", item="")
     )
     year = model.city_year(dataset.city_facts, mapped.year)
     header = [
         _metric_line(dataset, mapped.metric, lang, unit),
         _years_line(list(zones["year"]), True, mapped),
-        i18n.t("picture.map_cities", lang, year=year) if year is not None else i18n.t("map.city_no_year", lang),
+        i18n.t("picture.map_cities", lang, year=year, unit=_map_city_unit(shaded, lang)[1])
+        if year is not None
+        else i18n.t("map.city_no_year", lang),
     ]
     city_names = {city["adcode"]: city["name_zh" if lang == "zh" else "name_en"] for city in geo.prefecture_features()}
     if len(cities):

@@ -11,7 +11,7 @@ import pytest
 import zxingcpp
 from PIL import Image, ImageStat
 
-from dashboard import model, panels, picture
+from dashboard import i18n, model, panels, picture
 
 SVG = "{http://www.w3.org/2000/svg}"
 LINK = "http://localhost:8501/?lang=en&zone=nanchang&metric=gdp"
@@ -137,7 +137,13 @@ def test_the_header_names_the_unit_the_chart_draws(facts, resolve, lang):
     for name in panels.METRIC_PANELS:
         axis = panels._value_axis(panels.panel(name, facts, view).spec)
         assert axis and axis in panels.picture_words(name, facts, view, LINK).header[0]
-    assert ("billion yuan" if lang == "en" else "亿元") in panels.map_picture_words(facts, view, LINK).header[0]
+    header = panels.map_picture_words(facts, view, LINK).header
+    assert ("billion yuan" if lang == "en" else "亿元") in header[0]
+    # the cities' line names the unit of the map's colour legend (the English one had said 亿元)
+    legend = i18n.t("map.legend", lang, unit="")[:-2]
+    city_unit = re.search(re.escape(legend) + r"[（(]([^）)]+)[）)]", panels.map_svg(facts, view, False)).group(1)
+    assert f"{city_unit}）" in header[2] if lang == "zh" else f"({city_unit})" in header[2]
+    assert "亿元" not in header[2] or lang == "zh"
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
