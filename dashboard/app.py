@@ -57,11 +57,11 @@ PAGE_CSS = (
     # year on the first, the lead industries across the second. The widths give each column its
     # longest word whole at these sizes, in English too ("Gongqingcheng", "Jingdezhen",
     # "2018-02-28", "Approved", "Figures"; 390 px, tests/e2e/test_phone.py)
-    "[data-testid='stMarkdownContainer'] table:has(th:nth-child(6)){display:block;font-size:0.7rem}"
+    "[data-testid='stMarkdownContainer'] table:has(th:nth-child(6)){display:block;font-size:0.75rem}"
     "[data-testid='stMarkdownContainer'] table:has(th:nth-child(6)) :is(thead,tbody){display:block}"
-    "[data-testid='stMarkdownContainer'] table:has(th:nth-child(6)) tr{display:grid;grid-template-columns:28% 20.5% 22% 15.5% 14%}"
+    "[data-testid='stMarkdownContainer'] table:has(th:nth-child(6)) tr{display:grid;grid-template-columns:29% 21% 22% 15% 13%}"
     "[data-testid='stMarkdownContainer'] table:has(th:nth-child(6)) td{overflow-wrap:break-word}"
-    "[data-testid='stMarkdownContainer'] table:has(th:nth-child(6)) :is(th,td){min-width:0;padding:0.25rem}"
+    "[data-testid='stMarkdownContainer'] table:has(th:nth-child(6)) :is(th,td){min-width:0;padding:0.2rem}"
     "[data-testid='stMarkdownContainer'] table:has(th:nth-child(6)) th{font-size:0.65rem}"
     "[data-testid='stMarkdownContainer'] table:has(th:nth-child(6)) :is(th,td):nth-child(4){grid-column:1/-1;order:1}}</style>"
 )
